@@ -1,0 +1,3 @@
+from voice_interviewer.cli import main
+
+main()

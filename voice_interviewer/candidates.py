@@ -1,0 +1,96 @@
+"""Where the candidate's answers come from: the microphone, recordings (one per question), or typed text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_interviewer.audio import AudioSource, MicrophoneSource, WavFileSource, check_audio_file
+from voice_interviewer.errors import AudioInputError
+from voice_interviewer.personas import Question
+
+__all__ = ["Typed", "Candidate", "MicCandidate", "RecordedCandidate", "TypedCandidate", "recordings_from",
+           "AUDIO_SUFFIXES"]
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a")
+
+
+@dataclass(frozen=True)
+class Typed:
+    text: str
+
+
+class Candidate:
+    """answer(question, follow_up) -> an audio source, typed text, or None when there is nothing to give."""
+
+    kind = "mic"
+
+    def answer(self, question: Question, follow_up: bool) -> AudioSource | Typed | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release devices."""
+
+
+class MicCandidate(Candidate):
+    kind = "mic"
+
+    def __init__(self, device: int | str | None = None) -> None:
+        self.source = MicrophoneSource(device)
+
+    def answer(self, question: Question, follow_up: bool) -> AudioSource:
+        self.source.flush()  # the interviewer's own voice is not part of the answer
+        return self.source
+
+    def close(self) -> None:
+        self.source.close()
+
+
+class RecordedCandidate(Candidate):
+    """Recordings in question order; a follow-up is answered by <answer stem>.followup.<ext> when it exists."""
+
+    kind = "recordings"
+
+    def __init__(self, recordings: Sequence[Path], *, realtime: bool) -> None:
+        self._queue = list(recordings)
+        self._current: Path | None = None
+        self.realtime = realtime
+
+    def answer(self, question: Question, follow_up: bool) -> AudioSource | None:
+        if follow_up:
+            if self._current is None:
+                return None
+            path = self._current.with_name(f"{self._current.stem}.followup{self._current.suffix}")
+            return WavFileSource(path, realtime=self.realtime) if path.is_file() else None
+        if not self._queue:
+            return None
+        self._current = self._queue.pop(0)
+        return WavFileSource(self._current, realtime=self.realtime)
+
+
+class TypedCandidate(Candidate):
+    kind = "typed"
+
+    def __init__(self, ask: Callable[[Question, bool], str | None]) -> None:
+        self._ask = ask
+
+    def answer(self, question: Question, follow_up: bool) -> Typed | None:
+        text = self._ask(question, follow_up)
+        return Typed(text) if text is not None else None
+
+
+def recordings_from(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder gives its audio files in name order (follow-up recordings excluded)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir()
+                            if p.suffix.lower() in AUDIO_SUFFIXES and ".followup" not in p.name)
+            if not inside:
+                raise AudioInputError(f"{path}: folder holds no audio files; allowed: {', '.join(AUDIO_SUFFIXES)}")
+            found += inside
+        else:
+            check_audio_file(path)
+            found.append(path)
+    return found

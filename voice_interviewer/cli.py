@@ -1,0 +1,335 @@
+"""Command line: the only place that prints, prompts or exits.
+
+Bad input raises InterviewerError somewhere below; main() turns it into one `error: ` line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from voice_interviewer import __version__
+from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
+from voice_interviewer.errors import InterviewerError, UsageError
+from voice_interviewer.personas import STAGES
+from voice_interviewer.screen import Screen, ask_typed, print_feedback
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Offline, voice-driven mock interviewer for technical program manager interviews.")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+StageOpt = Annotated[str, typer.Option("--stage", help=f"one of {', '.join(STAGES)}, or loop for all five")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="sessions dir (default $VOICE_INTERVIEWER_HOME/sessions)")]
+MuteOpt = Annotated[bool, typer.Option("--mute", help="do not play audio; write the interviewer's WAVs only")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="model folder or name (default: bundled tiny.en)")]
+
+
+def _stages(stage: str) -> list[str]:
+    if stage == "loop":
+        return list(STAGES)
+    if stage not in STAGES:
+        raise UsageError(f"unknown stage {stage!r}; allowed: {', '.join(STAGES)}, loop")
+    return [stage]
+
+
+def _in_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise UsageError(f"{name} {value:g} is out of range; allowed {low:g} to {high:g}")
+
+
+@app.command()
+def interview(
+    stage: StageOpt = "hiring-manager",
+    questions: Annotated[int, typer.Option("--questions", help="questions per stage (1-8)")] = 3,
+    input_: Annotated[Optional[list[str]], typer.Option("--input", help="mic, or recordings / a folder (one per question)")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="feed recordings as fast as possible")] = False,
+    device: Annotated[Optional[str], typer.Option("--device", help="input device index or name")] = None,
+    typed: Annotated[bool, typer.Option("--type", help="type answers instead of speaking")] = False,
+    mute: MuteOpt = False,
+    out_dir: OutOpt = None,
+    end_silence: Annotated[float, typer.Option("--end-silence", help="seconds of silence that end an answer")] = 4.0,
+    max_answer: Annotated[float, typer.Option("--max-answer", help="longest answer in seconds")] = 240.0,
+    model: ModelOpt = None,
+    no_follow_ups: Annotated[bool, typer.Option("--no-follow-ups", help="never ask a follow-up")] = False,
+) -> None:
+    """The live interview: questions spoken, answers heard, feedback after each."""
+    from voice_interviewer.candidates import MicCandidate, RecordedCandidate, TypedCandidate, recordings_from
+    from voice_interviewer.interview import plan_for
+    from voice_interviewer.personas import load_personas
+
+    _in_range("--questions", questions, 1, 8)
+    _in_range("--end-silence", end_silence, 0.5, 30)
+    _in_range("--max-answer", max_answer, 5, 3600)
+    plan = plan_for(load_personas(), _stages(stage), questions)
+    sources = input_ or ["mic"]
+    if typed:
+        candidate = TypedCandidate(ask_typed)
+    elif sources == ["mic"]:
+        candidate = MicCandidate(int(device) if device and device.isdigit() else device)
+    else:
+        candidate = RecordedCandidate(recordings_from([Path(s) for s in sources]), realtime=not fast)
+    endpoint = EndpointOptions(end_silence_s=end_silence, max_answer_s=max_answer)
+    transcribe = TranscribeOptions(model=model, partial_every_s=None if fast else 2.0)
+    _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=endpoint, transcribe=transcribe,
+                   follow_ups=not no_follow_ups)
+
+
+@app.command()
+def demo(
+    stage: StageOpt = "loop",
+    questions: Annotated[int, typer.Option("--questions", help="questions per stage (1-2)")] = 1,
+    out_dir: OutOpt = None,
+    mute: Annotated[bool, typer.Option("--mute", help="no audio; feed recordings as fast as possible (tests)")] = False,
+) -> None:
+    """A real interview end to end with the recorded candidate from audio_fixtures."""
+    from voice_interviewer.candidates import RecordedCandidate
+    from voice_interviewer.fixtures import demo_plan
+    from voice_interviewer.personas import load_personas
+
+    _in_range("--questions", questions, 1, 8)
+    plan, recordings = demo_plan(load_personas(), _stages(stage), questions)
+    candidate = RecordedCandidate(recordings, realtime=not mute)
+    transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)
+    _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=EndpointOptions(),
+                   transcribe=transcribe, follow_ups=True)
+
+
+def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups) -> None:
+    from voice_interviewer.interview import Interview
+    from voice_interviewer.store import create_session
+    from voice_interviewer.voice import Speaker
+
+    speaker = Speaker(mute=mute)
+    if speaker.notice:
+        err.print(f"notice: {speaker.notice}")
+    folder = create_session(sessions_home(out_dir), plan.stage_label)
+    screen = Screen(out, err)
+    session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups)
+    try:
+        session.run()
+    except KeyboardInterrupt:
+        screen.stop()
+        out.print(f"\nInterview stopped. Everything recorded so far is saved in {folder}")
+        raise typer.Exit(0) from None
+    screen.stop()
+    answers = session.session["answers"]
+    if answers:
+        mean = sum(a["score"] for a in answers) / len(answers)
+        waits = ", ".join(f"{a['latency']['end_of_speech_to_feedback_s']:.2f}" for a in answers)
+        out.print(f"\n[bold]Session saved:[/] {folder}\nAverage score {mean:.0f} over {len(answers)} answer(s); "
+                  f"feedback ready {waits} s after each answer ended.")
+    out.print(f"Replay it: voice-interviewer replay {folder}\nReport:    voice-interviewer report {folder}")
+
+
+@app.command()
+def transcribe(audio: Path, as_json: JsonOpt = False, model: ModelOpt = None) -> None:
+    """Transcript of a recording, with word times."""
+    transcript = _transcribe_file(audio, model)
+    if as_json:
+        doc = {"schema": 1, "audio": str(audio), "model": transcript.model, "duration_s": transcript.audio_duration_s,
+               "text": transcript.text,
+               "words": [{"text": w.text, "start": w.start, "end": w.end} for w in transcript.words]}
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        out.print(transcript.text or "[dim](no speech)[/]")
+
+
+def _transcribe_file(audio: Path, model: str | None):
+    from voice_interviewer.audio import WavFileSource
+    from voice_interviewer.transcribe import load_model, resolve_model, transcribe_frames
+
+    source = WavFileSource(audio)
+    resolved = resolve_model(model)
+    options = TranscribeOptions(model=model, partial_every_s=None)
+    loaded = load_model(resolved.source, options.compute_type, options.cpu_threads)
+    return transcribe_frames(source.frames(), loaded, options, resolved.label)
+
+
+@app.command()
+def score(
+    audio: Path,
+    question: Annotated[Optional[str], typer.Option("--question", help="question id (see `personas`)")] = None,
+    as_json: JsonOpt = False,
+    model: ModelOpt = None,
+) -> None:
+    """Feedback for one recorded answer (schema-1 score document with --json)."""
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.personas import find_question, load_personas
+
+    chosen = find_question(load_personas(), question)[1] if question else None
+    doc = analyze(_transcribe_file(audio, model), chosen, audio_name=str(audio))
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return
+    out.print(f"[bold]{chosen.text if chosen else 'Answer'}[/]\n{doc['transcript']}\n")
+    print_feedback(out, doc)
+    out.print(f"\n[green]{doc['spoken_feedback']}[/]")
+
+
+@app.command()
+def personas(stage: Annotated[Optional[str], typer.Option("--stage")] = None, as_json: JsonOpt = False) -> None:
+    """Stages, personas and their questions."""
+    from voice_interviewer.personas import load_personas
+
+    chosen = load_personas()
+    if stage is not None:
+        chosen = {s: chosen[s] for s in _stages(stage)}
+    if as_json:
+        print(json.dumps({s: p.model_dump(mode="json") for s, p in chosen.items()}, ensure_ascii=False))
+        return
+    for persona in chosen.values():
+        low, high = persona.stage_minutes
+        out.print(f"\n[bold]{persona.stage}[/]: {persona.name}, {persona.role} ({low}-{high} min)\n  {persona.focus}")
+        for q in persona.questions:
+            out.print(f"  [cyan]{q.id}[/] [dim]{q.kind}, {q.budget_s} s[/]  {q.text}")
+
+
+@app.command()
+def devices() -> None:
+    """Audio input and output devices."""
+    from voice_interviewer.audio import list_devices
+
+    table = Table("#", "name", "in", "out", "rate", "default")
+    for d in list_devices():
+        mark = " ".join(m for m, on in (("input", d["default_input"]), ("output", d["default_output"])) if on)
+        table.add_row(str(d["index"]), d["name"], str(d["inputs"]), str(d["outputs"]), f"{d['default_rate_hz']:.0f}", mark)
+    out.print(table)
+
+
+@app.command()
+def say(
+    text: str,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="WAV file to write")] = None,
+    stage: Annotated[str, typer.Option("--stage", help="whose voice")] = "hiring-manager",
+    mute: MuteOpt = False,
+) -> None:
+    """Speak TEXT with an interviewer's voice (and keep a WAV copy)."""
+    import tempfile
+
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.voice import Speaker
+
+    if not text.strip():
+        raise UsageError("nothing to say: TEXT is empty")
+    persona = load_personas()[_stages(stage)[0]]
+    speaker = Speaker(mute=mute)
+    if speaker.notice:
+        err.print(f"notice: {speaker.notice}")
+    target = out_file or Path(tempfile.mkdtemp(prefix="voice-interviewer-")) / "say.wav"
+    duration = speaker.speak(text, target, persona.voice)
+    out.print(f"{duration:.1f} s of speech written to {target}")
+
+
+@app.command()
+def replay(
+    session: Annotated[str, typer.Argument(help="session folder, its name, or latest")],
+    answer: Annotated[Optional[int], typer.Option("--answer", help="only answer N")] = None,
+    rescore: Annotated[bool, typer.Option("--rescore", help="re-run today's transcription and feedback")] = False,
+    mute: MuteOpt = False,
+    out_dir: OutOpt = None,
+) -> None:
+    """Play a saved session back: question, answer audio, transcript, feedback."""
+    from voice_interviewer.store import load_session, resolve_session
+    from voice_interviewer.voice import Speaker, play_wav
+
+    folder = resolve_session(session, sessions_home(out_dir))
+    document = load_session(folder)
+    answers = document["answers"]
+    if answer is not None:
+        _in_range("--answer", answer, 1, max(1, len(answers)))
+        answers = [a for a in answers if a["index"] == answer]
+    speaker = Speaker(mute=mute)
+    if speaker.notice:
+        err.print(f"notice: {speaker.notice}")
+    for record in answers:
+        out.print(f"\n[bold]{record.get('persona', '')}[/]: [bold cyan]{record['question_text']}[/]")
+        for name in (record.get("question_audio"), record.get("answer_audio")):
+            _play_if(speaker, folder, name, play_wav)
+        out.print(record["transcript"] or "[dim](no speech)[/]")
+        print_feedback(out, record)
+        out.print(f"[green]{record['spoken_feedback']}[/]")
+        _play_if(speaker, folder, f"fb{record['index']:02d}.wav", play_wav)
+        if rescore:
+            _rescore(folder, record)
+
+
+def _play_if(speaker, folder: Path, name: str | None, play) -> None:
+    if not name:
+        return
+    path = folder / name
+    if not path.is_file():
+        err.print(f"notice: {path.name} is missing from the session; skipped")
+    elif speaker.audible:
+        play(path)
+
+
+def _rescore(folder: Path, record: dict) -> None:
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.personas import find_question, load_personas
+
+    path = folder / (record.get("answer_audio") or "")
+    if not record.get("answer_audio") or not path.is_file():
+        err.print(f"notice: answer {record['index']} has no audio to rescore")
+        return
+    question = find_question(load_personas(), record["question_id"])[1] if record.get("question_id") else None
+    fresh = analyze(_transcribe_file(path, None), question, audio_name=record["answer_audio"])
+    change = fresh["score"] - record["score"]
+    out.print(f"[bold]Rescored:[/] {record['score']} then, {fresh['score']} now ({change:+d})")
+    before = {f["kind"] for f in record.get("findings", [])}
+    after = {f["kind"] for f in fresh["findings"]}
+    for kind in sorted(after - before):
+        out.print(f"  new finding: {kind}")
+    for kind in sorted(before - after):
+        out.print(f"  no longer found: {kind}")
+
+
+@app.command()
+def report(
+    session: Annotated[str, typer.Argument(help="session folder, its name, or latest")],
+    html_file: Annotated[Optional[Path], typer.Option("--html", help="where to write the HTML report")] = None,
+    out_dir: OutOpt = None,
+) -> None:
+    """Written report of a session: Markdown on stdout, HTML beside the recordings."""
+    import os
+
+    from voice_interviewer.report import render_html, render_markdown
+    from voice_interviewer.store import load_session, resolve_session
+
+    folder = resolve_session(session, sessions_home(out_dir))
+    document = load_session(folder)
+    target = html_file or folder / "report.html"
+    prefix = os.path.relpath(folder, target.parent.resolve()) + "/" if html_file else ""
+    try:
+        target.write_text(render_html(document, "" if prefix == "./" else prefix), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write report to {target}: {exc.strerror}; choose another --html path") from None
+    print(render_markdown(document))
+    err.print(f"HTML report: {target}")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except InterviewerError as exc:
+        err.print(f"error: {exc}", soft_wrap=True)
+        sys.exit(2)
+    except click.exceptions.NoSuchOption as exc:
+        err.print(f"error: {exc.format_message()}; see --help for the allowed options", soft_wrap=True)
+        sys.exit(2)
+    except click.exceptions.UsageError as exc:
+        err.print(f"error: {exc.format_message()}", soft_wrap=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        err.print("stopped")
+        sys.exit(0)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

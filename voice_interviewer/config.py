@@ -1,0 +1,68 @@
+"""Options as frozen dataclasses with units in their names, passed as one object per stage."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["EndpointOptions", "TranscribeOptions", "VoiceOptions", "sessions_home", "FILLER_PROMPT"]
+
+# Whisper drops "um" and "uh" unless its context shows them; this prompt is given to every decoding window.
+FILLER_PROMPT = "Um, so, uh, I was, like, you know, basically thinking, hmm, I mean, about the program."
+
+
+@dataclass(frozen=True)
+class EndpointOptions:
+    """When an answer starts and ends.
+
+    end_silence_s defaults to 4.0: the longest thinking pause in our fixtures is 3.5 s, which webrtcvad measures as
+    up to ~3.6 s of non-speech (its decisions lag the audio by a frame or two); 4.0 s keeps every 3 s pause inside the
+    answer with margin. The candidate ends sooner by finishing the recording, or (later) by Enter or a closing phrase.
+    """
+
+    vad_mode: int = 3
+    start_speech_s: float = 0.18      # voiced time within the last 300 ms that opens an answer
+    end_silence_s: float = 4.0
+    pause_s: float = 0.3              # a silence this long lets the transcriber close a chunk
+    max_answer_s: float = 240.0
+    no_answer_s: float = 30.0         # nothing said this long after the question: the answer is empty
+    ignore_initial_s: float = 0.2     # webrtcvad's first decisions are unreliable
+
+    @classmethod
+    def whole_file(cls) -> EndpointOptions:
+        """For transcribing a file: pauses still split the audio, but nothing ends it before the file does."""
+        return cls(end_silence_s=math.inf, max_answer_s=math.inf, no_answer_s=math.inf)
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    model: str | None = None          # path or name; None: $VOICE_INTERVIEWER_MODEL, else the bundled tiny.en
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    beam_size: int = 1
+    prompt: str = FILLER_PROMPT
+    min_chunk_s: float = 6.0          # a chunk closes at the first pause after this much audio
+    max_chunk_s: float = 24.0         # ... and is forced closed here (Whisper's window is 30 s)
+    partial_every_s: float | None = 2.0  # live tentative text; None when feeding as fast as possible
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    mute: bool = False
+    voice_id: str = "en-us+m3"
+    rate_wpm: int = 165
+    pitch: int = 50
+
+
+def sessions_home(out: Path | None = None) -> Path:
+    """--out, else $VOICE_INTERVIEWER_HOME/sessions, else the platform's user data dir."""
+    if out is not None:
+        return out
+    home = os.environ.get("VOICE_INTERVIEWER_HOME")
+    if home:
+        return Path(home) / "sessions"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("voice-interviewer")) / "sessions"

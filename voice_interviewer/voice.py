@@ -1,0 +1,106 @@
+"""The interviewer's voice: pyttsx3 2.99 on espeak-ng, always rendered to a WAV copy, played when a speaker exists.
+
+pyttsx3's save_to_file + runAndWait can return before the WAV is complete, and its espeak driver prints
+"Audio saved to ..." on stdout. We wait for the driver's finished-utterance event, then for a WAV whose header
+matches its size, and keep stdout clean (--json output must stay one document).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import threading
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from voice_interviewer.audio import has_output_device
+from voice_interviewer.errors import DeviceError, InterviewerError
+from voice_interviewer.personas import VoiceSpec
+
+__all__ = ["Speaker", "render_wav", "play_wav", "wav_duration_s"]
+
+_RENDER_TIMEOUT_S = 30.0
+_engine_lock = threading.Lock()  # espeak-ng holds global state: one utterance at a time per process
+
+
+@functools.cache
+def _engine():
+    try:
+        import pyttsx3
+
+        return pyttsx3.init("espeak")
+    except Exception as exc:  # noqa: BLE001 - pyttsx3 wraps ctypes/OS errors in many ways
+        raise InterviewerError(f"text-to-speech unavailable ({exc}); install espeak-ng (Debian: espeak-ng)") from None
+
+
+def _complete_wav(path: Path) -> bool:
+    """True once the file is a WAV whose header agrees with its size (the writer has finished)."""
+    try:
+        with wave.open(str(path), "rb") as handle:
+            expected = handle.getnframes() * handle.getsampwidth() * handle.getnchannels()
+            return handle.getnframes() > 0 and path.stat().st_size >= expected + 44
+    except (FileNotFoundError, EOFError, wave.Error):
+        return False
+
+
+def render_wav(text: str, path: Path, spec: VoiceSpec) -> float:
+    """Render text to a WAV file with pyttsx3 on espeak-ng; returns the duration in seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    engine = _engine()
+    done = threading.Event()
+    with _engine_lock, contextlib.redirect_stdout(io.StringIO()):
+        token = engine.connect("finished-utterance", lambda name, completed: done.set())
+        try:
+            engine.setProperty("voice", spec.voice_id)
+            engine.setProperty("rate", spec.rate_wpm)
+            engine.setProperty("pitch", spec.pitch)
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            deadline = time.monotonic() + _RENDER_TIMEOUT_S
+            while not (done.is_set() and _complete_wav(path)):
+                if time.monotonic() > deadline:
+                    raise InterviewerError(f"text-to-speech did not finish writing {path} "
+                                           f"within {_RENDER_TIMEOUT_S:.0f} s")
+                time.sleep(0.01)
+        finally:
+            engine.disconnect(token)
+    return wav_duration_s(path)
+
+
+def wav_duration_s(path: Path) -> float:
+    with wave.open(str(path), "rb") as handle:
+        return handle.getnframes() / handle.getframerate()
+
+
+def play_wav(path: Path) -> None:
+    """Play a WAV on the default output device and wait until it has been heard."""
+    import sounddevice as sd
+
+    with wave.open(str(path), "rb") as handle:
+        rate = handle.getframerate()
+        data = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    try:
+        sd.play(data, rate, blocking=True)
+    except sd.PortAudioError as exc:
+        raise DeviceError(f"cannot play audio on the output device: {exc}; use --mute") from None
+
+
+class Speaker:
+    """Speaks through the speaker when there is one and not muted; always leaves the WAV copy."""
+
+    def __init__(self, *, mute: bool = False) -> None:
+        self.audible = not mute and has_output_device()
+        self.notice = None
+        if not mute and not self.audible:
+            self.notice = "no audio output device: the interviewer's voice is written to WAV files only"
+
+    def speak(self, text: str, wav_path: Path, spec: VoiceSpec) -> float:
+        duration_s = render_wav(text, wav_path, spec)
+        if self.audible:
+            play_wav(wav_path)
+        return duration_s
