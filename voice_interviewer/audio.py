@@ -78,14 +78,14 @@ def _check_wav_header(path: Path, head: bytes, size: int) -> None:
             if chunk_id == b"data":
                 available = size - offset - 8
                 if chunk_size == 0 and available == 0:
-                    raise AudioInputError(f"{path}: WAV file holds no audio samples (zero length)")
+                    raise AudioInputError(f"{path}: WAV file holds no audio samples (zero length); give {_ALLOWED}")
                 if chunk_size not in (0, 0xFFFFFFFF) and available < chunk_size:
                     raise AudioInputError(
                         f"{path}: WAV file is truncated: header promises {chunk_size} bytes of audio, "
                         f"file holds {available}; re-export the recording")
                 return
             offset += 8 + chunk_size + (chunk_size & 1)
-    raise AudioInputError(f"{path}: WAV file has no data chunk (corrupt or truncated)")
+    raise AudioInputError(f"{path}: WAV file has no data chunk (corrupt or truncated); give {_ALLOWED}")
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ __all__ = ["Typed", "Candidate", "MicCandidate", "RecordedCandidate", "TypedCand
            "AUDIO_SUFFIXES"]
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a")
+_ECHO_TAIL_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class MicCandidate(Candidate):
         self.source = MicrophoneSource(device)
 
     def answer(self, question: Question, follow_up: bool) -> AudioSource:
+        time.sleep(_ECHO_TAIL_S)  # the sound server may still be playing the end of the question
         self.source.flush()  # the interviewer's own voice is not part of the answer
         return self.source
 

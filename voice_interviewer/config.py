@@ -43,7 +43,9 @@ class TranscribeOptions:
     cpu_threads: int = 2
     beam_size: int = 1
     prompt: str = FILLER_PROMPT
-    min_chunk_s: float = 6.0          # a chunk closes at the first pause after this much audio
+    # A chunk closes at the first pause after min_chunk_s. Measured on the 10 fixture answers: 6 s gave mean WER
+    # 0.136 with 84 decode calls, 12 s 0.122 with 51, 20 s 0.123 with 34 (one batch pass: 0.12).
+    min_chunk_s: float = 12.0
     max_chunk_s: float = 24.0         # ... and is forced closed here (Whisper's window is 30 s)
     partial_every_s: float | None = 2.0  # live tentative text; None when feeding as fast as possible
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -135,6 +135,20 @@ def personas_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "personas"
 
 
+def _fields_at(location: tuple) -> list[str]:
+    """The field names allowed at a validation error's location (for 'unknown field' messages)."""
+    model: type[BaseModel] = Persona
+    for part in location:
+        if isinstance(part, int) or part not in model.model_fields:
+            continue
+        annotation = model.model_fields[part].annotation
+        nested = [a for a in (annotation, *get_args(annotation)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not nested:
+            break
+        model = nested[0]
+    return list(model.model_fields)
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "(top level)"
@@ -144,7 +158,7 @@ def _describe(error: ValidationError) -> str:
     elif first["type"] == "missing":
         message = "required field is missing"
     elif first["type"] == "extra_forbidden":
-        message = "unknown field (check the spelling)"
+        message = f"unknown field; allowed: {', '.join(_fields_at(first['loc'][:-1]))}"
     return f"field {where}: {message}"
 
 
@@ -163,6 +177,8 @@ def load_persona(path: Path) -> Persona:
         raise PersonaError(f"{path}: not UTF-8 text; persona files are TOML") from None
     except tomllib.TOMLDecodeError as exc:
         raise PersonaError(f"{path}: TOML syntax error: {exc}") from None
+    except RecursionError:
+        raise PersonaError(f"{path}: TOML syntax error: arrays or tables nested too deeply") from None
     try:
         persona = Persona.model_validate(data)
     except ValidationError as exc:

@@ -23,9 +23,11 @@ _HEADER_EVERY_S = 0.5  # the header is rewritten this often, so a killed process
 
 
 def _private_dir(path: Path) -> None:
+    """Create path 0700; a folder that already exists keeps the permissions its owner gave it."""
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
+        if not path.is_dir():
+            path.mkdir(mode=0o700, parents=True)
+            os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
     except OSError as exc:
         raise SessionError(f"cannot create sessions folder {path}: {exc.strerror}; choose a writable --out") from None
 
@@ -121,7 +123,7 @@ def load_session(folder: Path) -> dict:
     path = folder / "session.json"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         raise SessionError(f"{folder}: no session.json; not a session folder") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SessionError(f"{path}: corrupt session file ({exc.__class__.__name__}); "

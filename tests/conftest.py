@@ -1,0 +1,98 @@
+"""Shared fixtures: the real model loaded once per session, fixture audio, and a PulseAudio null sink.
+
+Tiers (pytest markers): unmarked tests are pure and fast; `model` loads the real Whisper model; `sound` needs the
+PulseAudio server these fixtures start; `slow` runs whole interviews.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "audio_fixtures"
+CLI = [sys.executable, "-m", "voice_interviewer"]
+SINK = "vi_test_sink"
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict:
+    return json.loads((FIXTURES / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def jfk_pcm() -> np.ndarray:
+    from voice_interviewer.audio import read_audio
+
+    return read_audio(FIXTURES / "real" / "jfk.wav")
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The bundled tiny.en, loaded once for the whole test session."""
+    from voice_interviewer.transcribe import load_model, resolve_model
+
+    resolved = resolve_model(None)
+    return load_model(resolved.source)
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch) -> Path:
+    """A private sessions home for CLI tests."""
+    monkeypatch.setenv("VOICE_INTERVIEWER_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 600, input_text: str | None = None):
+    """Run the real console entry point in a subprocess (exit codes and stderr exactly as a user sees them)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, env=full_env,
+                          cwd=ROOT, input=input_text)
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    import re
+
+    def norm(text: str) -> list[str]:
+        return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split()
+
+    ref, hyp = norm(reference), norm(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[len(hyp)] / max(1, len(ref))
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory):
+    """A PulseAudio daemon with a null sink whose monitor is the default source: a real microphone path.
+
+    Sound played into the sink with paplay is what sounddevice records from ALSA's default device.
+    """
+    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
+        pytest.fail("PulseAudio is not installed; `make test` installs pulseaudio and pulseaudio-utils")
+    runtime = tmp_path_factory.mktemp("pulse-runtime")
+    runtime.chmod(0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_SERVER": f"unix:{runtime}/pulse/native"}
+    subprocess.run(["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--disallow-exit", "--daemonize=yes",
+                    f"--load=module-null-sink sink_name={SINK} rate=16000",
+                    "--load=module-native-protocol-unix", "--log-target=stderr"],
+                   env=env, check=True, capture_output=True, timeout=30)
+    for _ in range(50):
+        if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    subprocess.run(["pactl", "set-default-sink", SINK], env=env, check=True, timeout=10)
+    subprocess.run(["pactl", "set-default-source", f"{SINK}.monitor"], env=env, check=True, timeout=10)
+    yield {"env": {"XDG_RUNTIME_DIR": env["XDG_RUNTIME_DIR"], "PULSE_SERVER": env["PULSE_SERVER"]}, "sink": SINK}
+    subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=10)

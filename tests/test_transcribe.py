@@ -1,0 +1,88 @@
+"""Real-model tier: the bundled tiny.en on real speech, silence and noise; the chunked streaming contract."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import FIXTURES, word_error_rate
+from voice_interviewer.audio import WavFileSource
+from voice_interviewer.config import EndpointOptions, TranscribeOptions
+from voice_interviewer.endpointing import Endpointer, PauseStarted, SpeechStarted
+from voice_interviewer.errors import ModelError
+from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame
+from voice_interviewer.transcribe import ChunkedTranscriber, resolve_model, transcribe_frames
+
+pytestmark = pytest.mark.model
+
+FILE_OPTIONS = TranscribeOptions(partial_every_s=None)
+
+
+def frames_of(samples: np.ndarray):
+    step = SAMPLE_RATE_HZ * 30 // 1000
+    for i in range(0, len(samples) - step + 1, step):
+        yield AudioFrame(samples[i:i + step].astype("<i2").tobytes(), SAMPLE_RATE_HZ, i / SAMPLE_RATE_HZ)
+
+
+def test_real_clips_have_low_word_error_rate(model, manifest):
+    for clip in manifest["clips"]:
+        transcript = transcribe_frames(WavFileSource(FIXTURES / clip["file"]).frames(), model, FILE_OPTIONS)
+        wer = word_error_rate(clip["transcript"], transcript.text)
+        assert wer <= 0.10, (clip["file"], wer, transcript.text)
+
+
+def test_word_times_are_ordered_and_inside_the_audio(model):
+    transcript = transcribe_frames(WavFileSource(FIXTURES / "real" / "jfk.wav").frames(), model, FILE_OPTIONS)
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert all(0 <= w.start <= w.end <= transcript.audio_duration_s + 0.05 for w in transcript.words)
+    assert transcript.words[0].text.lower().startswith("and")
+
+
+def test_silence_gives_no_words(model):
+    silence = np.zeros(SAMPLE_RATE_HZ * 8, dtype=np.int16)
+    assert transcribe_frames(frames_of(silence), model, FILE_OPTIONS).words == ()
+
+
+def test_noise_gives_no_invented_words(model):
+    rng = np.random.default_rng(7)
+    for level in (300, 3000):
+        noise = (rng.standard_normal(SAMPLE_RATE_HZ * 8) * level).astype(np.int16)
+        transcript = transcribe_frames(frames_of(noise), model, FILE_OPTIONS)
+        assert transcript.words == (), (level, transcript.text)
+
+
+def test_committed_text_never_changes_and_nothing_is_lost(model, manifest):
+    """Feed a long answer live-style: each update's committed words extend the previous ones unchanged."""
+    answer = next(a for a in manifest["answers"] if a["question_id"] == "hm-platform-migration")
+    options = TranscribeOptions(partial_every_s=2.0)
+    endpointer = Endpointer(EndpointOptions.whole_file())
+    transcriber = ChunkedTranscriber(model, options)
+    history = []
+    for frame in WavFileSource(FIXTURES / answer["file"]).frames():
+        updates = transcriber.accept(frame)
+        for event in endpointer.accept(frame):
+            if isinstance(event, SpeechStarted):
+                transcriber.speech_started(event.at_s)
+            elif isinstance(event, PauseStarted):
+                updates += transcriber.cut(event.at_s)
+        history += [u.committed for u in updates]
+    final = transcriber.finish()
+    commits = [c for c in history if c] + [final.words]
+    for earlier, later in zip(commits, commits[1:]):
+        assert later[:len(earlier)] == earlier
+    assert len(set(map(len, commits))) >= 3, "expected several commits during a long answer"
+    assert word_error_rate(answer["transcript"], final.text) <= 0.15
+
+
+def test_model_resolution(tmp_path, monkeypatch):
+    monkeypatch.delenv("VOICE_INTERVIEWER_MODEL", raising=False)
+    assert resolve_model(None).label == "tiny.en (bundled)"
+    with pytest.raises(ModelError, match="neither a model folder nor a known name"):
+        resolve_model("no-such-model")
+    with pytest.raises(ModelError, match="no model.bin"):
+        resolve_model(str(tmp_path))
+    bundled = resolve_model(None).source
+    monkeypatch.setenv("VOICE_INTERVIEWER_MODEL", bundled)
+    assert resolve_model(None).source == bundled
+    assert resolve_model("tiny.en").source == "tiny.en"  # a name is used only when asked for

@@ -1,0 +1,43 @@
+"""The interviewer's voice: complete WAVs from pyttsx3 on espeak-ng, intelligible to our own recogniser."""
+
+from __future__ import annotations
+
+import wave
+
+import pytest
+
+from conftest import word_error_rate
+from voice_interviewer.audio import WavFileSource
+from voice_interviewer.config import TranscribeOptions
+from voice_interviewer.personas import VoiceSpec, load_personas
+from voice_interviewer.transcribe import transcribe_frames
+from voice_interviewer.voice import Speaker, render_wav
+
+SENTENCE = "Tell me about a time you drove alignment between two teams that disagreed."
+
+
+def test_rendered_wav_is_complete_every_time(tmp_path):
+    spec = VoiceSpec(voice_id="en-us+m3", rate_wpm=165, pitch=50)
+    for i in range(5):  # the early-return race showed up as half-written files on repeated calls
+        path = tmp_path / f"q{i}.wav"
+        duration = render_wav(SENTENCE, path, spec)
+        with wave.open(str(path)) as handle:
+            assert handle.getnframes() * 2 + 44 <= path.stat().st_size
+            assert abs(handle.getnframes() / handle.getframerate() - duration) < 1e-6
+        assert 3.0 < duration < 8.0
+
+
+def test_muted_speaker_writes_wav_only(tmp_path):
+    speaker = Speaker(mute=True)
+    assert not speaker.audible and speaker.notice is None
+    assert speaker.speak("Thank you.", tmp_path / "x.wav", VoiceSpec(voice_id="en-us+f3", rate_wpm=170)) > 0.3
+
+
+@pytest.mark.model
+def test_every_persona_voice_is_intelligible(tmp_path, model):
+    for stage, persona in load_personas().items():
+        question = persona.questions[0].text
+        path = tmp_path / f"{stage}.wav"
+        render_wav(question, path, persona.voice)
+        heard = transcribe_frames(WavFileSource(path).frames(), model, TranscribeOptions(partial_every_s=None))
+        assert word_error_rate(question, heard.text) <= 0.35, (stage, question, heard.text)
