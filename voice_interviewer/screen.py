@@ -63,6 +63,7 @@ class Screen:
         if self._live is not None:
             self._live.stop()
             self._live = None
+            self.out.print()
             self._status, self._transcript = Text(), Text()
 
 

@@ -1,0 +1,87 @@
+"""Key point coverage: synonyms, inflections, word boundaries, and where each point was said."""
+
+from __future__ import annotations
+
+import pytest
+from test_feedback_fixtures import ALIGNMENT, COMPLETE_STORY, MIGRATION, MIGRATION_PLAN, key_point, spoken
+
+from voice_interviewer.feedback import analyze
+from voice_interviewer.feedback.fillers import filler_indices, find_fillers
+from voice_interviewer.feedback.keypoints import PhraseIndex, inflections, key_points, phrase_pattern
+from voice_interviewer.feedback.timing import tokenize
+
+
+def index_of(text: str) -> PhraseIndex:
+    tokens = tokenize(spoken(text).words)
+    return PhraseIndex(tokens, filler_indices(find_fillers(tokens)))
+
+
+def covers(text: str, synonym: str) -> bool:
+    return index_of(text).find(phrase_pattern(synonym)) is not None
+
+
+@pytest.mark.parametrize("synonym, text", [
+    ("escalate", "I escalated it with data."),
+    ("escalate", "We kept escalating."),
+    ("dependency", "We mapped the dependencies."),
+    ("plan", "We planned the cutover."),
+    ("plan", "Planning took a week."),
+    ("metric", "We agreed on success metrics."),
+    ("success metrics", "The success metric was latency."),
+    ("prioritize", "I prioritized the work."),
+    ("go/no-go", "Each phase had a go no go review."),
+    ("go/no-go", "Each phase had a go/no-go review."),
+    ("risk register", "I kept a Risk Register."),
+    ("escalate with data", "I would escalate, um, with data."),
+])
+def test_synonym_matches_inflections(synonym, text):
+    assert covers(text, synonym)
+
+
+@pytest.mark.parametrize("synonym, text", [
+    ("risk", "We moved at a brisk pace."),
+    ("data", "We picked a database."),
+    ("raci", "The team was racing the deadline."),
+    ("plan", "The plant was closed."),
+    ("success metrics", "Success was measured by metrics later."),
+])
+def test_synonym_needs_whole_words(synonym, text):
+    assert not covers(text, synonym)
+
+
+def test_inflections_of_common_forms():
+    assert {"escalate", "escalated", "escalates", "escalating"} <= inflections("escalate")
+    assert {"dependency", "dependencies"} <= inflections("dependency")
+    assert {"plan", "plans", "planned", "planning"} <= inflections("plan")
+    assert {"metrics", "metric"} <= inflections("metrics")
+    assert inflections("5") == {"5"}
+
+
+def test_coverage_uses_labels_in_question_order():
+    result = key_points(index_of("We ran a workshop and used a benchmark."), ALIGNMENT.key_points)
+    assert result["covered"] == ["decided with data", "facilitated the discussion"]
+    assert result["missing"] == ["shared objective"]
+    assert {a["label"]: a["text"] for a in result["at"]} == {"decided with data": "benchmark",
+                                                             "facilitated the discussion": "workshop"}
+
+
+def test_first_mention_time():
+    doc = analyze(spoken(COMPLETE_STORY), ALIGNMENT)
+    at = {a["label"]: a for a in doc["key_points"]["at"]}
+    first_data_word = next(w for w in doc["words"] if w["text"].lower() in ("data", "benchmark", "numbers"))
+    assert at["decided with data"]["start_s"] == first_data_word["start"]
+
+
+def test_plan_covers_all_migration_key_points():
+    doc = analyze(spoken(MIGRATION_PLAN), MIGRATION)
+    assert doc["key_points"]["covered"] == [p.label for p in MIGRATION.key_points]
+    assert doc["key_points"]["missing"] == []
+
+
+def test_no_question_means_no_key_points():
+    assert analyze(spoken(COMPLETE_STORY))["key_points"] == {"covered": [], "missing": [], "at": []}
+
+
+def test_multi_word_synonym_with_inflected_words():
+    point = key_point("dep-review", "dependency reviews", "dependency review")
+    assert key_points(index_of("We held dependency reviews weekly."), [point])["covered"] == ["dependency reviews"]

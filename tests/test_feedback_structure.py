@@ -1,0 +1,133 @@
+"""STAR segmentation, framework parts and structure inference."""
+
+from __future__ import annotations
+
+import pytest
+from test_feedback_fixtures import (
+    ALIGNMENT,
+    COMPLETE_STORY,
+    JFK_SPEECH,
+    MIGRATION,
+    MIGRATION_PLAN,
+    NO_RESULT_STORY,
+    SCREEN,
+    SHORT_ANSWER,
+    STORY_OPENERS,
+    spoken,
+    start_of,
+)
+
+from voice_interviewer.feedback import analyze
+from voice_interviewer.feedback.structure import analyze_structure, first_person_actions, infer_kind
+from voice_interviewer.feedback.timing import split_sentences, tokenize
+
+
+def structure_of(text: str, kind: str):
+    tokens = tokenize(spoken(text).words)
+    return analyze_structure(kind, split_sentences(tokens), tokens)
+
+
+def test_star_parts_start_where_the_story_moves_on():
+    structure = structure_of(COMPLETE_STORY, "star")
+    assert structure.order == ("situation", "task", "action", "result")
+    assert structure.missing == ()
+    for part, opener in STORY_OPENERS.items():
+        assert structure.parts[part]["present"] is True
+        assert structure.parts[part]["start_s"] == pytest.approx(start_of(COMPLETE_STORY, opener), abs=0.01)
+
+
+def test_star_part_lasts_until_the_next_part_starts():
+    transcript = spoken(COMPLETE_STORY)
+    parts = structure_of(COMPLETE_STORY, "star").parts
+    starts = [parts[p]["start_s"] for p in ("situation", "task", "action", "result")]
+    assert [parts[p]["seconds"] for p in ("situation", "task", "action")] == pytest.approx(
+        [b - a for a, b in zip(starts, starts[1:])], abs=0.01)
+    assert parts["result"]["seconds"] == pytest.approx(transcript.words[-1].end - starts[-1], abs=0.01)
+
+
+def test_star_without_result():
+    structure = structure_of(NO_RESULT_STORY, "star")
+    assert structure.missing == ("result",)
+    assert structure.parts["result"] == {"present": False, "start_s": None, "seconds": 0.0, "quote": None}
+
+
+def test_result_quote_holds_its_best_quantity():
+    # two result sentences have quantities ("nine days", "18 percent"); the percentage wins, quoted from its clause
+    quote = structure_of(COMPLETE_STORY, "star").parts["result"]["quote"]
+    assert quote == "it reduced our infrastructure cost by 18 percent"
+    days = structure_of("I owned the launch. As a result, we shipped it three weeks early, before the freeze.",
+                        "star").parts["result"]["quote"]
+    assert days == "we shipped it three weeks early"
+
+
+def test_position_breaks_ties_between_situation_and_result():
+    # the same numeric sentence reads as context when it opens the story and as the outcome when it closes it
+    opening = "Our error rate was 12 percent. I owned the reliability program. I set up a weekly review."
+    closing = "I owned the reliability program. I set up a weekly review. Our error rate was 2 percent."
+    assert structure_of(opening, "star").order[0] == "situation"
+    assert structure_of(closing, "star").order[-1] == "result"
+
+
+def test_sentences_without_cues_continue_the_part_before():
+    text = ("I owned the launch plan for the payments team. I set up a daily review with the leads. "
+            "Everyone came prepared with their numbers. As a result we launched a week early.")
+    structure = structure_of(text, "star")
+    assert structure.order == ("task", "action", "result")
+    assert structure.parts["action"]["seconds"] == pytest.approx(
+        structure.parts["result"]["start_s"] - structure.parts["action"]["start_s"], abs=0.01)
+
+
+def test_short_answer_has_only_an_action():
+    structure = structure_of(SHORT_ANSWER, "star")
+    assert structure.order == ("action",)
+    assert set(structure.missing) == {"situation", "task", "result"}
+
+
+def test_framework_parts_all_present_charter_first():
+    structure = structure_of(MIGRATION_PLAN, "framework")
+    assert structure.missing == ()
+    assert structure.order[0] == "charter"
+    assert set(structure.order) == {"charter", "workstreams", "dependencies", "milestones", "risks", "cadence"}
+    assert structure.parts["cadence"]["start_s"] == pytest.approx(start_of(MIGRATION_PLAN, "Finally,"), abs=0.01)
+
+
+def test_framework_seconds_follow_the_main_topic_of_each_sentence():
+    parts = structure_of(MIGRATION_PLAN, "framework").parts
+    transcript = spoken(MIGRATION_PLAN)
+    total = transcript.words[-1].end - transcript.words[0].start
+    assert sum(p["seconds"] for p in parts.values()) == pytest.approx(total, abs=0.05)
+    assert all(p["seconds"] > 0 for p in parts.values())
+
+
+def test_framework_missing_parts():
+    plan = ("I would start with the objective and success metrics, then split the work into workstreams by team "
+            "ownership. I would run a weekly sync and send a status report every Friday.")
+    structure = structure_of(plan, "framework")
+    assert set(structure.missing) == {"dependencies", "milestones", "risks"}
+    assert structure.order == ("charter", "workstreams", "cadence")
+
+
+def test_kind_comes_from_the_question():
+    assert analyze(spoken(MIGRATION_PLAN), MIGRATION)["structure"]["kind"] == "framework"
+    assert analyze(spoken(COMPLETE_STORY), ALIGNMENT)["structure"]["kind"] == "star"
+    screen = analyze(spoken(COMPLETE_STORY), SCREEN)["structure"]
+    assert screen == {"kind": "none", "parts": {}, "missing": [], "order": []}
+
+
+@pytest.mark.parametrize("text, kind", [
+    (COMPLETE_STORY, "star"),
+    (NO_RESULT_STORY, "star"),
+    (MIGRATION_PLAN, "framework"),
+    (JFK_SPEECH, "none"),
+    ("I enjoy building programs that span many teams and I like hard problems.", "none"),
+])
+def test_kind_inferred_without_a_question(text, kind):
+    tokens = tokenize(spoken(text).words)
+    assert infer_kind(split_sentences(tokens), tokens)[0] == kind
+    assert analyze(spoken(text))["structure"]["kind"] == kind
+
+
+def test_first_person_actions():
+    assert first_person_actions("i set up a review then i proposed a benchmark and i quickly gathered data") == 3
+    assert first_person_actions("i was the lead and i needed to decide and i learned a lot") == 0
+    assert first_person_actions("i worked at acme but i worked with both leads") == 1

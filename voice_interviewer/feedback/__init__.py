@@ -1,0 +1,157 @@
+"""Feedback on one answer: pure analyzers from timestamped words to the schema-1 score document.
+
+`analyze` runs every analyzer (timing, pace, pauses, fillers, structure, key points, the guide's mistakes) and
+scores the answer; `choose_follow_up` picks what to ask next; `spoken_summary` is what the interviewer says.
+No function here reads files, prints or keeps state between calls.
+
+Added to the schema-1 document (DESIGN.md allows added fields): pauses.list, fillers.at,
+fillers.weighted_per_minute, structure.parts.*.quote, structure.order, key_points.at, findings[].at_s,
+findings[].evidence, deductions, score_unclamped and strength.
+"""
+
+from __future__ import annotations
+
+from voice_interviewer.feedback.fillers import filler_indices, filler_report, find_fillers
+from voice_interviewer.feedback.keypoints import PhraseIndex, key_points, work_terms
+from voice_interviewer.feedback.mistakes import guide_mistakes
+from voice_interviewer.feedback.score import (
+    SEVERITY_RANK,
+    Finding,
+    delivery_findings,
+    key_point_findings,
+    no_speech,
+    off_topic,
+    structure_findings,
+    total,
+)
+from voice_interviewer.feedback.structure import analyze_structure, empty_structure, infer_kind
+from voice_interviewer.feedback.summary import NO_SPEECH_FEEDBACK, spoken_summary, strength_sentence
+from voice_interviewer.feedback.timing import Token, pace, pauses, split_sentences, timing, tokenize
+from voice_interviewer.personas import Question
+from voice_interviewer.records import Transcript
+
+__all__ = ["analyze", "choose_follow_up", "spoken_summary"]
+
+SCHEMA = 1
+_ASK_ORDER = {
+    "star": ("result", "action", "task", "situation"),
+    "framework": ("charter", "risks", "dependencies", "workstreams", "milestones", "cadence"),
+}
+
+
+def _transcript_text(transcript: Transcript) -> str:
+    return " ".join(w.text.strip() for w in transcript.words if w.text.strip())
+
+
+def _head(transcript: Transcript, question: Question | None, audio_name: str) -> dict:
+    return {"schema": SCHEMA, "audio": audio_name, "question_id": question.id if question else None,
+            "transcript": _transcript_text(transcript)}
+
+
+def _words(tokens: tuple[Token, ...], fillers: frozenset[int]) -> list[dict]:
+    return [{"text": t.text, "start": round(t.start, 2), "end": round(t.end, 2), "filler": t.index in fillers}
+            for t in tokens]
+
+
+def _no_speech_doc(transcript: Transcript, question: Question | None, audio_name: str) -> dict:
+    finding = no_speech()
+    score, unclamped, deductions = total([finding])
+    labels = [point.label for point in question.key_points] if question else []
+    return {
+        **_head(transcript, question, audio_name),
+        "words": [],
+        "timing": timing((), question.budget_s if question else None),
+        "pace": pace(0, 0.0),
+        "pauses": pauses(()),
+        "fillers": filler_report([], 0.0),
+        "structure": empty_structure(question.structure_kind if question else "none").as_doc(),
+        "key_points": {"covered": [], "missing": labels, "at": []},
+        "findings": [finding.as_doc()],
+        "score": score,
+        "score_unclamped": unclamped,
+        "deductions": deductions,
+        "strength": strength_sentence({"words": []}),
+        "spoken_feedback": NO_SPEECH_FEEDBACK,
+    }
+
+
+def _measure(tokens: tuple[Token, ...], question: Question | None) -> dict:
+    """Everything measured about the answer, before any judgement."""
+    hits = find_fillers(tokens)
+    skip = filler_indices(hits)
+    sentences = split_sentences(tokens, skip)
+    timed = timing(tokens, question.budget_s if question else None)
+    if question:
+        kind, parts_present = question.structure_kind, None
+    else:
+        kind, parts_present = infer_kind(sentences, tokens)
+    structure = analyze_structure(kind, sentences, tokens)
+    index = PhraseIndex(tokens, skip)
+    said = len(tokens) - len(skip)
+    return {
+        "skip": skip, "index": index, "said": said, "kind": kind, "structure": structure,
+        "parts_present": len(structure.order) if parts_present is None or kind != "none" else parts_present,
+        "timing": timed, "pace": pace(said, timed["duration_s"]), "pauses": pauses(tokens),
+        "fillers": filler_report(hits, timed["duration_s"]),
+        "key_points": key_points(index, question.key_points if question else ()),
+    }
+
+
+def _judge(m: dict, question: Question | None) -> list[Finding]:
+    findings = (
+        structure_findings(m["structure"])
+        + key_point_findings(m["key_points"])
+        + delivery_findings(m["timing"], m["pace"], m["pauses"], m["fillers"])
+        + off_topic(m["key_points"], m["parts_present"], m["said"], work_terms(m["index"]))
+        + guide_mistakes(m["index"], m["kind"], question, parts_present=m["parts_present"], word_count=m["said"],
+                         judge_structure=m["kind"] != "none" or question is None)
+    )
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], -f.points))
+
+
+def analyze(transcript: Transcript, question: Question | None = None, *, audio_name: str = "") -> dict:
+    """The schema-1 score document for one answer (see DESIGN.md, `score --json`)."""
+    tokens = tokenize(transcript.words)
+    if not tokens:
+        return _no_speech_doc(transcript, question, audio_name)
+    m = _measure(tokens, question)
+    findings = _judge(m, question)
+    score, unclamped, deductions = total(findings)
+    doc = {
+        **_head(transcript, question, audio_name),
+        "words": _words(tokens, m["skip"]),
+        "timing": m["timing"],
+        "pace": m["pace"],
+        "pauses": m["pauses"],
+        "fillers": m["fillers"],
+        "structure": m["structure"].as_doc(),
+        "key_points": m["key_points"],
+        "findings": [f.as_doc() for f in findings],
+        "score": score,
+        "score_unclamped": unclamped,
+        "deductions": deductions,
+    }
+    doc["strength"] = strength_sentence(doc)
+    doc["spoken_feedback"] = spoken_summary(doc, question)
+    return doc
+
+
+def choose_follow_up(doc: dict, question: Question) -> tuple[str, str] | None:
+    """(follow_ups key, text) for the most important missing thing the question has a follow-up for.
+
+    Missing structure parts come first (STAR: result, action, task, situation; framework: charter, risks,
+    dependencies, workstreams, milestones, cadence), then missing key points in question order. None when the
+    answer had no words (ask again instead) or nothing missing has a follow-up.
+    """
+    if not doc.get("words"):
+        return None
+    structure = doc.get("structure", {})
+    missing_parts = set(structure.get("missing", ()))
+    for part in _ASK_ORDER.get(structure.get("kind"), ()):
+        if part in missing_parts and part in question.follow_ups:
+            return part, question.follow_ups[part]
+    missing_labels = set(doc.get("key_points", {}).get("missing", ()))
+    for point in question.key_points:
+        if point.label in missing_labels and point.id in question.follow_ups:
+            return point.id, question.follow_ups[point.id]
+    return None

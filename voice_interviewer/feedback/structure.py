@@ -1,0 +1,274 @@
+"""Answer structure: STAR parts for stories, the guide's framework parts for program plans.
+
+STAR: every sentence is scored for situation, task, action and result by weighted cues (context and past-tense
+setting; my role or goal; first-person past actions; outcomes, numbers and lessons). A small position prior (situation
+early, task early-ish, result late) breaks near ties. A sentence with no cue continues the part before it (the
+first sentences take the first part that follows). A part starts at its first sentence's first word and lasts until
+the next part starts, or the answer ends.
+
+Framework: a part is present when any of its cues is said anywhere; `start_s` is the sentence of its first
+mention, `seconds` the time spent in sentences where it is the main topic, and `order` lists present parts by first
+mention (the guide's order starts with the charter).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from voice_interviewer.feedback.timing import Sentence, Token, match_form
+from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS
+
+__all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
+           "empty_structure"]
+
+_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                 "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                 "thousand|million|billion|half|double|twice|triple|percent|dozen")
+_AMOUNT = rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?: (?:{_NUMBER_WORDS}))*|a few|several)"
+_UNIT = r"(?:percent|weeks?|days?|months?|hours?|quarters?|x|times|million|thousand|billion|dollars|k|points?)"
+NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b")
+_QUANTITY = rf"(?:\d[\d,.]*%|\$\d|\b{_AMOUNT} {_UNIT}\b)"
+_RESULT_VERBS = (r"\b(?:shipped|launched|delivered|went live|released|rolled out|completed|finished|reduced|"
+                 r"improved|saved|increased|cut|decreased|grew|dropped|lowered|raised|doubled|halved|boosted|"
+                 r"on time|ahead of schedule|under budget)\b")
+_RESULT_PHRASES = (r"\b(?:as a result|in the end|ultimately|the outcome|the result|the impact|end result|led to|"
+                   r"ended up|since then|from then on|afterwards|going forward|to this day|looking back)\b")
+OUTCOME = re.compile(f"{_RESULT_VERBS}|{_RESULT_PHRASES}|{_QUANTITY}")
+QUANTITY = re.compile(_QUANTITY)  # a number with a unit: 18 percent, two weeks, $40k
+
+_STATIVE = ("was|were|had|needed|wanted|used|learned|learnt|realized|realised|noticed|joined|owned|tasked|supposed|"
+            "hoped|worried|inherited|felt|thought|knew|liked|loved|hated|believed|expected|seemed|failed|missed|"
+            "struggled|assumed|guessed|wondered|figured|started at|worked at|worked for")
+_IRREGULAR = ("met|set|brought|wrote|ran|built|made|took|got|drove|led|sent|held|began|chose|spoke|put|sat|found|"
+              "gave|told|went|kept|sought|did|laid|drew|cut|spent|won|split|broke|bought|caught|taught")
+_ADVERB = (r"(?:(?:then|also|first|quickly|personally|immediately|actually|just|finally|directly|carefully|"
+           r"proactively|later|eventually|basically) )?")
+_ACTION = re.compile(rf"\bi {_ADVERB}(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR})\b")
+_WE_ACTION = re.compile(rf"\bwe {_ADVERB}(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR})\b")
+_PAST_FIRST_PERSON = re.compile(rf"\b(?:i|we) {_ADVERB}(?:was|were|had|[a-z]+ed|{_IRREGULAR})\b")
+_PLAN = re.compile(r"\b(?:i|we)(?:'d| would| will|'ll| should| could| can)\b|\b(?:first|then|next|after that|"
+                   r"my approach|start by|step one)\b")
+
+
+def _cues(*pairs: tuple[str, float]) -> tuple[tuple[re.Pattern[str], float], ...]:
+    return tuple((re.compile(pattern), weight) for pattern, weight in pairs)
+
+
+_STAR_CUES = {
+    "situation": _cues(
+        (r"\b(?:we|they) (?:were|had been)\b", 1.0), (r"\bthe (?:company|business|organization|org)\b", 1.0),
+        (r"\b(?:last|this|that) (?:year|quarter|summer|spring|fall|autumn|winter)\b", 1.0),
+        (r"\bat (?:my|our|a) (?:previous|last|former|old|prior|current)\b", 2.0), (r"\bthere (?:was|were)\b", 1.0),
+        (r"\bour (?:team|company|org|group|program|platform) (?:had|was|were)\b", 1.0),
+        (r"\b(?:at the time|back then|back in|years ago|a few years|when i was|i was working|i worked (?:at|for)|"
+         r"i joined)\b", 1.5),
+        (r"\b(?:context|background|situation)\b", 1.0), (r"\bin (?:19|20)\d\d\b", 1.0),
+        (r"\b(?:was|were) (?:behind|late|slipping|failing|stuck|blocked|about to)\b", 1.0),
+        (r"\b(?:disagreed|disagreement|conflict)\b", 0.5),
+        (_QUANTITY, 0.75),  # a number with no change verb is a state; the position prior decides
+    ),
+    "task": _cues(
+        (r"\bi was (?:responsible|accountable|in charge|asked to|tasked|brought in|the (?:tpm|program manager|lead|"
+         r"owner|dri))\b", 2.0),
+        (r"\bresponsible for\b", 1.5), (r"\bmy (?:job|role|task|goal|responsibility|mandate|mission)\b", 2.0),
+        (r"\bi (?:needed|had|wanted) to\b", 1.5), (r"\bi owned\b", 2.0),
+        (r"\b(?:the|our) (?:goal|objective|task|ask|mandate|challenge) was\b", 2.0),
+        (r"\bit (?:was|fell) (?:on|to) me\b", 2.0), (r"\bwe needed to\b", 1.0),
+    ),
+    "action": _cues(
+        (_ACTION.pattern, 1.5),
+        (r"\b(?:i|we) (?:set up|sat down|reached out|pulled together|put together|followed up|walked through|"
+         r"laid out|brought in)\b", 1.0),
+        (r"\b(?:so|then|first|next|after that) i\b", 1.0),
+        (_WE_ACTION.pattern, 0.75),  # the team's actions still make an action part; we-not-i judges the "we"
+    ),
+    "result": _cues(
+        (_RESULT_PHRASES, 2.0), (_RESULT_VERBS, 1.5), (_QUANTITY, 1.0),
+        (r"\b(?:i|we) (?:learned|learnt)\b|\blessons?\b", 2.0),
+        (r"\b(?:agreed|adopted|signed off|approved)\b", 1.0),
+    ),
+}
+# (weight at the start, weight at the end) of the answer, interpolated by the sentence's position
+_STAR_PRIOR = {"situation": (0.8, 0.0), "task": (0.4, 0.0), "action": (0.0, 0.0), "result": (0.0, 0.8)}
+
+_FRAMEWORK_CUES = {
+    "charter": re.compile(r"\b(?:charter|objectives?|goals?|success (?:metrics?|criteria|measures?)|scope|sponsors?|"
+                          r"kpis?|okrs?|business case|definition of done|what success looks like|north star)\b"),
+    "workstreams": re.compile(r"\b(?:work ?streams?|streams|tracks|(?:a|each|per|one|separate) track|swim ?lanes?|"
+                              r"team ownership|each team owns|owned by|(?:break|split|divide|carve) (?:it|this|"
+                              r"that|the (?:work|program|migration|project))(?: up| down)? into|sub ?projects?)\b"),
+    "dependencies": re.compile(r"\b(?:dependenc(?:y|ies)|depends? on|dependent|raci|critical path|blocked|"
+                               r"blockers?|blocking|upstream|downstream|handoffs?|sequencing)\b"),
+    "milestones": re.compile(r"\b(?:milestones?|phases?|phased|gates?|go no go|timelines?|deadlines?|cutover|"
+                             r"cut over|launch date|roadmap|checkpoints?|target date)\b"),
+    "risks": re.compile(r"\b(?:risks?|risky|mitigat\w*|contingenc(?:y|ies)|rollback|roll back|fallback|fall back|"
+                        r"plan b|what could go wrong|pre ?mortem)\b"),
+    "cadence": re.compile(r"\b(?:cadence|weekly|biweekly|bi weekly|daily|monthly|syncs?|steering|steercos?|"
+                          r"status (?:reports?|updates?|emails?)|stand ?ups?|async|asynchronous|dashboards?|"
+                          r"review every|every (?:week|two weeks|month|day|sprint)|office hours|check ?ins?)\b"),
+}
+
+
+@dataclass(frozen=True)
+class Structure:
+    kind: str
+    parts: dict = field(default_factory=dict)  # part -> {present, start_s, seconds, quote}
+    missing: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()  # present parts by start
+    texts: dict = field(default_factory=dict)  # part -> the match-form text of its sentences
+
+    def as_doc(self) -> dict:
+        parts = {name: dict(info) for name, info in self.parts.items()}
+        return {"kind": self.kind, "parts": parts, "missing": list(self.missing), "order": list(self.order)}
+
+
+def first_person_actions(text: str) -> int:
+    """How many times the speaker says "I" with a past-tense action verb ("I set up", "I then proposed")."""
+    return len(_ACTION.findall(text))
+
+
+def _star_label(sentence: Sentence, position: float) -> str | None:
+    scores = {}
+    for part, cues in _STAR_CUES.items():
+        scores[part] = sum(weight * min(2, len(p.findall(sentence.text))) for p, weight in cues)
+    if not any(scores.values()):
+        return None
+    prior = {part: early_w * (1 - position) + late_w * position
+             for part, (early_w, late_w) in _STAR_PRIOR.items()}
+    return max(STAR_PARTS, key=lambda part: (scores[part] + prior[part] if scores[part] else -1.0))
+
+
+def _fill_gaps(labels: list[str | None]) -> list[str | None]:
+    """Unlabelled sentences continue the part before them; leading ones join the first labelled part."""
+    filled: list[str | None] = []
+    for label in labels:
+        filled.append(label or (filled[-1] if filled else None))
+    first = next((label for label in filled if label), None)
+    return [label or first for label in filled]
+
+
+def _quote(tokens: Sequence[Token], sentence: Sentence, max_words: int = 12) -> str:
+    return " ".join(t.text for t in tokens[sentence.first:min(sentence.last, sentence.first + max_words - 1) + 1])
+
+
+def _quantity_at(said: Sequence[Token]) -> tuple[int, int] | None:
+    """(rank, index of its last word) of the best quantity in the words; percentages rank before other units."""
+    found = []
+    for k, token in enumerate(said):
+        form = match_form(token.norm)
+        unit = match_form(said[k + 1].norm) if k + 1 < len(said) else ""
+        if form.endswith("%") or form.startswith("$"):
+            found.append((0 if form.endswith("%") else 1, k))
+        elif NUMBER.search(form) and re.fullmatch(_UNIT, unit):
+            found.append((0 if unit == "percent" else 1, k + 1))
+    return min(found) if found else None
+
+
+def _result_quote(tokens: Sequence[Token], sentences: Sequence[Sentence]) -> str:
+    """A few words ending just after the result's best quantity ("cut cost by 18 percent"), else its opening."""
+    best = None
+    for sentence in sentences:
+        said = tokens[sentence.first:sentence.last + 1]
+        found = _quantity_at(said)
+        if found and (best is None or found[0] < best[0]):
+            best = (found[0], said, found[1])
+    if best is None:
+        return _quote(tokens, sentences[0])
+    _, said, unit = best
+    end = min(len(said), unit + 2)  # one word past the unit: "two weeks early", not "two weeks"
+    start = max(0, end - 12)
+    clause = [k + 1 for k in range(start, unit) if said[k].comma_after]
+    start = clause[-1] if clause else start
+    while start < unit and said[start].norm in ("and", "but", "so", "which"):
+        start += 1
+    return " ".join(t.text for t in said[start:end])
+
+
+def _spans(sentences: Sequence[Sentence]) -> list[float]:
+    """Each sentence's share of the answer: until the next sentence starts, or the answer ends."""
+    ends = [s.start for s in sentences[1:]] + [sentences[-1].end]
+    return [end - s.start for s, end in zip(sentences, ends)]
+
+
+def _absent() -> dict:
+    return {"present": False, "start_s": None, "seconds": 0.0, "quote": None}
+
+
+def _star(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
+    begin, finish = sentences[0].start, sentences[-1].end
+    length = max(finish - begin, 1e-6)
+    labels = _fill_gaps([_star_label(s, ((s.start + s.end) / 2 - begin) / length) for s in sentences])
+    firsts = {}
+    for sentence, label in zip(sentences, labels):
+        if label and label not in firsts:
+            firsts[label] = sentence
+    order = tuple(sorted(firsts, key=lambda part: firsts[part].start))
+    starts = [firsts[part].start for part in order[1:]] + [finish]
+    parts = {part: _absent() for part in STAR_PARTS}
+    texts = {part: " ".join(s.text for s, label in zip(sentences, labels) if label == part) for part in order}
+    for part, until in zip(order, starts):
+        mine = [s for s, label in zip(sentences, labels) if label == part]
+        quote = _result_quote(tokens, mine) if part == "result" else _quote(tokens, mine[0])
+        parts[part] = {"present": True, "start_s": round(firsts[part].start, 2),
+                       "seconds": round(until - firsts[part].start, 2), "quote": quote}
+    missing = tuple(part for part in STAR_PARTS if part not in firsts)
+    return Structure("star", parts, missing, order, texts)
+
+
+def _framework(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
+    hits = [{part: len(p.findall(s.text)) for part, p in _FRAMEWORK_CUES.items()} for s in sentences]
+    labels = _fill_gaps([max(FRAMEWORK_PARTS, key=lambda part: h[part]) if any(h.values()) else None
+                         for h in hits])
+    parts = {part: _absent() for part in FRAMEWORK_PARTS}
+    texts = {}
+    for part in FRAMEWORK_PARTS:
+        mentions = [s for s, h in zip(sentences, hits) if h[part]]
+        if not mentions:
+            continue
+        seconds = sum(span for span, label in zip(_spans(sentences), labels) if label == part)
+        parts[part] = {"present": True, "start_s": round(mentions[0].start, 2), "seconds": round(seconds, 2),
+                       "quote": _quote(tokens, mentions[0])}
+        texts[part] = " ".join(s.text for s in mentions)
+    order = tuple(sorted(texts, key=lambda part: (parts[part]["start_s"], FRAMEWORK_PARTS.index(part))))
+    missing = tuple(part for part in FRAMEWORK_PARTS if part not in texts)
+    return Structure("framework", parts, missing, order, texts)
+
+
+def empty_structure(kind: str) -> Structure:
+    """The structure of an answer with no words: every part of the kind missing."""
+    names = {"star": STAR_PARTS, "framework": FRAMEWORK_PARTS}.get(kind, ())
+    return Structure(kind, {part: _absent() for part in names}, tuple(names))
+
+
+def analyze_structure(kind: str, sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
+    if not sentences:
+        return empty_structure(kind)
+    if kind == "star":
+        return _star(sentences, tokens)
+    if kind == "framework":
+        return _framework(sentences, tokens)
+    return Structure("none")
+
+
+def infer_kind(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> tuple[str, int]:
+    """The kind of an answer given without its question, and how many parts of the best kind it has.
+
+    A story (past tense, first person, at least three times, with a situation or a result) is star; a plan
+    ("I would", "first", "then" at least twice, with at least two framework parts) is framework; the more
+    frequent of the two voices wins when both fit.
+    """
+    if not sentences:
+        return "none", 0
+    text = " ".join(s.text for s in sentences)
+    star, plan = _star(sentences, tokens), _framework(sentences, tokens)
+    star_count, plan_count = len(star.order), len(plan.order)
+    past, future = len(_PAST_FIRST_PERSON.findall(text)), len(_PLAN.findall(text))
+    story = past >= 3 and star_count >= 2 and bool({"situation", "result"} & set(star.order))
+    program = future >= 2 and plan_count >= 2
+    if story and (not program or past >= future):
+        return "star", star_count
+    if program:
+        return "framework", plan_count
+    return "none", max(star_count, plan_count)

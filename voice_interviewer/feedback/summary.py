@@ -1,0 +1,233 @@
+"""The spoken feedback: one specific strength and at most two fixes, about 20 seconds when read aloud.
+
+Everything comes from the score document, so a stored session can be re-voiced. Fixes are the findings that cost the
+most points (missing parts and missing key points are each told as one fix), phrased with the candidate's own words
+or the numbers behind them. The text is plain speech: no symbols, brackets or lists.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voice_interviewer.feedback.score import SEVERITY_RANK
+from voice_interviewer.feedback.structure import QUANTITY
+from voice_interviewer.feedback.timing import match_form
+from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS, Question
+
+__all__ = ["MAX_WORDS", "NO_SPEECH_FEEDBACK", "strength_sentence", "spoken_summary"]
+
+MAX_WORDS = 50
+QUOTE_WORDS = 8
+LABEL_WORDS = 12  # key point labels are short imperative phrases; cutting them mid-phrase reads badly
+RESULT_QUOTE_WORDS = 12
+NOTHING_TO_FIX = "Nothing to fix on this one, keep answering like that."
+NO_SPEECH_FEEDBACK = "I did not hear an answer. When you are ready, try again and speak for about a minute."
+_PARTS = frozenset(STAR_PARTS + FRAMEWORK_PARTS)
+_ANY_SHAPE = "a story or a step by step plan"
+_HINTS = {
+    "situation": "open with one sentence of context",
+    "task": "say what you owned and the goal",
+    "action": "say what you did yourself",
+    "charter": "start with the objective and success metrics",
+    "workstreams": "split the work into streams each team owns",
+    "dependencies": "map who waits on whom",
+    "milestones": "set phase gates with go or no go calls",
+    "risks": "name the top risk and its mitigation",
+    "cadence": "set a weekly sync and a status report",
+}
+_FIXED = {
+    "no-numbers-in-result": "Your result had no number: close with what changed, for example the percentage or "
+                            "weeks saved.",
+    "charter-late": "Open with the charter: the objective and success metrics, before the workstreams.",
+}
+
+
+def _speakable(text: str, max_words: int = QUOTE_WORDS) -> str:
+    """Quoted words made safe to read aloud mid-sentence: no symbols, first word in lower case unless "I"."""
+    text = text.replace("%", " percent").replace("&", " and ").replace("/", " or ").replace("+", " plus ")
+    text = re.sub(r"[\"“”()\[\]{}<>*#_|~`^=\\$@;]", " ", text)
+    words = text.split()[:max_words]
+    if words and words[0][:1].isupper() and words[0][1:].islower() and not re.match(r"I\b", words[0]):
+        words[0] = words[0].lower()
+    return " ".join(words).strip(" ,.:-")
+
+
+def _join(items: list[str], word: str = "and", most: int = 3) -> str:
+    items = [_speakable(item, LABEL_WORDS) for item in items] or ["nothing"]
+    if len(items) > most:
+        items = items[:most - 1] + [f"{len(items) - most + 1} more"]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _result_strength(doc: dict) -> str | None:
+    structure = doc["structure"]
+    result = structure["parts"].get("result") if structure["kind"] == "star" else None
+    if not result or not result.get("present") or not result.get("quote"):
+        return None
+    clauses = [c for c in re.split(r"[,;]|\band\b", result["quote"]) if QUANTITY.search(match_form(c.lower()))]
+    if not clauses:  # praise measured results only, not "two teams"
+        return None
+    quote = _speakable(clauses[0], RESULT_QUOTE_WORDS)
+    return f"You closed with a concrete result: {quote}."
+
+
+def _key_point_strength(doc: dict) -> str | None:
+    covered, missing = doc["key_points"]["covered"], doc["key_points"]["missing"]
+    if len(covered) < 2 or len(covered) < len(missing):
+        return None
+    labels = [f"how to {label}" for label in covered[:2]]
+    return f"You covered the essentials, such as {_join(labels)}."
+
+
+def _structure_strength(doc: dict) -> str | None:
+    structure = doc["structure"]
+    present = [part for part, info in structure["parts"].items() if info.get("present")]
+    if structure["kind"] == "star" and len(present) == len(STAR_PARTS):
+        return "You told a complete story, with situation, task, action and result."
+    if structure["kind"] == "framework" and len(present) >= 4:
+        return f"You structured the plan well, covering {_join(structure.get('order') or present, most=3)}."
+    return None
+
+
+def _delivery_strength(doc: dict) -> str | None:
+    if doc["pace"]["verdict"] == "ok":
+        return f"Your pace was steady at {doc['pace']['wpm']:.0f} words a minute."
+    if doc["timing"]["duration_s"] >= 20 and doc["fillers"]["total"] <= 1:
+        return "You spoke cleanly, with almost no filler words."
+    if doc["timing"]["first_word_s"] <= 3:
+        return "You started answering quickly, without a long hesitation."
+    return None
+
+
+def strength_sentence(doc: dict) -> str:
+    """The most specific thing the answer did well, as one sentence."""
+    if not doc["words"]:
+        return "There was no answer to assess yet."
+    for candidate in (_result_strength, _key_point_strength, _structure_strength, _delivery_strength):
+        sentence = candidate(doc)
+        if sentence:
+            return sentence
+    return f"You kept going for {doc['timing']['duration_s']:.0f} seconds."
+
+
+def _family(kind: str) -> str:
+    part = kind.removeprefix("missing-")
+    return "missing-part" if kind.startswith("missing-") and part in _PARTS else kind
+
+
+def _missing_parts_fix(doc: dict) -> str:
+    structure = doc["structure"]
+    missing = list(structure["missing"])
+    star = structure["kind"] == "star"
+    if len(missing) == len(STAR_PARTS if star else FRAMEWORK_PARTS):
+        return ("Tell it as a story: situation, task, action and result." if star else
+                "Structure the plan: charter, workstreams, dependencies, milestones, risks and cadence.")
+    if not star:
+        return f"Your plan skipped {_join(missing)}: {_HINTS[missing[0]]}."
+    if "result" in missing:
+        return f"Your story had no {_join(missing, 'or')}: close with what changed, in numbers."
+    return f"Your story had no {_join(missing, 'or')}: {_HINTS[missing[0]]}."
+
+
+def _filler_fix(doc: dict) -> str:
+    fillers = doc["fillers"]
+    top, count = next(iter(fillers["counts"].items()))
+    if count < 3:
+        examples = _join(list(fillers["counts"])[:2])
+        return f"You used {fillers['total']} filler words such as {examples}: pause silently instead."
+    middle = doc["timing"]["first_word_s"] + doc["timing"]["duration_s"] / 2
+    early = sum(1 for hit in fillers["at"] if hit["text"] == top and hit["start_s"] < middle)
+    where = ("mostly in the first half" if early * 3 >= count * 2 else
+             "mostly in the second half" if (count - early) * 3 >= count * 2 else "throughout")
+    return f"You said {top} {count} times, {where}: pause silently instead."
+
+
+def _aim_seconds(doc: dict, question: Question | None) -> int:
+    budget = doc["timing"]["budget_s"] or (question.budget_s if question else None) or 120
+    return int(round(budget * 0.75 / 10) * 10)
+
+
+def _timing_fix(kind: str, doc: dict, question: Question | None) -> str | None:
+    timing, pace, pauses = doc["timing"], doc["pace"], doc["pauses"]
+    if kind == "too-short":
+        return (f"Your answer lasted only {timing['duration_s']:.0f} seconds: aim for about "
+                f"{_aim_seconds(doc, question)} seconds with a full story.")
+    if kind == "over-budget":
+        return (f"You spoke for {timing['duration_s']:.0f} seconds against a {timing['budget_s']} second "
+                "budget: trim the setup to two sentences.")
+    if kind in ("pace-fast", "pace-slow"):
+        change = "slow down" if kind == "pace-fast" else "speed up"
+        return f"You spoke at {pace['wpm']:.0f} words a minute: {change} to about 140."
+    if kind == "long-pauses":
+        return (f"You paused {pauses['count']} times, the longest {pauses['longest_s']:.0f} seconds: outline "
+                "your points before you start.")
+    if kind in ("many-fillers", "some-fillers"):
+        return _filler_fix(doc)
+    return None
+
+
+def _content_fix(kind: str, doc: dict, evidence: str) -> str | None:
+    missing = doc["key_points"]["missing"]
+    if kind == "off-topic" and not missing:
+        return "Your answer was not about work: tell me about a program you ran, your role and the result."
+    if kind == "off-topic":
+        return f"Your answer did not address the question: {_join(missing[:2])}."
+    if kind == "missing-key-point":
+        return f"Next time, also {_join(missing[:2])}."
+    if kind == "vague-no-structure":
+        shape = {"star": "situation, task, action and result",
+                 "framework": "charter, workstreams, dependencies, milestones, risks and cadence"}
+        return f"Give your answer a clear shape: {shape.get(doc['structure']['kind'], _ANY_SHAPE)}."
+    if kind == "we-not-i":
+        we, i = (re.findall(r"\d+", evidence) + ["0", "0"])[:2]
+        return f"You said we {we} times and I only {i}: say what you did yourself."
+    templates = {
+        "no-technical-depth": "You said {}: show you understand the technical tradeoffs yourself.",
+        "process-over-outcomes": "You talked about {} but no outcome: lead with what the program delivered.",
+        "no-influence": "You said {}: show how you drove the decision yourself.",
+        "failure-without-ownership": "You said {}: own your part and say what you changed afterwards.",
+    }
+    if kind in templates:
+        return templates[kind].format(_join(evidence.split(", ")[:3]) if "," in evidence else _speakable(evidence))
+    return _FIXED.get(kind)
+
+
+def _ranked_families(doc: dict) -> list[str]:
+    """Finding families by their largest deduction, then severity, then total points; redundant ones left out."""
+    points: dict[str, int] = {}
+    largest: dict[str, int] = {}
+    for deduction in doc.get("deductions") or []:
+        family = _family(deduction["kind"])
+        points[family] = points.get(family, 0) + deduction["points"]
+        largest[family] = max(largest.get(family, 0), deduction["points"])
+    severity = {_family(f["kind"]): f["severity"] for f in doc["findings"]}
+    ranked = sorted(points, key=lambda family: (-largest[family], SEVERITY_RANK[severity.get(family, "info")],
+                                                -points[family]))
+    if "off-topic" in ranked:
+        ranked = [f for f in ranked if f != "missing-key-point"]
+    if "off-topic" in ranked or "missing-part" in ranked:
+        ranked = [f for f in ranked if f != "vague-no-structure"]
+    return ranked
+
+
+def _fixes(doc: dict, question: Question | None) -> list[str]:
+    evidence = {f["kind"]: f.get("evidence") or "" for f in doc["findings"]}
+    fixes = []
+    for family in _ranked_families(doc):
+        if family == "missing-part":
+            fix = _missing_parts_fix(doc)
+        else:
+            fix = _timing_fix(family, doc, question) or _content_fix(family, doc, evidence.get(family, ""))
+        if fix:
+            fixes.append(fix)
+    return fixes[:2]
+
+
+def spoken_summary(doc: dict, question: Question | None = None) -> str:
+    """One strength and up to two fixes, at most MAX_WORDS words, for text to speech."""
+    if any(f["kind"] == "no-speech" for f in doc["findings"]):
+        return NO_SPEECH_FEEDBACK
+    parts = [doc.get("strength") or strength_sentence(doc)] + (_fixes(doc, question) or [NOTHING_TO_FIX])
+    while len(parts) > 1 and len(" ".join(parts).split()) > MAX_WORDS:
+        parts.pop()
+    return " ".join(parts)

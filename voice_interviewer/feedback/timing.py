@@ -1,0 +1,163 @@
+"""Timed words: normalise Whisper words, split them into sentences, and measure timing, pace and pauses.
+
+Whisper words arrive as "  So," or "Um..." with times in seconds from the start of the answer audio. Everything
+downstream works on `Token`s: the word without its surrounding whitespace and punctuation, a lower-case form for
+matching, and the punctuation and silence around it (both mark sentence and clause boundaries).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from voice_interviewer.records import Word
+
+__all__ = [
+    "PACE_BAND_WPM",
+    "PAUSE_THRESHOLD_S",
+    "SENTENCE_PAUSE_S",
+    "Token",
+    "Sentence",
+    "match_form",
+    "tokenize",
+    "split_sentences",
+    "timing",
+    "pace",
+    "pauses",
+]
+
+PACE_BAND_WPM = (120, 160)
+PAUSE_THRESHOLD_S = 1.5
+SENTENCE_PAUSE_S = 0.7  # a silence this long ends a sentence even when Whisper wrote no full stop
+MIN_PACE_DURATION_S = 10.0  # under this the rate is too noisy to call slow or fast
+LONG_SENTENCE_WORDS = 30  # run-on sentences this long are also split at commas
+
+_LEAD = "\"'“”‘’([{*-–—…"
+_TRAIL = ".,!?;:\"'“”‘’)]}*-–—…"
+_SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*$")
+_CLAUSE_END = re.compile(r"[,;:\-–—]+[\"'”’)\]]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One spoken word: `text` as displayed, `norm` lower case for matching, and what surrounds it."""
+
+    index: int
+    text: str
+    norm: str
+    start: float
+    end: float
+    gap_before: float  # silence since the previous word ended; 0 for the first word
+    ends_sentence: bool  # Whisper wrote . ? ! after it
+    comma_after: bool  # Whisper wrote , ; : or a dash after it
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    first: int  # token indices, inclusive
+    last: int
+    start: float
+    end: float
+    text: str  # match form of its non-filler words
+
+
+def match_form(norm: str) -> str:
+    """The form phrases are searched in: hyphens and slashes become spaces, other symbols go (except ' % $ .5)."""
+    text = re.sub(r"[-/–—]", " ", norm)
+    text = re.sub(r"[^a-z0-9'%$. ]", "", text)
+    text = re.sub(r"\.(?!\d)", "", text)
+    return " ".join(text.split())
+
+
+def _clean(raw: str) -> str:
+    return raw.strip().replace("’", "'").replace("‘", "'").strip(_LEAD).rstrip(_TRAIL).lstrip(_LEAD)
+
+
+def tokenize(words: Iterable[Word]) -> tuple[Token, ...]:
+    """Words with text become tokens; a punctuation-only word only marks the boundary after the previous token."""
+    tokens: list[Token] = []
+    for word in words:
+        raw = word.text.strip()
+        text = _clean(raw)
+        ends = bool(_SENTENCE_END.search(raw))
+        comma = bool(_CLAUSE_END.search(raw))
+        if not any(ch.isalnum() for ch in text):
+            if tokens and (ends or comma):
+                last = tokens[-1]
+                tokens[-1] = Token(last.index, last.text, last.norm, last.start, last.end, last.gap_before,
+                                   last.ends_sentence or ends, last.comma_after or comma)
+            continue
+        start = max(0.0, float(word.start))
+        end = max(start, float(word.end))
+        gap = max(0.0, start - tokens[-1].end) if tokens else 0.0
+        tokens.append(Token(len(tokens), text, text.lower(), start, end, gap, ends, comma))
+    return tuple(tokens)
+
+
+def _boundaries(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    first = 0
+    for i, token in enumerate(tokens):
+        next_gap = tokens[i + 1].gap_before if i + 1 < len(tokens) else 0.0
+        if i + 1 == len(tokens) or token.ends_sentence or next_gap >= SENTENCE_PAUSE_S:
+            spans.append((first, i))
+            first = i + 1
+    return spans
+
+
+def _split_long(tokens: Sequence[Token], first: int, last: int) -> list[tuple[int, int]]:
+    if last - first + 1 <= LONG_SENTENCE_WORDS:
+        return [(first, last)]
+    spans, begin = [], first
+    for i in range(first, last):
+        if tokens[i].comma_after and i - begin >= 3:
+            spans.append((begin, i))
+            begin = i + 1
+    spans.append((begin, last))
+    return spans
+
+
+def split_sentences(tokens: Sequence[Token], skip: Collection[int] = ()) -> tuple[Sentence, ...]:
+    """Sentences end at . ? ! or a silence >= SENTENCE_PAUSE_S; run-ons are also cut at commas.
+
+    `skip` holds indices of filler tokens, left out of each sentence's text so "I, um, set up" reads "i set up".
+    """
+    sentences = []
+    for first, last in _boundaries(tokens):
+        for a, b in _split_long(tokens, first, last):
+            text = " ".join(match_form(t.norm) for t in tokens[a:b + 1] if t.index not in skip)
+            sentences.append(Sentence(a, b, tokens[a].start, tokens[b].end, " ".join(text.split())))
+    return tuple(sentences)
+
+
+def timing(tokens: Sequence[Token], budget_s: float | None) -> dict:
+    duration = tokens[-1].end - tokens[0].start if tokens else 0.0
+    return {
+        "duration_s": round(duration, 2),
+        "first_word_s": round(tokens[0].start, 2) if tokens else 0.0,
+        "budget_s": budget_s,
+        "over_budget": budget_s is not None and duration > budget_s,
+    }
+
+
+def pace(word_count: int, duration_s: float) -> dict:
+    """`word_count` counts words that are not fillers."""
+    wpm = word_count / (duration_s / 60) if duration_s > 0 else 0.0
+    low, high = PACE_BAND_WPM
+    if duration_s < MIN_PACE_DURATION_S:
+        verdict = "n/a"
+    else:
+        verdict = "slow" if wpm < low else "fast" if wpm > high else "ok"
+    return {"wpm": round(wpm, 2), "band": [low, high], "verdict": verdict}
+
+
+def pauses(tokens: Sequence[Token]) -> dict:
+    found = [{"start_s": round(tokens[i - 1].end, 2), "seconds": round(t.gap_before, 2)}
+             for i, t in enumerate(tokens) if i and t.gap_before >= PAUSE_THRESHOLD_S]
+    return {
+        "count": len(found),
+        "longest_s": max((p["seconds"] for p in found), default=0.0),
+        "threshold_s": PAUSE_THRESHOLD_S,
+        "list": found,
+    }
