@@ -54,7 +54,7 @@ def test_noise_gives_no_invented_words(model):
 
 def test_committed_text_never_changes_and_nothing_is_lost(model, manifest):
     """Feed a long answer live-style: each update's committed words extend the previous ones unchanged."""
-    answer = next(a for a in manifest["answers"] if a["question_id"] == "hm-platform-migration")
+    answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-background")
     options = TranscribeOptions(partial_every_s=2.0)
     endpointer = Endpointer(EndpointOptions.whole_file())
     transcriber = ChunkedTranscriber(model, options)
@@ -72,7 +72,7 @@ def test_committed_text_never_changes_and_nothing_is_lost(model, manifest):
     for earlier, later in zip(commits, commits[1:]):
         assert later[:len(earlier)] == earlier
     assert len(set(map(len, commits))) >= 3, "expected several commits during a long answer"
-    assert word_error_rate(answer["transcript"], final.text) <= 0.15
+    assert word_error_rate(answer["transcript"], final.text) <= 0.12
 
 
 def test_model_resolution(tmp_path, monkeypatch):

@@ -10,8 +10,12 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
+
+try:  # typer 0.26+ carries its own copy of click; older typer uses click itself
+    from typer._click import exceptions as click_errors
+except ImportError:
+    from click import exceptions as click_errors
 from rich.console import Console
 from rich.table import Table
 
@@ -23,7 +27,7 @@ from voice_interviewer.screen import Screen, ask_typed, print_feedback
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Offline, voice-driven mock interviewer for technical program manager interviews.")
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 StageOpt = Annotated[str, typer.Option("--stage", help=f"one of {', '.join(STAGES)}, or loop for all five")]
@@ -322,14 +326,14 @@ def main() -> None:
     except InterviewerError as exc:
         err.print(f"error: {exc}", soft_wrap=True)
         sys.exit(2)
-    except click.exceptions.NoSuchOption as exc:
+    except click_errors.NoSuchOption as exc:
         err.print(f"error: {exc.format_message()}; see --help for the allowed options", soft_wrap=True)
         sys.exit(2)
-    except click.exceptions.UsageError as exc:
+    except click_errors.UsageError as exc:
         err.print(f"error: {exc.format_message()}", soft_wrap=True)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except click_errors.Abort:
         err.print("stopped")
         sys.exit(0)
-    except click.exceptions.Exit as exc:
+    except click_errors.Exit as exc:
         sys.exit(exc.exit_code)

@@ -33,7 +33,7 @@ def demo_plan(personas: dict[str, Persona], stages: Sequence[str], per_stage: in
               folder: Path | None = None) -> tuple[Plan, list[Path]]:
     """Per stage, the first per_stage questions (in manifest order) that have a recorded answer."""
     folder = folder or fixtures_dir()
-    answers = [a for a in load_manifest(folder).get("answers", []) if "question_id" in a]
+    answers = [a for a in load_manifest(folder).get("answers", []) if "question_id" in a and not a.get("follow_up")]
     chosen, recordings = [], []
     for stage in stages:
         by_id = {q.id: q for q in personas[stage].questions}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import click
 import typer
+
+try:  # typer 0.26+ carries its own copy of click; older typer uses click itself
+    from typer._click import exceptions as click_errors
+except ImportError:
+    from click import exceptions as click_errors
 from rich.console import Console
 from rich.live import Live
 from rich.text import Text
@@ -14,7 +18,7 @@ __all__ = ["Screen", "ask_typed", "print_feedback"]
 def ask_typed(question, follow_up: bool) -> str | None:
     try:
         text = typer.prompt("Your answer (empty line to stop)", default="", show_default=False)
-    except (click.exceptions.Abort, EOFError):
+    except (click_errors.Abort, EOFError):
         return None
     return text or None
 
