@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-# Candidate voices, none of them an interviewer's voice (interviewers: en-gb+f1, en-us+m3, en-gb+m1, en-gb+f4,
+# Candidate voices, none of them an interviewer's voice (interviewers: en-gb+f3, en-us+m3, en-gb+m1, en-gb+f1,
 # en-us+m1). Of 25 English voice/variant pairs tried, these three gave the lowest word error rate with the bundled
 # Whisper model (about 10% on these answers); the female voice is clearer at 145 wpm than at 155-165.
 US_MALE = "en-us+m5"

@@ -120,5 +120,11 @@ def pulse(tmp_path_factory):
         time.sleep(0.1)
     subprocess.run(["pactl", "set-default-sink", SINK], env=env, check=True, timeout=10)
     subprocess.run(["pactl", "set-default-source", f"{SINK}.monitor"], env=env, check=True, timeout=10)
-    yield {"env": {"XDG_RUNTIME_DIR": env["XDG_RUNTIME_DIR"], "PULSE_SERVER": env["PULSE_SERVER"]}, "sink": SINK}
-    subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=10)
+    pid_file = runtime / "pulse" / "pid"
+    try:
+        yield {"env": {"XDG_RUNTIME_DIR": env["XDG_RUNTIME_DIR"], "PULSE_SERVER": env["PULSE_SERVER"]}, "sink": SINK}
+    finally:
+        pid = pid_file.read_text().strip() if pid_file.exists() else ""
+        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=10)
+        if pid.isdigit():  # a daemon left running would outlive the test run
+            subprocess.run(["kill", pid], capture_output=True, timeout=10)

@@ -280,3 +280,20 @@ def test_no_fixture_answer_is_ended_early_by_a_pause(manifest):
               f"p99 {quantiles[0.99]:.2f} s, max {ordered[-1]:.2f} s, mean {statistics.fmean(ordered):.2f} s; "
               f"margin to end_silence_s {options.end_silence_s - ordered[-1]:.2f} s")
         assert ordered[-1] < options.end_silence_s
+
+
+def _words(text: str):
+    from voice_interviewer.records import Word
+
+    return tuple(Word(t, i * 0.4, i * 0.4 + 0.3) for i, t in enumerate(text.split()))
+
+
+def test_closing_phrase_is_found_only_at_the_end():
+    from voice_interviewer.endpointing import closing_phrase_at
+
+    assert closing_phrase_at(_words("We shipped two weeks early. That's my answer.")) == 5
+    assert closing_phrase_at(_words("and cut costs by half, I'm done")) == 5
+    assert closing_phrase_at(_words("That is my answer")) == 0
+    assert closing_phrase_at(_words("I'm done with the plan when the teams agree")) is None
+    assert closing_phrase_at(_words("that's my answer to the first part, and then")) is None
+    assert closing_phrase_at(()) is None

@@ -119,7 +119,38 @@ def test_ctrl_c_mid_answer_keeps_what_was_recorded(tmp_path):
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr and "saved" in stdout
-    _, session = only_session(tmp_path)
+    folder, session = only_session(tmp_path)
     assert session["answers"][0]["interrupted"] is True
+    assert session["answers"][0]["answer_audio"] == recording.name
     with wave.open(str(recording)) as handle:
         assert handle.getnframes() / 16000 >= 5.0
+    replay = run_cli("replay", str(folder), "--mute", "--rescore")
+    assert replay.returncode == 0, replay.stderr
+    assert "Interrupted before it could be scored" in replay.stdout and "Rescored:" in replay.stdout
+    report = run_cli("report", str(folder))
+    assert report.returncode == 0 and "Interrupted before it could be scored" in report.stdout, report.stderr
+
+
+def test_saying_thats_my_answer_ends_the_answer_at_once(tmp_path):
+    """Live feeding: the closing phrase ends the answer long before the silence would, and is not scored."""
+    import numpy as np
+    import soundfile as sf
+
+    from voice_interviewer.audio import read_audio
+    from voice_interviewer.personas import VoiceSpec
+    from voice_interviewer.voice import render_wav
+
+    spoken = tmp_path / "spoken.wav"
+    render_wav("I set up a weekly dependency review with both leads, and we shipped on time. That's my answer.",
+               spoken, VoiceSpec(voice_id="en-us+m5", rate_wpm=155))
+    pcm = read_audio(spoken)
+    answer = tmp_path / "answer.wav"
+    sf.write(answer, np.concatenate([np.zeros(8000, np.int16), pcm, np.zeros(16000 * 8, np.int16)]), 16000)
+    result = run_cli("interview", "--stage", "panel", "--questions", "1", "--input", str(answer), "--mute",
+                     "--no-follow-ups", "--end-silence", "6", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    _, session = only_session(tmp_path / "out")
+    record = session["answers"][0]
+    assert record["end_reason"] == "closing-phrase"
+    assert record["latency"]["endpoint_wait_s"] < 2.0
+    assert "answer" not in record["transcript"].lower() and "shipped on time" in record["transcript"].lower()

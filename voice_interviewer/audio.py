@@ -207,6 +207,16 @@ class MicrophoneSource:
             except queue.Empty:
                 return
 
+    def pause(self) -> None:
+        """Stop capturing (while the interviewer speaks); the device stays reserved."""
+        if self._stream.active:
+            self._stream.stop()
+
+    def resume(self) -> None:
+        self.flush()
+        if not self._stream.active:
+            self._stream.start()
+
     def close(self) -> None:
         self._stream.stop()
         self._stream.close()

@@ -31,6 +31,9 @@ class Candidate:
     def answer(self, question: Question, follow_up: bool) -> AudioSource | Typed | None:
         raise NotImplementedError
 
+    def answered(self) -> None:
+        """The answer is over: stop listening until the next one."""
+
     def close(self) -> None:
         """Release devices."""
 
@@ -39,12 +42,18 @@ class MicCandidate(Candidate):
     kind = "mic"
 
     def __init__(self, device: int | str | None = None) -> None:
-        self.source = MicrophoneSource(device)
+        self.source = MicrophoneSource(device)  # opened now, so a bad device is reported before the interview
+        self.source.pause()
 
     def answer(self, question: Question, follow_up: bool) -> AudioSource:
-        time.sleep(_ECHO_TAIL_S)  # the sound server may still be playing the end of the question
-        self.source.flush()  # the interviewer's own voice is not part of the answer
+        # The microphone is off while the interviewer speaks: their voice is never part of the answer, and the
+        # sound server never has to run our input and output streams at once.
+        time.sleep(_ECHO_TAIL_S)  # the server may still be playing the last of the question
+        self.source.resume()
         return self.source
+
+    def answered(self) -> None:
+        self.source.pause()
 
     def close(self) -> None:
         self.source.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,6 +24,7 @@ from voice_interviewer import __version__
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
 from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.personas import STAGES
+from voice_interviewer.report import UNSCORED_NOTE, scored
 from voice_interviewer.screen import Screen, ask_typed, print_feedback
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -35,6 +37,10 @@ OutOpt = Annotated[Optional[Path], typer.Option("--out", help="sessions dir (def
 MuteOpt = Annotated[bool, typer.Option("--mute", help="do not play audio; write the interviewer's WAVs only")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="model folder or name (default: bundled tiny.en)")]
+
+
+def _notice(text: str) -> None:
+    err.print(f"notice: {text}", soft_wrap=True)
 
 
 def _stages(stage: str) -> list[str]:
@@ -84,7 +90,7 @@ def interview(
     endpoint = EndpointOptions(end_silence_s=end_silence, max_answer_s=max_answer)
     transcribe = TranscribeOptions(model=model, partial_every_s=None if fast else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=endpoint, transcribe=transcribe,
-                   follow_ups=not no_follow_ups)
+                   follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic")
 
 
 @app.command()
@@ -107,17 +113,19 @@ def demo(
                    transcribe=transcribe, follow_ups=True)
 
 
-def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups) -> None:
+def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups,
+                   enter_ends_answer=False) -> None:
     from voice_interviewer.interview import Interview
     from voice_interviewer.store import create_session
     from voice_interviewer.voice import Speaker
 
-    speaker = Speaker(mute=mute)
-    if speaker.notice:
-        err.print(f"notice: {speaker.notice}")
+    speaker = Speaker(mute=mute, on_notice=_notice)
     folder = create_session(sessions_home(out_dir), plan.stage_label)
     screen = Screen(out, err)
     session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups)
+    if enter_ends_answer and sys.stdin is not None and sys.stdin.isatty():
+        threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
+        out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early.[/]")
     try:
         session.run()
     except KeyboardInterrupt:
@@ -125,7 +133,7 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
         out.print(f"\nInterview stopped. Everything recorded so far is saved in {folder}")
         raise typer.Exit(0) from None
     screen.stop()
-    answers = session.session["answers"]
+    answers = scored(session.session["answers"])
     if answers:
         mean = sum(a["score"] for a in answers) / len(answers)
         waits = ", ".join(f"{a['latency']['end_of_speech_to_feedback_s']:.2f}" for a in answers)
@@ -145,6 +153,12 @@ def transcribe(audio: Path, as_json: JsonOpt = False, model: ModelOpt = None) ->
         print(json.dumps(doc, ensure_ascii=False))
     else:
         out.print(transcript.text or "[dim](no speech)[/]")
+
+
+def _watch_enter(end_requested: threading.Event) -> None:
+    """Each Enter on the terminal ends the answer being recorded."""
+    for _ in sys.stdin:
+        end_requested.set()
 
 
 def _transcribe_file(audio: Path, model: str | None):
@@ -225,9 +239,7 @@ def say(
     if not text.strip():
         raise UsageError("nothing to say: TEXT is empty")
     persona = load_personas()[_stages(stage)[0]]
-    speaker = Speaker(mute=mute)
-    if speaker.notice:
-        err.print(f"notice: {speaker.notice}")
+    speaker = Speaker(mute=mute, on_notice=_notice)
     target = out_file or Path(tempfile.mkdtemp(prefix="voice-interviewer-")) / "say.wav"
     duration = speaker.speak(text, target, persona.voice)
     out.print(f"{duration:.1f} s of speech written to {target}")
@@ -251,13 +263,16 @@ def replay(
     if answer is not None:
         _in_range("--answer", answer, 1, max(1, len(answers)))
         answers = [a for a in answers if a["index"] == answer]
-    speaker = Speaker(mute=mute)
-    if speaker.notice:
-        err.print(f"notice: {speaker.notice}")
+    speaker = Speaker(mute=mute, on_notice=_notice)
     for record in answers:
         out.print(f"\n[bold]{record.get('persona', '')}[/]: [bold cyan]{record['question_text']}[/]")
         for name in (record.get("question_audio"), record.get("answer_audio")):
             _play_if(speaker, folder, name, play_wav)
+        if "score" not in record:
+            out.print(f"[yellow]{UNSCORED_NOTE}[/]")
+            if rescore:
+                _rescore(folder, record)
+            continue
         out.print(record["transcript"] or "[dim](no speech)[/]")
         print_feedback(out, record)
         out.print(f"[green]{record['spoken_feedback']}[/]")
@@ -286,6 +301,10 @@ def _rescore(folder: Path, record: dict) -> None:
         return
     question = find_question(load_personas(), record["question_id"])[1] if record.get("question_id") else None
     fresh = analyze(_transcribe_file(path, None), question, audio_name=record["answer_audio"])
+    if "score" not in record:
+        out.print(f"[bold]Rescored:[/] {fresh['score']} now (never scored before)")
+        print_feedback(out, fresh)
+        return
     change = fresh["score"] - record["score"]
     out.print(f"[bold]Rescored:[/] {record['score']} then, {fresh['score']} now ({change:+d})")
     before = {f["kind"] for f in record.get("findings", [])}

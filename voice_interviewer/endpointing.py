@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from voice_interviewer.config import EndpointOptions
-from voice_interviewer.records import FRAME_MS, SAMPLE_RATE_HZ, AudioFrame
+from voice_interviewer.records import FRAME_MS, SAMPLE_RATE_HZ, AudioFrame, Word
 
-__all__ = ["State", "SpeechStarted", "PauseStarted", "AnswerEnded", "Endpointer"]
+__all__ = ["State", "SpeechStarted", "PauseStarted", "AnswerEnded", "Endpointer", "closing_phrase_at",
+           "CLOSING_PHRASES"]
+
+# Said at the end of an answer, these end it at once instead of after the silence (the personas' openings ask
+# for "that's my answer"). Compared on letters only: "That's my answer." -> thats my answer.
+CLOSING_PHRASES = ("thats my answer", "that is my answer", "thats my final answer", "im done", "i am done",
+                   "thats all i have", "end of answer", "that concludes my answer")
 
 _WINDOW_FRAMES = 10  # 300 ms of recent decisions decides speech start and "confident" speech
 
@@ -134,3 +142,15 @@ class Endpointer:
         spoke = self.speech_start_s is not None
         self._end = AnswerEnded(reason, self._last_speech_end_s if spoke else None, at_s)
         return self._end
+
+
+def closing_phrase_at(words: Sequence[Word]) -> int | None:
+    """Index of the first word of a closing phrase that ends the words, or None."""
+    tokens = [re.sub(r"[^a-z]", "", w.text.lower()) for w in words]
+    spoken = [(i, t) for i, t in enumerate(tokens) if t]
+    for phrase in CLOSING_PHRASES:
+        wanted = phrase.split()
+        tail = spoken[-len(wanted):]
+        if len(tail) == len(wanted) and [t for _, t in tail] == wanted:
+            return tail[0][0]
+    return None

@@ -17,7 +17,7 @@ from voice_interviewer import __version__
 from voice_interviewer.audio import AudioSource
 from voice_interviewer.candidates import Candidate, Typed
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
-from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted
+from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, closing_phrase_at
 from voice_interviewer.errors import DeviceError
 from voice_interviewer.feedback import analyze, choose_follow_up
 from voice_interviewer.personas import Persona, Question
@@ -102,6 +102,7 @@ class Interview:
     endpoint: EndpointOptions = EndpointOptions()
     transcribe: TranscribeOptions = TranscribeOptions()
     follow_ups: bool = True
+    end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
     session: dict = field(default_factory=dict)
 
     def run(self) -> dict:
@@ -132,8 +133,9 @@ class Interview:
         if source is None:
             self.on_event(Notice(f"no answer available for {question.id}; ending the interview"))
             return False
-        record = {"index": index, "stage": persona.stage, "persona": persona.name, "question_text": question.text,
-                  "question_audio": f"q{index:02d}.wav", "interrupted": False, "follow_ups": []}
+        record = {"index": index, "stage": persona.stage, "persona": persona.name, "question_id": question.id,
+                  "question_text": question.text, "question_audio": f"q{index:02d}.wav",
+                  "answer_audio": f"a{index:02d}.wav", "interrupted": False, "follow_ups": []}
         try:
             answer = self._listen(source, question, label, f"a{index:02d}.wav")
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
@@ -187,6 +189,7 @@ class Interview:
         transcriber = ChunkedTranscriber(self._model, self.transcribe, label)
         recorder = WavRecorder(self.folder / wav_name)
         end: AnswerEnded | None = None
+        self.end_requested.clear()
         try:
             for count, frame in enumerate(source.frames(), start=1):
                 recorder.write(frame.pcm)
@@ -200,6 +203,11 @@ class Interview:
                         end = event
                 for update in updates:
                     self.on_event(Heard(update))
+                    closing_at = closing_phrase_at(update.committed + update.tentative)
+                    if closing_at is not None and end is None:
+                        end = endpointer.finish("closing-phrase", frame.end_s)
+                if self.end_requested.is_set() and end is None:
+                    end = endpointer.finish("enter", frame.end_s)
                 if count % _TICK_FRAMES == 0:
                     speaking = endpointer.speech_start_s is not None
                     self.on_event(Listening(question, frame.end_s, question.budget_s, speaking))
@@ -207,15 +215,17 @@ class Interview:
                     break
             else:
                 end = endpointer.finish("input-ended")
-        except (KeyboardInterrupt, DeviceError):
+        finally:
             recorder.close()
-            raise
-        recorder.close()
+            self.candidate.answered()
         ended_at = time.monotonic()
         if endpointer.speech_start_s is None:
             transcript = Transcript((), recorder.duration_s, label)
         else:
             transcript = transcriber.finish(end.speech_end_s)
+            closing_at = closing_phrase_at(transcript.words)
+            if closing_at is not None:  # "that's my answer" is not part of the answer
+                transcript = Transcript(transcript.words[:closing_at], transcript.audio_duration_s, label)
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return _Answer(transcript, end, ended_at, audio=wav_name)
 

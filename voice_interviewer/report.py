@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["render_markdown", "render_html"]
+__all__ = ["render_markdown", "render_html", "scored", "UNSCORED_NOTE"]
+
+UNSCORED_NOTE = "Interrupted before it could be scored; the recording is kept. `replay --rescore` scores it."
+
+
+def scored(answers: list[dict]) -> list[dict]:
+    """Answers that carry a score document (an interrupted answer may only have its audio)."""
+    return [a for a in answers if "score" in a]
 
 
 def _minutes(seconds: float | None) -> str:
@@ -41,11 +48,14 @@ def render_markdown(session: dict) -> str:
     out = [f"# Interview {session.get('started', '')}", "",
            f"Stage: {session['stage']}. Interviewers: "
            + ", ".join(f"{p['name']} ({p['stage']})" for p in session.get("personas", [])) + ".", ""]
-    if answers:
-        mean = sum(a["score"] for a in answers) / len(answers)
-        out += [f"{len(answers)} answer(s), average score {mean:.0f}/100.", ""]
+    if scored(answers):
+        mean = sum(a["score"] for a in scored(answers)) / len(scored(answers))
+        out += [f"{len(scored(answers))} scored answer(s), average score {mean:.0f}/100.", ""]
     for answer in answers:
         out += [f"## {answer['index']}. {answer['question_text']}", ""]
+        if "score" not in answer:
+            out += [f"*{UNSCORED_NOTE}*", ""]
+            continue
         if answer.get("interrupted"):
             out += ["*This answer was interrupted; what was recorded is kept.*", ""]
         out += [f"- {line}" for line in _summary_lines(answer)] + [""]
@@ -80,6 +90,10 @@ def render_html(session: dict, audio_prefix: str = "") -> str:
     parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>Interview {html.escape(session.get('started', ''))}"
              f"</title><style>{_STYLE}</style><h1>Interview, {html.escape(session['stage'])}</h1>"]
     for answer in session["answers"]:
+        if "score" not in answer:
+            parts.append(f"<h2>{answer['index']}. {html.escape(answer['question_text'])}</h2>"
+                         f"<p><em>{html.escape(UNSCORED_NOTE)}</em></p>")
+            continue
         colour = "#3a7" if answer["score"] >= 75 else "#d90" if answer["score"] >= 50 else "#c33"
         parts.append(f"<h2>{answer['index']}. {html.escape(answer['question_text'])}</h2>"
                      f"<div class=score>{answer['score']}/100</div><div class=bar><span style='width:{answer['score']}%;"

@@ -28,6 +28,7 @@ _KNOWN_NAMES = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medi
 _FORCED_CUT_KEEP_S = 1.0  # after a forced cut, words ending this close to the cut are decoded again next chunk
 _PRE_ROLL_S = 0.3
 _CUT_INTO_PAUSE_S = 0.15
+_LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
 
 
 @dataclass(frozen=True)
@@ -81,25 +82,43 @@ class TranscriptUpdate:
 
 
 def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions, context: str = "") -> list[Word]:
-    """Words with times on the answer's clock; segments Whisper itself marks as non-speech are dropped."""
+    """Words with times on the answer's clock.
+
+    Temperature fallback is off (it costs 2 s spikes), so Whisper's own guard against repetition loops never runs;
+    we apply it here: a segment whose text compresses more than _LOOP_COMPRESSION_RATIO ("a little bit of a little
+    bit of ...", seen after the end of speech) is dropped, and the window is decoded once more without the prompt.
+    """
     if samples.size < SAMPLE_RATE_HZ // 10:
         return []
     audio = samples.astype(np.float32) / 32768.0
-    prompt = f"{options.prompt} {context}".strip()
+    words, looped = _decode_once(model, audio, offset_s, options, f"{options.prompt} {context}".strip())
+    if looped:
+        retry, looped_again = _decode_once(model, audio, offset_s, options, context or None)
+        if not looped_again:
+            words = retry
+    return words
+
+
+def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
+                 prompt: str | None) -> tuple[list[Word], bool]:
     segments, _ = model.transcribe(
         audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
         initial_prompt=prompt, condition_on_previous_text=False, vad_filter=True,
         vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
     words: list[Word] = []
+    looped = False
     for segment in segments:
         if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+            continue
+        if segment.compression_ratio > _LOOP_COMPRESSION_RATIO:
+            looped = True
             continue
         for w in segment.words or ():
             text = w.word.strip()
             if text:
                 words.append(Word(text, round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
                                   round(float(w.probability), 3)))
-    return words
+    return words, looped
 
 
 class ChunkedTranscriber:

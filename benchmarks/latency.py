@@ -1,0 +1,191 @@
+"""Seconds from the end of an answer to its feedback: streaming (live) path against a one-call batch baseline.
+
+Both paths run on the same recorded answers in one process, one after the other per answer, with one loaded model.
+
+Streaming: the answer is fed at speaking speed (WavFileSource realtime=True) through Endpointer and a live
+ChunkedTranscriber exactly as Interview._listen drives them; the source running out ends the answer
+(endpointer.finish("input-ended")). Its latency is the wall time from that moment (the last frame handled) until
+transcriber.finish() and analyze() have returned. The endpointer's end-of-answer silence is not counted: in a real
+interview it is added on top of both paths alike.
+
+Batch: what most tools do. Nothing happens until the answer is over, then one faster-whisper call transcribes the
+whole answer, then analyze(). Its latency is that call plus analyze(). The answer is not replayed a second time at
+speaking speed for it: a batch tool does no work while it waits, so the pacing cannot change its latency; sleeping
+through the audio again would only double the run time.
+
+The last line is machine-readable:
+    latency stream_p50_s=X batch_p50_s=Y ratio=Z wer_stream=A wer_batch=B peak_rss_mb=M
+Timings depend on the machine and on whatever else runs on it; the header prints the load average to show that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "audio_fixtures"
+sys.path.insert(0, str(ROOT))
+
+from voice_interviewer.audio import WavFileSource, read_audio  # noqa: E402
+from voice_interviewer.config import FILLER_PROMPT, EndpointOptions, TranscribeOptions  # noqa: E402
+from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted  # noqa: E402
+from voice_interviewer.feedback import analyze  # noqa: E402
+from voice_interviewer.personas import find_question, load_personas  # noqa: E402
+from voice_interviewer.records import SAMPLE_RATE_HZ, Transcript, Word  # noqa: E402
+from voice_interviewer.transcribe import ChunkedTranscriber, load_model, resolve_model  # noqa: E402
+
+LIVE = TranscribeOptions(partial_every_s=2.0)
+MIN_STREAM_S = 0.001  # ratio guard: a p50 below this is counted as this
+
+
+def _word_error_rate():
+    """The tests' WER (number-normalising) from tests/conftest.py, loaded by path so it is not copied here."""
+    spec = importlib.util.spec_from_file_location("_vi_tests_conftest", ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.word_error_rate
+
+
+def answers(quick: bool) -> list[dict]:
+    """Main answers from the manifest (follow-ups skipped); --quick keeps the two shortest."""
+    manifest = json.loads((FIXTURES / "manifest.json").read_text())
+    main = [a for a in manifest["answers"] if not a.get("follow_up")]
+    return sorted(main, key=lambda a: a["duration_s"])[:2] if quick else main
+
+
+def run_stream(model, path: Path, question, realtime: bool) -> dict:
+    """One answer through the live path; the timer starts when the source has run out and the end is declared."""
+    endpointer = Endpointer(EndpointOptions())
+    transcriber = ChunkedTranscriber(model, LIVE, "stream")
+    end: AnswerEnded | None = None
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    for frame in WavFileSource(path, realtime=realtime).frames():
+        transcriber.accept(frame)
+        for event in endpointer.accept(frame):
+            if isinstance(event, SpeechStarted):
+                transcriber.speech_started(event.at_s)
+            elif isinstance(event, PauseStarted):
+                transcriber.cut(event.at_s)
+            elif isinstance(event, AnswerEnded):
+                end = event
+        if end is not None:
+            break
+    else:
+        end = endpointer.finish("input-ended")
+    ended_at, feed_cpu_s = time.monotonic(), time.process_time() - cpu0
+    if endpointer.speech_start_s is None:
+        transcript = Transcript((), transcriber.audio_end_s, "stream")
+    else:
+        transcript = transcriber.finish(end.speech_end_s)
+    analyze(transcript, question)
+    audio_s = transcriber.audio_end_s
+    return {"seconds": time.monotonic() - ended_at, "text": transcript.text, "audio_s": audio_s,
+            "decodes": transcriber.decode_calls, "reused": transcriber.reused_pause_decode,
+            "cpu_rtf": feed_cpu_s / audio_s, "behind_s": ended_at - (wall0 + audio_s), "end": end.reason}
+
+
+def run_batch(model, path: Path, question) -> dict:
+    """One faster-whisper call on the whole answer, then analyze(); both are timed."""
+    audio = read_audio(path).astype(np.float32) / 32768.0
+    started = time.monotonic()
+    segments, _ = model.transcribe(
+        audio, language="en", beam_size=1, temperature=0.0, word_timestamps=True, initial_prompt=FILLER_PROMPT,
+        condition_on_previous_text=False, vad_filter=True)
+    words = tuple(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                  for segment in segments for w in (segment.words or ()) if w.word.strip())
+    transcript = Transcript(words, audio.size / SAMPLE_RATE_HZ, "batch")
+    analyze(transcript, question)
+    return {"seconds": time.monotonic() - started, "text": transcript.text}
+
+
+ROW = "{:<24} {:>7} {:>9} {:>8} {:>9} {:>8} {:>7} {:>6} {:>7} {:>8}"
+
+
+def print_row(*cells) -> None:
+    print(ROW.format(*cells), flush=True)
+
+
+def header(args, label: str, count: int) -> None:
+    feed = "FAST FEED (not the real measure: no speaking-speed pacing)" if args.fast_feed else "speaking speed"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"# model {label}; {count} answers fed at {feed}; cores {os.cpu_count()}; load average {load}")
+    print("# stream_s/batch_s: seconds from end of input to final transcript + feedback; behind_s: how late the "
+          "live loop finished after the audio did")
+    print_row("answer", "audio_s", "stream_s", "batch_s", "wer_strm", "wer_bat", "decodes", "reused", "cpu_rtf",
+              "behind_s")
+
+
+def measure(model, question_of, answer: dict, wer, realtime: bool) -> tuple[dict, dict]:
+    path = FIXTURES / answer["file"]
+    question = question_of(answer["question_id"])
+    stream = run_stream(model, path, question, realtime)
+    batch = run_batch(model, path, question)
+    stream["wer"] = wer(answer["transcript"], stream["text"])
+    batch["wer"] = wer(answer["transcript"], batch["text"])
+    behind = f"{stream['behind_s']:.3f}" if realtime else "-"  # without pacing the loop runs ahead of the clock
+    print_row(answer["question_id"], f"{stream['audio_s']:.1f}", f"{stream['seconds']:.3f}",
+              f"{batch['seconds']:.3f}", f"{stream['wer']:.3f}", f"{batch['wer']:.3f}", stream["decodes"],
+              "yes" if stream["reused"] else "no", f"{stream['cpu_rtf']:.2f}", behind)
+    return stream, batch
+
+
+def summary(streams: list[dict], batches: list[dict], wall_s: float, realtime: bool) -> str:
+    stream_p50 = statistics.median(s["seconds"] for s in streams)
+    batch_p50 = statistics.median(b["seconds"] for b in batches)
+    guarded = max(stream_p50, MIN_STREAM_S)
+    if guarded != stream_p50:
+        print(f"# stream p50 {stream_p50:.6f} s is below {MIN_STREAM_S} s; the ratio uses {MIN_STREAM_S} s")
+    if realtime:  # what the headline leaves out: work still running when the audio itself ended
+        from_audio_end = statistics.median(s["behind_s"] + s["seconds"] for s in streams)
+        print(f"# stream p50 counted from the audio's own end (behind_s + stream_s): {from_audio_end:.3f} s")
+    reasons = sorted({s["end"] for s in streams})
+    print(f"# wall {wall_s:.1f} s; answers ended by: {', '.join(reasons)}; WER columns are means over answers; "
+          f"mean stream cpu_rtf {statistics.mean(s['cpu_rtf'] for s in streams):.2f}; "
+          f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    return (f"latency stream_p50_s={stream_p50:.3f} batch_p50_s={batch_p50:.3f} ratio={batch_p50 / guarded:.2f} "
+            f"wer_stream={statistics.mean(s['wer'] for s in streams):.3f} "
+            f"wer_batch={statistics.mean(b['wer'] for b in batches):.3f} peak_rss_mb={peak_rss_mb:.0f}")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="End-of-speech to feedback latency, streaming vs one-call batch, on the recorded answers. "
+                    "Default: all 10 main answers at speaking speed (about 11 minutes of audio, ~12 minutes "
+                    "wall). Goal: ratio >= 4 and stream_p50_s <= 0.5.")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the 2 shortest answers (about 78 s of audio, so ~1.5 minutes at speaking speed)")
+    parser.add_argument("--fast-feed", action="store_true",
+                        help="feed the audio as fast as possible: a quick look, NOT the real measure")
+    parser.add_argument("--model", default=None, help="model folder or name (default: the bundled tiny.en)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    resolved = resolve_model(args.model)
+    model = load_model(resolved.source)
+    personas = load_personas()
+    wer = _word_error_rate()
+    chosen = answers(args.quick)
+    header(args, resolved.label, len(chosen))
+    started = time.monotonic()
+    results = [measure(model, lambda qid: find_question(personas, qid)[1], a, wer, not args.fast_feed)
+               for a in chosen]
+    print(summary([s for s, _ in results], [b for _, b in results], time.monotonic() - started,
+                  not args.fast_feed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
