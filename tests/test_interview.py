@@ -153,4 +153,4 @@ def test_saying_thats_my_answer_ends_the_answer_at_once(tmp_path):
     record = session["answers"][0]
     assert record["end_reason"] == "closing-phrase"
     assert record["latency"]["endpoint_wait_s"] < 2.0
-    assert "answer" not in record["transcript"].lower() and "shipped on time" in record["transcript"].lower()
+    assert "answer" not in record["transcript"].lower() and "weekly dependency review" in record["transcript"].lower()

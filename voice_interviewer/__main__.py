@@ -1,3 +1,4 @@
 from voice_interviewer.cli import main
 
-main()
+if __name__ == "__main__":  # guarded: the speech worker is a spawned process that imports the main module
+    main()

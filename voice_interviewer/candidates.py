@@ -28,6 +28,10 @@ class Candidate:
 
     kind = "mic"
 
+    def has_answer(self, follow_up: bool) -> bool:
+        """Whether answer() will have something: checked before the question is asked."""
+        return True
+
     def answer(self, question: Question, follow_up: bool) -> AudioSource | Typed | None:
         raise NotImplementedError
 
@@ -69,12 +73,19 @@ class RecordedCandidate(Candidate):
         self._current: Path | None = None
         self.realtime = realtime
 
+    def _follow_up_path(self) -> Path | None:
+        if self._current is None:
+            return None
+        path = self._current.with_name(f"{self._current.stem}.followup{self._current.suffix}")
+        return path if path.is_file() else None
+
+    def has_answer(self, follow_up: bool) -> bool:
+        return self._follow_up_path() is not None if follow_up else bool(self._queue)
+
     def answer(self, question: Question, follow_up: bool) -> AudioSource | None:
         if follow_up:
-            if self._current is None:
-                return None
-            path = self._current.with_name(f"{self._current.stem}.followup{self._current.suffix}")
-            return WavFileSource(path, realtime=self.realtime) if path.is_file() else None
+            path = self._follow_up_path()
+            return WavFileSource(path, realtime=self.realtime) if path else None
         if not self._queue:
             return None
         self._current = self._queue.pop(0)

@@ -80,7 +80,6 @@ class _Answer:
     transcript: Transcript
     end: AnswerEnded
     ended_at: float                 # time.monotonic() when the end was declared
-    interrupted: bool = False
     audio: str | None = None
 
 
@@ -128,10 +127,13 @@ class Interview:
 
     def _ask(self, persona: Persona, question: Question, label: str) -> bool:
         index = len(self.session["answers"]) + 1
+        if not self.candidate.has_answer(follow_up=False):
+            self.on_event(Notice(f"no more recorded answers; {question.id} and the rest are not asked"))
+            return False
         self._say(persona, "question", question.text, f"q{index:02d}.wav")
         source = self.candidate.answer(question, follow_up=False)
-        if source is None:
-            self.on_event(Notice(f"no answer available for {question.id}; ending the interview"))
+        if source is None:  # the candidate stopped (an empty typed answer)
+            self.on_event(Notice("no answer given; ending the interview"))
             return False
         record = {"index": index, "stage": persona.stage, "persona": persona.name, "question_id": question.id,
                   "question_text": question.text, "question_audio": f"q{index:02d}.wav",
@@ -163,10 +165,12 @@ class Interview:
         if choice is None:
             return None
         key, text = choice
+        if not self.candidate.has_answer(follow_up=True):
+            return None
+        self._say(persona, "follow-up", text, f"q{index:02d}f.wav")
         source = self.candidate.answer(question, follow_up=True)
         if source is None:
             return None
-        self._say(persona, "follow-up", text, f"q{index:02d}f.wav")
         answer = self._listen(source, question, label, f"a{index:02d}f.wav")
         combined = _joined(self._main_words(record), answer.transcript)
         after = analyze(combined, question)
@@ -174,7 +178,7 @@ class Interview:
             kp.id == key and kp.label in after["key_points"]["missing"] for kp in question.key_points)
         record["follow_ups"].append({"key": key, "text": text, "question_audio": f"q{index:02d}f.wav",
                                      "answer_audio": answer.audio, "transcript": answer.transcript.text,
-                                     "covered": covered, "interrupted": answer.interrupted})
+                                     "covered": covered})
         return answer
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 pyttsx3's save_to_file + runAndWait can return before the WAV is complete, and its espeak driver prints
 "Audio saved to ..." on stdout. We wait for the driver's finished-utterance event, then for a WAV whose header
-matches its size, and keep stdout clean (--json output must stay one document).
+matches its size, and keep stdout clean (--json output must stay one document). pyttsx3 runs in a child process.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ __all__ = ["Speaker", "render_wav", "play_wav", "wav_duration_s"]
 _RENDER_TIMEOUT_S = 30.0
 _WRITE_GRACE_S = 2.0
 _PLAYBACK_GRACE_S = 3.0
-_engine_lock = threading.Lock()  # espeak-ng holds global state: one utterance at a time per process
+_UTTERANCES_PER_WORKER = 150
 
 
 @functools.cache
@@ -54,26 +54,85 @@ def _complete_wav(path: Path) -> bool:
 def render_wav(text: str, path: Path, spec: VoiceSpec) -> float:
     """Render text to a WAV file with pyttsx3 on espeak-ng; returns the duration in seconds.
 
-    pyttsx3 2.99 stops producing audio after about 175 utterances in one process (measured: the 176th WAV is a bare
-    header, every run). When an utterance comes back empty, it and every later one are rendered by the espeak-ng
-    command line instead, with the same voice, rate and pitch.
+    pyttsx3 runs in a child process (see _Pyttsx3Worker); if it fails twice in a row for one utterance, that
+    utterance is rendered by the espeak-ng command line with the same voice, rate and pitch.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    if _state["pyttsx3_ok"] and not _render_pyttsx3(text, path, spec):
-        _state["pyttsx3_ok"] = False
-    if not _state["pyttsx3_ok"]:
+    worker = _worker()
+    if not (worker.render(text, path, spec) or worker.render(text, path, spec, restart=True)):
         _render_espeak_cli(text, path, spec)
     return wav_duration_s(path)
 
 
-_state = {"pyttsx3_ok": True}
+class _Pyttsx3Worker:
+    """pyttsx3 in a child process, so that its failures cannot take the interview down.
+
+    Measured here: in one process, pyttsx3 2.99 writes an empty WAV for the 176th utterance and every one after it,
+    and once (under load) its espeak callback crashed the whole process. The child is replaced every
+    _UTTERANCES_PER_WORKER utterances, and whenever it dies or stops answering.
+    """
+
+    def __init__(self) -> None:
+        self._process = None
+        self._connection = None
+        self._count = 0
+
+    def render(self, text: str, path: Path, spec: VoiceSpec, *, restart: bool = False) -> bool:
+        if restart or self._process is None or not self._process.is_alive() or self._count >= _UTTERANCES_PER_WORKER:
+            self._start()
+        self._count += 1
+        try:
+            self._connection.send((text, str(path), spec.voice_id, spec.rate_wpm, spec.pitch))
+            if self._connection.poll(_RENDER_TIMEOUT_S):
+                return bool(self._connection.recv())
+        except (EOFError, OSError):  # the child died mid-utterance
+            pass
+        self._stop()
+        return False
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        self._stop()
+        context = multiprocessing.get_context("spawn")  # never fork a process that holds the speech model
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), daemon=True, name="pyttsx3-worker")
+        self._process.start()
+        child.close()
+        self._count = 0
+
+    def _stop(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
+        self._process = None
+
+
+@functools.cache
+def _worker() -> _Pyttsx3Worker:
+    return _Pyttsx3Worker()
+
+
+def _serve(connection) -> None:
+    """The child's loop: render each utterance and answer whether a complete WAV was written."""
+    while True:
+        try:
+            text, path, voice_id, rate_wpm, pitch = connection.recv()
+        except EOFError:
+            return
+        spec = VoiceSpec(voice_id=voice_id, rate_wpm=rate_wpm, pitch=pitch)
+        try:
+            ok = _render_pyttsx3(text, Path(path), spec)
+        except Exception:  # noqa: BLE001 - any failure here means "render it another way"
+            ok = False
+        connection.send(ok)
 
 
 def _render_pyttsx3(text: str, path: Path, spec: VoiceSpec) -> bool:
     engine = _engine()
     done = threading.Event()
-    with _engine_lock, contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()):
         token = engine.connect("finished-utterance", lambda name, completed: done.set())
         try:
             engine.setProperty("voice", spec.voice_id)
