@@ -21,7 +21,6 @@ Timings depend on the machine and on whatever else runs on it; the header prints
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import resource
@@ -38,55 +37,38 @@ sys.path.insert(0, str(ROOT))
 
 from voice_interviewer.audio import WavFileSource, read_audio  # noqa: E402
 from voice_interviewer.config import FILLER_PROMPT, EndpointOptions, TranscribeOptions  # noqa: E402
-from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted  # noqa: E402
+from voice_interviewer.endpointing import AnswerEnded  # noqa: E402
 from voice_interviewer.feedback import analyze  # noqa: E402
 from voice_interviewer.personas import find_question, load_personas  # noqa: E402
 from voice_interviewer.records import SAMPLE_RATE_HZ, Transcript, Word  # noqa: E402
-from voice_interviewer.transcribe import ChunkedTranscriber, load_model, resolve_model  # noqa: E402
+from voice_interviewer.transcribe import AnswerListener, load_model, resolve_model  # noqa: E402
+from voice_interviewer.wer import word_error_rate  # noqa: E402
 
 LIVE = TranscribeOptions(partial_every_s=2.0)
 MIN_STREAM_S = 0.001  # ratio guard: a p50 below this is counted as this
 
 
-def _word_error_rate():
-    """The tests' WER (number-normalising) from tests/conftest.py, loaded by path so it is not copied here."""
-    spec = importlib.util.spec_from_file_location("_vi_tests_conftest", ROOT / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.word_error_rate
-
-
 def answers(quick: bool) -> list[dict]:
-    """Main answers from the manifest (follow-ups skipped); --quick keeps the two shortest."""
+    """Main answers from the manifest (follow-ups skipped); --quick keeps the shortest (within a minute)."""
     manifest = json.loads((FIXTURES / "manifest.json").read_text())
     main = [a for a in manifest["answers"] if not a.get("follow_up")]
-    return sorted(main, key=lambda a: a["duration_s"])[:2] if quick else main
+    return sorted(main, key=lambda a: a["duration_s"])[:1] if quick else main
 
 
 def run_stream(model, path: Path, question, realtime: bool) -> dict:
     """One answer through the live path; the timer starts when the source has run out and the end is declared."""
-    endpointer = Endpointer(EndpointOptions())
-    transcriber = ChunkedTranscriber(model, LIVE, "stream")
+    listener = AnswerListener(model, LIVE, EndpointOptions(), "stream")
+    transcriber = listener.transcriber
     end: AnswerEnded | None = None
     cpu0, wall0 = time.process_time(), time.monotonic()
     for frame in WavFileSource(path, realtime=realtime).frames():
-        transcriber.accept(frame)
-        for event in endpointer.accept(frame):
-            if isinstance(event, SpeechStarted):
-                transcriber.speech_started(event.at_s)
-            elif isinstance(event, PauseStarted):
-                transcriber.cut(event.at_s)
-            elif isinstance(event, AnswerEnded):
-                end = event
+        _, end = listener.accept(frame)
         if end is not None:
             break
     else:
-        end = endpointer.finish("input-ended")
+        end = listener.endpointer.finish("input-ended")
     ended_at, feed_cpu_s = time.monotonic(), time.process_time() - cpu0
-    if endpointer.speech_start_s is None:
-        transcript = Transcript((), transcriber.audio_end_s, "stream")
-    else:
-        transcript = transcriber.finish(end.speech_end_s)
+    transcript = listener.finish(end.speech_end_s)
     analyze(transcript, question)
     audio_s = transcriber.audio_end_s
     return {"seconds": time.monotonic() - ended_at, "text": transcript.text, "audio_s": audio_s,
@@ -164,7 +146,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     "Default: all 10 main answers at speaking speed (about 11 minutes of audio, ~12 minutes "
                     "wall). Goal: ratio >= 4 and stream_p50_s <= 0.5.")
     parser.add_argument("--quick", action="store_true",
-                        help="only the 2 shortest answers (about 78 s of audio, so ~1.5 minutes at speaking speed)")
+                        help="only the shortest answer (about 38 s of audio, under a minute at speaking speed)")
     parser.add_argument("--fast-feed", action="store_true",
                         help="feed the audio as fast as possible: a quick look, NOT the real measure")
     parser.add_argument("--model", default=None, help="model folder or name (default: the bundled tiny.en)")
@@ -176,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     resolved = resolve_model(args.model)
     model = load_model(resolved.source)
     personas = load_personas()
-    wer = _word_error_rate()
+    wer = word_error_rate
     chosen = answers(args.quick)
     header(args, resolved.label, len(chosen))
     started = time.monotonic()

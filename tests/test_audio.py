@@ -6,7 +6,6 @@ Pure tier: no model; MicrophoneSource is only asked for a device that does not e
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
 import subprocess

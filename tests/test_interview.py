@@ -86,8 +86,9 @@ def test_missing_result_gets_a_follow_up(tmp_path):
     assert "result" in record["structure"]["missing"]
     follow = record["follow_ups"][0]
     assert follow["key"] == "result"
-    if (FIXTURES / "answers" / "br-ambiguity.followup.wav").exists():
-        assert follow["covered"] and follow["transcript"]
+    assert follow["covered"] and follow["transcript"]
+    assert "When I asked, you covered the result" in record["spoken_feedback"]
+    assert "result" in record["structure"]["missing"]  # the score is the unprompted answer's
 
 
 def test_typed_answers(tmp_path):

@@ -8,10 +8,9 @@ import pytest
 from conftest import FIXTURES, word_error_rate
 from voice_interviewer.audio import WavFileSource
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
-from voice_interviewer.endpointing import Endpointer, PauseStarted, SpeechStarted
 from voice_interviewer.errors import ModelError
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame
-from voice_interviewer.transcribe import ChunkedTranscriber, resolve_model, transcribe_frames
+from voice_interviewer.transcribe import AnswerListener, resolve_model, transcribe_frames
 
 pytestmark = pytest.mark.model
 
@@ -55,19 +54,12 @@ def test_noise_gives_no_invented_words(model):
 def test_committed_text_never_changes_and_nothing_is_lost(model, manifest):
     """Feed a long answer live-style: each update's committed words extend the previous ones unchanged."""
     answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-background")
-    options = TranscribeOptions(partial_every_s=2.0)
-    endpointer = Endpointer(EndpointOptions.whole_file())
-    transcriber = ChunkedTranscriber(model, options)
+    listener = AnswerListener(model, TranscribeOptions(partial_every_s=2.0), EndpointOptions.whole_file())
     history = []
     for frame in WavFileSource(FIXTURES / answer["file"]).frames():
-        updates = transcriber.accept(frame)
-        for event in endpointer.accept(frame):
-            if isinstance(event, SpeechStarted):
-                transcriber.speech_started(event.at_s)
-            elif isinstance(event, PauseStarted):
-                updates += transcriber.cut(event.at_s)
+        updates, _ = listener.accept(frame)
         history += [u.committed for u in updates]
-    final = transcriber.finish()
+    final = listener.finish()
     commits = [c for c in history if c] + [final.words]
     for earlier, later in zip(commits, commits[1:]):
         assert later[:len(earlier)] == earlier

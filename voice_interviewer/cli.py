@@ -20,7 +20,6 @@ except ImportError:
 from rich.console import Console
 from rich.table import Table
 
-from voice_interviewer import __version__
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
 from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.personas import STAGES

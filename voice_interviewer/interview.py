@@ -17,13 +17,13 @@ from voice_interviewer import __version__
 from voice_interviewer.audio import AudioSource
 from voice_interviewer.candidates import Candidate, Typed
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
-from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, closing_phrase_at
+from voice_interviewer.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.errors import DeviceError
 from voice_interviewer.feedback import analyze, choose_follow_up
 from voice_interviewer.personas import Persona, Question
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.store import SESSION_SCHEMA, WavRecorder, write_json_atomic
-from voice_interviewer.transcribe import ChunkedTranscriber, TranscriptUpdate, load_model, resolve_model
+from voice_interviewer.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
 from voice_interviewer.voice import Speaker
 
 __all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for"]
@@ -179,6 +179,8 @@ class Interview:
         record["follow_ups"].append({"key": key, "text": text, "question_audio": f"q{index:02d}f.wav",
                                      "answer_audio": answer.audio, "transcript": answer.transcript.text,
                                      "covered": covered})
+        if covered:  # the score stays the unprompted answer's; the spoken feedback says what the prompt added
+            record["spoken_feedback"] = f"{record['strength']} {_prompted_fix(question, key)}"
         return answer
 
     @staticmethod
@@ -189,47 +191,35 @@ class Interview:
     def _listen(self, source: AudioSource | Typed, question: Question, label: str, wav_name: str) -> _Answer:
         if isinstance(source, Typed):
             return _Answer(typed_transcript(source.text), AnswerEnded("typed", None, 0.0), time.monotonic())
-        endpointer = Endpointer(self.endpoint)
-        transcriber = ChunkedTranscriber(self._model, self.transcribe, label)
+        listener = AnswerListener(self._model, self.transcribe, self.endpoint, label)
         recorder = WavRecorder(self.folder / wav_name)
         end: AnswerEnded | None = None
         self.end_requested.clear()
         try:
             for count, frame in enumerate(source.frames(), start=1):
                 recorder.write(frame.pcm)
-                updates = transcriber.accept(frame)
-                for event in endpointer.accept(frame):
-                    if isinstance(event, SpeechStarted):
-                        transcriber.speech_started(event.at_s)
-                    elif isinstance(event, PauseStarted):
-                        updates += transcriber.cut(event.at_s)
-                    elif isinstance(event, AnswerEnded):
-                        end = event
+                updates, end = listener.accept(frame)
                 for update in updates:
                     self.on_event(Heard(update))
-                    closing_at = closing_phrase_at(update.committed + update.tentative)
-                    if closing_at is not None and end is None:
-                        end = endpointer.finish("closing-phrase", frame.end_s)
-                if self.end_requested.is_set() and end is None:
-                    end = endpointer.finish("enter", frame.end_s)
+                    if end is None and closing_phrase_at(update.committed + update.tentative) is not None:
+                        end = listener.endpointer.finish("closing-phrase", frame.end_s)
+                if end is None and self.end_requested.is_set():
+                    end = listener.endpointer.finish("enter", frame.end_s)
                 if count % _TICK_FRAMES == 0:
-                    speaking = endpointer.speech_start_s is not None
+                    speaking = listener.endpointer.speech_start_s is not None
                     self.on_event(Listening(question, frame.end_s, question.budget_s, speaking))
                 if end is not None:
                     break
             else:
-                end = endpointer.finish("input-ended")
+                end = listener.endpointer.finish("input-ended")
         finally:
             recorder.close()
             self.candidate.answered()
         ended_at = time.monotonic()
-        if endpointer.speech_start_s is None:
-            transcript = Transcript((), recorder.duration_s, label)
-        else:
-            transcript = transcriber.finish(end.speech_end_s)
-            closing_at = closing_phrase_at(transcript.words)
-            if closing_at is not None:  # "that's my answer" is not part of the answer
-                transcript = Transcript(transcript.words[:closing_at], transcript.audio_duration_s, label)
+        transcript = listener.finish(end.speech_end_s)
+        closing_at = closing_phrase_at(transcript.words)
+        if closing_at is not None:  # "that's my answer" is not part of the answer
+            transcript = Transcript(transcript.words[:closing_at], transcript.audio_duration_s, label)
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return _Answer(transcript, end, ended_at, audio=wav_name)
 
@@ -273,6 +263,12 @@ class _Loader(threading.Thread):
         if self._error is not None:
             raise self._error
         return self._model
+
+
+def _prompted_fix(question: Question, key: str) -> str:
+    labels = {kp.id: f"how to {kp.label}" for kp in question.key_points}
+    what = labels.get(key, f"the {key}")
+    return f"When I asked, you covered {what}: next time, say it without being asked."
 
 
 def _joined(first: Transcript, second: Transcript) -> Transcript:

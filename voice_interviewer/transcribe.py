@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
+from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted
 from voice_interviewer.errors import ModelError
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word
 
 __all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
-           "transcribe_frames"]
+           "AnswerListener", "transcribe_frames"]
 
 _KNOWN_NAMES = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
                 "large-v1", "large-v2", "large-v3", "distil-large-v3", "turbo")
@@ -224,20 +225,40 @@ class ChunkedTranscriber:
             self._buffer_start_s += drop / 2 / SAMPLE_RATE_HZ
 
 
+class AnswerListener:
+    """One answer: each frame goes to the endpointer and the transcriber, and pauses close transcript chunks.
+
+    accept(frame) -> (transcript updates, the end event once the endpointer declares it); finish(speech_end_s).
+    """
+
+    def __init__(self, model, options: TranscribeOptions, endpoint: EndpointOptions, label: str = "") -> None:
+        self.endpointer = Endpointer(endpoint)
+        self.transcriber = ChunkedTranscriber(model, options, label)
+        self.label = label
+
+    def accept(self, frame: AudioFrame) -> tuple[list[TranscriptUpdate], AnswerEnded | None]:
+        updates = self.transcriber.accept(frame)
+        ended = None
+        for event in self.endpointer.accept(frame):
+            if isinstance(event, SpeechStarted):
+                self.transcriber.speech_started(event.at_s)
+            elif isinstance(event, PauseStarted):
+                updates += self.transcriber.cut(event.at_s)
+            elif isinstance(event, AnswerEnded):
+                ended = event
+        return updates, ended
+
+    def finish(self, speech_end_s: float | None = None) -> Transcript:
+        """The final transcript; nothing is decoded (or invented) when nobody spoke."""
+        if self.endpointer.speech_start_s is None:
+            return Transcript((), round(self.transcriber.audio_end_s, 3), self.label)
+        return self.transcriber.finish(speech_end_s)
+
+
 def transcribe_frames(frames: Iterable[AudioFrame], model, options: TranscribeOptions, label: str = "",
                       endpoint: EndpointOptions | None = None) -> Transcript:
     """A whole recording: pauses found by the endpointer close chunks; silence alone gives no words."""
-    from voice_interviewer.endpointing import Endpointer, PauseStarted, SpeechStarted
-
-    endpointer = Endpointer(endpoint or EndpointOptions.whole_file())
-    transcriber = ChunkedTranscriber(model, options, label)
+    listener = AnswerListener(model, options, endpoint or EndpointOptions.whole_file(), label)
     for frame in frames:
-        transcriber.accept(frame)
-        for event in endpointer.accept(frame):
-            if isinstance(event, SpeechStarted):
-                transcriber.speech_started(event.at_s)
-            elif isinstance(event, PauseStarted):
-                transcriber.cut(event.at_s)
-    if endpointer.speech_start_s is None:
-        return Transcript((), round(transcriber.audio_end_s, 3), label)
-    return transcriber.finish()
+        listener.accept(frame)
+    return listener.finish()
