@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["AudioFrame", "Word", "Transcript", "SAMPLE_RATE_HZ", "FRAME_MS"]
+__all__ = ["AudioFrame", "Word", "Transcript", "SAMPLE_RATE_HZ", "FRAME_MS", "join_words"]
 
 SAMPLE_RATE_HZ = 16_000
 FRAME_MS = 30  # webrtcvad accepts 10, 20 or 30 ms frames; every source yields 30 ms
@@ -46,4 +46,15 @@ class Transcript:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words).strip()
+        return join_words(w.text for w in self.words)
+
+
+def join_words(tokens) -> str:
+    """Whisper splits some words into pieces that continue the previous one ("$40" ",000", "ill" "-disposed")."""
+    text = ""
+    for token in tokens:
+        text += token if text and token[:1] in _CONTINUES else f" {token}"
+    return text.strip()
+
+
+_CONTINUES = set("-,.%'")

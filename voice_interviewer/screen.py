@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from voice_interviewer.records import join_words
+
 __all__ = ["Screen", "ask_typed", "print_feedback"]
 
 
@@ -47,8 +49,8 @@ class Screen:
             self._status = Text(f"● {clock}  {budget}  ({state})", style="red" if left < 0 else "yellow")
             self._refresh()
         elif isinstance(event, iv.Heard):
-            committed = " ".join(w.text for w in event.update.committed)
-            tentative = " ".join(w.text for w in event.update.tentative)
+            committed = join_words(w.text for w in event.update.committed)
+            tentative = join_words(w.text for w in event.update.tentative)
             self._transcript = Text(committed, style="white") + Text(" " + tentative if tentative else "", "dim")
             self._refresh()
         elif isinstance(event, iv.Scored):

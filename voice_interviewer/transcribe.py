@@ -19,7 +19,7 @@ import numpy as np
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted
 from voice_interviewer.errors import ModelError
-from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word
+from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word, join_words
 
 __all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
            "AnswerListener", "transcribe_frames"]
@@ -79,7 +79,7 @@ class TranscriptUpdate:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.committed + self.tentative)
+        return join_words(w.text for w in self.committed + self.tentative)
 
 
 def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions, context: str = "") -> list[Word]:

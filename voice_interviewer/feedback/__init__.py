@@ -28,7 +28,7 @@ from voice_interviewer.feedback.structure import analyze_structure, empty_struct
 from voice_interviewer.feedback.summary import NO_SPEECH_FEEDBACK, spoken_summary, strength_sentence
 from voice_interviewer.feedback.timing import Token, pace, pauses, split_sentences, timing, tokenize
 from voice_interviewer.personas import Question
-from voice_interviewer.records import Transcript
+from voice_interviewer.records import Transcript, join_words
 
 __all__ = ["analyze", "choose_follow_up", "spoken_summary"]
 
@@ -40,7 +40,7 @@ _ASK_ORDER = {
 
 
 def _transcript_text(transcript: Transcript) -> str:
-    return " ".join(w.text.strip() for w in transcript.words if w.text.strip())
+    return join_words(w.text.strip() for w in transcript.words if w.text.strip())
 
 
 def _head(transcript: Transcript, question: Question | None, audio_name: str) -> dict:
