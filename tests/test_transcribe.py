@@ -78,3 +78,18 @@ def test_model_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("VOICE_INTERVIEWER_MODEL", bundled)
     assert resolve_model(None).source == bundled
     assert resolve_model("tiny.en").source == "tiny.en"  # a name is used only when asked for
+
+
+def test_a_lagging_loop_skips_tentative_text_but_loses_no_words(model, manifest):
+    """On a busy machine the live loop falls behind the microphone: optional decodes stop, commits do not."""
+    answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-motivation")
+    ticks = iter(range(0, 10_000, 5))  # every look at the clock is 5 s later: always far behind the audio
+    listener = AnswerListener(model, TranscribeOptions(partial_every_s=2.0), EndpointOptions.whole_file(),
+                              clock=lambda: float(next(ticks)))
+    tentative = []
+    for frame in WavFileSource(FIXTURES / answer["file"]).frames():
+        updates, _ = listener.accept(frame)
+        tentative += [u for u in updates if u.tentative]
+    final = listener.finish()
+    assert tentative == [] and listener.transcriber.skipped_tentative > 5
+    assert word_error_rate(answer["transcript"], final.text) <= 0.12

@@ -79,11 +79,18 @@ border-radius:.4rem}.filler{background:#ffd9a8}.warn{color:#9a5b00}.high{color:#
 
 
 def _transcript_html(answer: dict) -> str:
+    """The transcript as said (with its punctuation), fillers highlighted.
+
+    words[] carries the filler flags but not the punctuation; the transcript's tokens carry the punctuation. They
+    line up one to one except where Whisper split a word into pieces, and then the plain words are shown.
+    """
     words = answer.get("words") or []
     if not words:
         return "<em>(no speech)</em>"
-    return " ".join(f'<span class="filler">{html.escape(w["text"])}</span>' if w.get("filler")
-                    else html.escape(w["text"]) for w in words)
+    tokens = answer.get("transcript", "").split()
+    shown = tokens if len(tokens) == len(words) else [w["text"] for w in words]
+    return " ".join(f'<span class="filler">{html.escape(token)}</span>' if word.get("filler")
+                    else html.escape(token) for token, word in zip(shown, words))
 
 
 def render_html(session: dict, audio_prefix: str = "") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ _FORCED_CUT_KEEP_S = 1.0  # after a forced cut, words ending this close to the c
 _PRE_ROLL_S = 0.3
 _CUT_INTO_PAUSE_S = 0.15
 _LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
+_MAX_LAG_S = 1.0  # live text may trail the speech by this much before tentative decoding pauses
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,12 @@ def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeO
 class ChunkedTranscriber:
     """accept(frame) -> updates; speech_started(at); cut(at) at pauses; finish() -> Transcript."""
 
-    def __init__(self, model, options: TranscribeOptions = TranscribeOptions(), label: str = "") -> None:
+    def __init__(self, model, options: TranscribeOptions = TranscribeOptions(), label: str = "",
+                 clock=time.monotonic) -> None:
         self._model = model
         self.options = options
         self.label = label
+        self._clock = clock
         self.reset()
 
     def reset(self) -> None:
@@ -140,7 +144,9 @@ class ChunkedTranscriber:
         self._committed: list[Word] = []
         self._pending: tuple[float, float, list[Word]] | None = None  # (chunk start, pause start, words)
         self.decode_calls = 0
+        self.skipped_tentative = 0
         self.reused_pause_decode = False
+        self._started_at: float | None = None
 
     @property
     def committed(self) -> tuple[Word, ...]:
@@ -151,6 +157,8 @@ class ChunkedTranscriber:
         return self._end_s
 
     def accept(self, frame: AudioFrame) -> list[TranscriptUpdate]:
+        if self._started_at is None:
+            self._started_at = self._clock() - frame.start_s
         self._buffer += frame.pcm
         self._end_s = frame.end_s
         open_s = self._end_s - self._chunk_start_s
@@ -159,9 +167,18 @@ class ChunkedTranscriber:
         every = self.options.partial_every_s
         if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
             self._last_partial_s = self._end_s
-            tentative = self._decode(self._chunk_start_s, self._end_s)
-            return [TranscriptUpdate(self.committed, tuple(tentative))]
+            if self._keeping_up():
+                tentative = self._decode(self._chunk_start_s, self._end_s)
+                return [TranscriptUpdate(self.committed, tuple(tentative))]
         return []
+
+    def _keeping_up(self) -> bool:
+        """Tentative decodes are optional work: skip them while processing lags the audio (a busy machine), so
+        the microphone queue cannot grow without bound. Commits are never skipped."""
+        if self._clock() - self._started_at - self._end_s <= _MAX_LAG_S:
+            return True
+        self.skipped_tentative += 1
+        return False
 
     def speech_started(self, at_s: float) -> None:
         """Skip the silence before the candidate began (keeping a little pre-roll)."""
@@ -177,7 +194,7 @@ class ChunkedTranscriber:
         cut_s = min(at_s + _CUT_INTO_PAUSE_S, self._end_s)
         if cut_s - self._chunk_start_s >= self.options.min_chunk_s:
             return [self._commit(cut_s, forced=False)]
-        if self.options.partial_every_s is None:
+        if self.options.partial_every_s is None or not self._keeping_up():
             return []
         # Live: decode the open chunk now. If this pause turns out to be the end of the answer, finish() reuses
         # it, so the final text is ready while the endpointer is still waiting out the silence.
@@ -231,9 +248,10 @@ class AnswerListener:
     accept(frame) -> (transcript updates, the end event once the endpointer declares it); finish(speech_end_s).
     """
 
-    def __init__(self, model, options: TranscribeOptions, endpoint: EndpointOptions, label: str = "") -> None:
+    def __init__(self, model, options: TranscribeOptions, endpoint: EndpointOptions, label: str = "",
+                 clock=time.monotonic) -> None:
         self.endpointer = Endpointer(endpoint)
-        self.transcriber = ChunkedTranscriber(model, options, label)
+        self.transcriber = ChunkedTranscriber(model, options, label, clock)
         self.label = label
 
     def accept(self, frame: AudioFrame) -> tuple[list[TranscriptUpdate], AnswerEnded | None]:
