@@ -66,11 +66,13 @@ def status_kb(pid: int | str, field: str) -> int:
     return 0
 
 
-def children(pid: int) -> list[int]:
+def worker_pids(pid: int) -> list[int]:
+    """Children started by multiprocessing spawn (the pyttsx3 worker; not its resource tracker)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            found += [int(c) for c in (task / "children").read_text().split()]
+            kids = [int(c) for c in (task / "children").read_text().split()]
+            found += [k for k in kids if b"spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes()]
         except FileNotFoundError:
             pass
     return found
@@ -138,7 +140,7 @@ class Sampler:
     def __call__(self, event: object) -> None:
         if not isinstance(event, Scored):
             return
-        kids = children(os.getpid())
+        kids = worker_pids(os.getpid())
         sample = {"index": event.index, "rss_mb": status_kb("self", "VmRSS") / 1024,
                   "peak_mb": status_kb("self", "VmHWM") / 1024,
                   "worker_mb": sum(status_kb(k, "VmRSS") for k in kids) / 1024,

@@ -104,7 +104,7 @@ def demo(
     from voice_interviewer.fixtures import demo_plan
     from voice_interviewer.personas import load_personas
 
-    _in_range("--questions", questions, 1, 8)
+    _in_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
     plan, recordings = demo_plan(load_personas(), _stages(stage), questions)
     candidate = RecordedCandidate(recordings, realtime=not mute)
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)

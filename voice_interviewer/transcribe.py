@@ -31,7 +31,8 @@ _FORCED_CUT_KEEP_S = 1.0  # after a forced cut, words ending this close to the c
 _PRE_ROLL_S = 0.3
 _CUT_INTO_PAUSE_S = 0.15
 _LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
-_MAX_LAG_S = 1.0  # live text may trail the speech by this much before tentative decoding pauses
+_MAX_LAG_S = 1.0  # live text may trail the speech by this much before periodic tentative decoding pauses
+_MAX_PAUSE_LAG_S = 3.0  # decodes at pauses matter more (closing phrase, instant feedback): a looser allowance
 
 
 @dataclass(frozen=True)
@@ -167,15 +168,15 @@ class ChunkedTranscriber:
         every = self.options.partial_every_s
         if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
             self._last_partial_s = self._end_s
-            if self._keeping_up():
+            if self._keeping_up(_MAX_LAG_S):
                 tentative = self._decode(self._chunk_start_s, self._end_s)
                 return [TranscriptUpdate(self.committed, tuple(tentative))]
         return []
 
-    def _keeping_up(self) -> bool:
+    def _keeping_up(self, allowed_lag_s: float) -> bool:
         """Tentative decodes are optional work: skip them while processing lags the audio (a busy machine), so
         the microphone queue cannot grow without bound. Commits are never skipped."""
-        if self._clock() - self._started_at - self._end_s <= _MAX_LAG_S:
+        if self._clock() - self._started_at - self._end_s <= allowed_lag_s:
             return True
         self.skipped_tentative += 1
         return False
@@ -194,7 +195,7 @@ class ChunkedTranscriber:
         cut_s = min(at_s + _CUT_INTO_PAUSE_S, self._end_s)
         if cut_s - self._chunk_start_s >= self.options.min_chunk_s:
             return [self._commit(cut_s, forced=False)]
-        if self.options.partial_every_s is None or not self._keeping_up():
+        if self.options.partial_every_s is None or not self._keeping_up(_MAX_PAUSE_LAG_S):
             return []
         # Live: decode the open chunk now. If this pause turns out to be the end of the answer, finish() reuses
         # it, so the final text is ready while the endpointer is still waiting out the silence.
