@@ -93,3 +93,13 @@ def test_a_lagging_loop_skips_tentative_text_but_loses_no_words(model, manifest)
     final = listener.finish()
     assert tentative == [] and listener.transcriber.skipped_tentative > 5
     assert word_error_rate(answer["transcript"], final.text) <= 0.12
+
+
+def test_a_window_that_loops_is_recovered_not_dropped(model, manifest):
+    """A real microphone recording on which Whisper looped over 21 s: every part of the answer must survive."""
+    answer = next(a for a in manifest["answers"] if a["question_id"] == "panel-alignment")
+    recording = FIXTURES / "regression" / "mic-panel-alignment.wav"
+    for options in (FILE_OPTIONS, TranscribeOptions(partial_every_s=2.0)):
+        text = transcribe_frames(WavFileSource(recording).frames(), model, options).text.lower()
+        assert "history myself" in text and "design review" in text and "decision criteria" in text, text
+        assert word_error_rate(answer["transcript"], text) <= 0.2

@@ -31,6 +31,7 @@ _FORCED_CUT_KEEP_S = 1.0  # after a forced cut, words ending this close to the c
 _PRE_ROLL_S = 0.3
 _CUT_INTO_PAUSE_S = 0.15
 _LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
+_SPLIT_MIN_S = 4.0  # a looping window at least this long is decoded in two halves
 _MAX_LAG_S = 1.0  # live text may trail the speech by this much before periodic tentative decoding pauses
 _MAX_PAUSE_LAG_S = 3.0  # decodes at pauses matter more (closing phrase, instant feedback): a looser allowance
 
@@ -85,22 +86,35 @@ class TranscriptUpdate:
         return join_words(w.text for w in self.committed + self.tentative)
 
 
-def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions, context: str = "") -> list[Word]:
+def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
     """Words with times on the answer's clock.
 
     Temperature fallback is off (it costs 2 s spikes), so Whisper's own guard against repetition loops never runs;
     we apply it here: a segment whose text compresses more than _LOOP_COMPRESSION_RATIO ("a little bit of a little
-    bit of ...", seen after the end of speech) is dropped, and the window is decoded once more without the prompt.
+    bit of ...") is dropped, the window is decoded again without the prompt, and if it still loops it is split at
+    its quietest point near the middle and each half decoded. Speech must never vanish with a dropped segment
+    (seen: a 21 s window lost whole when the prompt also carried the previous words).
     """
     if samples.size < SAMPLE_RATE_HZ // 10:
         return []
     audio = samples.astype(np.float32) / 32768.0
-    words, looped = _decode_once(model, audio, offset_s, options, f"{options.prompt} {context}".strip())
+    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None)
     if looped:
-        retry, looped_again = _decode_once(model, audio, offset_s, options, context or None)
-        if not looped_again:
-            words = retry
+        words, looped = _decode_once(model, audio, offset_s, options, None)
+    if looped and samples.size >= _SPLIT_MIN_S * SAMPLE_RATE_HZ:
+        cut = _quietest_near_middle(samples)
+        return decode(model, samples[:cut], offset_s, options) + \
+            decode(model, samples[cut:], offset_s + cut / SAMPLE_RATE_HZ, options)
     return words
+
+
+def _quietest_near_middle(samples: np.ndarray) -> int:
+    """Index of the quietest 100 ms in the middle third: a split there is least likely to cut a word."""
+    step = SAMPLE_RATE_HZ // 10
+    third = samples.size // 3
+    middle = samples[third:2 * third].astype(np.float32)
+    energies = [float(np.mean(middle[i:i + step] ** 2)) for i in range(0, middle.size - step, step)]
+    return third + step * int(np.argmin(energies)) + step // 2 if energies else samples.size // 2
 
 
 def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
@@ -231,9 +245,8 @@ class ChunkedTranscriber:
         first = max(0, round((start_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
         last = max(first, round((end_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
         samples = np.frombuffer(bytes(self._buffer[first * 2:last * 2]), dtype="<i2")
-        context = " ".join(w.text for w in self._committed[-24:])
         self.decode_calls += 1
-        return decode(self._model, samples, start_s, self.options, context)
+        return decode(self._model, samples, start_s, self.options)
 
     def _trim(self) -> None:
         """Drop audio before the open chunk: memory stays flat however long the answer."""
