@@ -69,18 +69,23 @@ class _Pyttsx3Worker:
     """pyttsx3 in a child process, so that its failures cannot take the interview down.
 
     Measured here: in one process, pyttsx3 2.99 writes an empty WAV for the 176th utterance and every one after it,
-    and once (under load) its espeak callback crashed the whole process. The child is replaced every
-    _UTTERANCES_PER_WORKER utterances, and whenever it dies or stops answering.
+    and once (under load) its espeak callback crashed the whole process. Its espeak state also carries over between
+    voices: the panel's question rendered after the other personas' came out different and harder to understand
+    (WER of our recogniser 0.33 against 0.04 when rendered first). The child is replaced when the voice changes
+    (a stage boundary), every _UTTERANCES_PER_WORKER utterances, and whenever it dies or stops answering.
     """
 
     def __init__(self) -> None:
         self._process = None
         self._connection = None
         self._count = 0
+        self._spec: VoiceSpec | None = None
 
     def render(self, text: str, path: Path, spec: VoiceSpec, *, restart: bool = False) -> bool:
-        if restart or self._process is None or not self._process.is_alive() or self._count >= _UTTERANCES_PER_WORKER:
+        stale = self._count >= _UTTERANCES_PER_WORKER or spec != self._spec
+        if restart or stale or self._process is None or not self._process.is_alive():
             self._start()
+            self._spec = spec
         self._count += 1
         try:
             self._connection.send((text, str(path), spec.voice_id, spec.rate_wpm, spec.pitch))
