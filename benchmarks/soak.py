@@ -11,7 +11,8 @@ Soak: one Interview, one model, N main answers from audio_fixtures/manifest.json
 order, cycling; the plan asks each recording's own question, consecutive answers of a stage under one persona (so
 each stage group has its opening and closing). Live transcription path (TranscribeOptions(partial_every_s=2.0)),
 but the audio is FED AS FAST AS POSSIBLE (RecordedCandidate(realtime=False)): latency_s is not the speaking-speed
-figure of latency.py. Speaker(mute=True) still renders every utterance in the pyttsx3 worker child.
+figure of latency.py. Speaker(mute=True) still renders every utterance in the pyttsx3 worker child, which is
+replaced at each voice change (each stage group here).
 After each answer (on the Scored event) it reads VmRSS and VmHWM of this process, VmRSS of its child processes
 (the pyttsx3 worker), and the answer's latency.end_of_speech_to_feedback_s.
 
@@ -145,7 +146,7 @@ class Sampler:
                   "peak_mb": status_kb("self", "VmHWM") / 1024,
                   "worker_mb": sum(status_kb(k, "VmRSS") for k in kids) / 1024,
                   "worker_peak_mb": sum(status_kb(k, "VmHWM") for k in kids) / 1024,
-                  "latency_s": event.record["latency"]["end_of_speech_to_feedback_s"]}
+                  "worker_pids": tuple(kids), "latency_s": event.record["latency"]["end_of_speech_to_feedback_s"]}
         self.samples.append(sample)
         if event.index == 1 or event.index % self.report_every == 0 or event.index == self.total:
             print(ROW.format(event.index, f"{sample['rss_mb']:.1f}", f"{sample['peak_mb']:.1f}",
@@ -168,6 +169,9 @@ def soak(count: int) -> list[dict]:
                   transcribe=LIVE, follow_ups=False).run()
         print(f"# wall {time.monotonic() - started:.1f} s; load average "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    workers = {pid for sample in sampler.samples for pid in sample["worker_pids"]}
+    print(f"# pyttsx3 workers seen at the samples: {len(workers)} for {len(plan.stages)} stage groups (a new worker "
+          "per voice change; more: replaced after a failed render or at its utterance limit)")
     return sampler.samples
 
 
