@@ -69,6 +69,9 @@ def interview(
     max_answer: Annotated[float, typer.Option("--max-answer", help="longest answer in seconds")] = 240.0,
     model: ModelOpt = None,
     no_follow_ups: Annotated[bool, typer.Option("--no-follow-ups", help="never ask a follow-up")] = False,
+    continue_: Annotated[Optional[str], typer.Option(
+        "--continue", help="a saved session (folder, name or latest): ask its remaining and interrupted questions "
+                           "into the same folder")] = None,
 ) -> None:
     """The live interview: questions spoken, answers heard, feedback after each."""
     from voice_interviewer.candidates import MicCandidate, RecordedCandidate, TypedCandidate, recordings_from
@@ -78,7 +81,10 @@ def interview(
     _in_range("--questions", questions, 1, 8)
     _in_range("--end-silence", end_silence, 0.5, 30)
     _in_range("--max-answer", max_answer, 5, 3600)
-    plan = plan_for(load_personas(), _stages(stage), questions)
+    if continue_ is not None:
+        plan, folder, existing = _continued(continue_, out_dir)
+    else:
+        plan, folder, existing = plan_for(load_personas(), _stages(stage), questions), None, None
     sources = input_ or ["mic"]
     if typed:
         candidate = TypedCandidate(ask_typed)
@@ -89,7 +95,23 @@ def interview(
     endpoint = EndpointOptions(end_silence_s=end_silence, max_answer_s=max_answer)
     transcribe = TranscribeOptions(model=model, partial_every_s=None if fast else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=endpoint, transcribe=transcribe,
-                   follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic")
+                   follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic", folder=folder,
+                   existing=existing)
+
+
+def _continued(value: str, out_dir: Path | None):
+    """The plan of what a saved session has left to ask, its folder, and its document."""
+    from voice_interviewer.interview import plan_remaining
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.store import load_session, resolve_session
+
+    folder = resolve_session(value, sessions_home(out_dir))
+    existing = load_session(folder)
+    plan = plan_remaining(load_personas(), existing)
+    if not plan.stages:
+        raise UsageError(f"session {folder} has every question answered; nothing to continue "
+                         "(start a new interview, or `replay` it)")
+    return plan, folder, existing
 
 
 @app.command()
@@ -113,15 +135,16 @@ def demo(
 
 
 def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups,
-                   enter_ends_answer=False) -> None:
+                   enter_ends_answer=False, folder=None, existing=None) -> None:
     from voice_interviewer.interview import Interview
     from voice_interviewer.store import create_session
     from voice_interviewer.voice import Speaker
 
     speaker = Speaker(mute=mute, on_notice=_notice)
-    folder = create_session(sessions_home(out_dir), plan.stage_label)
+    folder = folder or create_session(sessions_home(out_dir), plan.stage_label)
     screen = Screen(out, err)
-    session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups)
+    session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups,
+                        session=existing or {})
     if enter_ends_answer and sys.stdin is not None and sys.stdin.isatty():
         threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
         out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early.[/]")
@@ -129,8 +152,13 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
         session.run()
     except KeyboardInterrupt:
         screen.stop()
-        out.print(f"\nInterview stopped. Everything recorded so far is saved in {folder}")
+        out.print(f"\nInterview stopped. Everything recorded so far is saved in {folder}\n"
+                  f"Continue it: voice-interviewer interview --continue {folder}")
         raise typer.Exit(0) from None
+    except InterviewerError as exc:  # a lost microphone, a full disk: one error line that says what was kept
+        screen.stop()
+        raise type(exc)(f"{exc}; what was recorded is kept in {folder} "
+                        f"(continue with `voice-interviewer interview --continue {folder}`)") from None
     screen.stop()
     answers = scored(session.session["answers"])
     if answers:
@@ -144,7 +172,7 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
 @app.command()
 def transcribe(audio: Path, as_json: JsonOpt = False, model: ModelOpt = None) -> None:
     """Transcript of a recording, with word times."""
-    transcript = _transcribe_file(audio, model)
+    transcript = _with_speech(_transcribe_file(audio, model), audio)
     if as_json:
         doc = {"schema": 1, "audio": str(audio), "model": transcript.model, "duration_s": transcript.audio_duration_s,
                "text": transcript.text,
@@ -152,6 +180,16 @@ def transcribe(audio: Path, as_json: JsonOpt = False, model: ModelOpt = None) ->
         print(json.dumps(doc, ensure_ascii=False))
     else:
         out.print(transcript.text or "[dim](no speech)[/]")
+
+
+def _with_speech(transcript, audio: Path):
+    """A file with no words in it (silence, noise, music) is not an answer."""
+    from voice_interviewer.errors import AudioInputError
+
+    if not transcript.words:
+        raise AudioInputError(f"{audio}: no speech found in {transcript.audio_duration_s:.1f} s of audio "
+                              "(silence or noise only); give a recording of a spoken answer")
+    return transcript
 
 
 def _watch_enter(end_requested: threading.Event) -> None:
@@ -183,7 +221,7 @@ def score(
     from voice_interviewer.personas import find_question, load_personas
 
     chosen = find_question(load_personas(), question)[1] if question else None
-    doc = analyze(_transcribe_file(audio, model), chosen, audio_name=str(audio))
+    doc = analyze(_with_speech(_transcribe_file(audio, model), audio), chosen, audio_name=str(audio))
     if as_json:
         print(json.dumps(doc, ensure_ascii=False))
         return
@@ -324,18 +362,36 @@ def report(
     import os
 
     from voice_interviewer.report import render_html, render_markdown
-    from voice_interviewer.store import load_session, resolve_session
+    from voice_interviewer.store import load_session, resolve_session, write_private_text
 
     folder = resolve_session(session, sessions_home(out_dir))
     document = load_session(folder)
     target = html_file or folder / "report.html"
     prefix = os.path.relpath(folder, target.parent.resolve()) + "/" if html_file else ""
-    try:
-        target.write_text(render_html(document, "" if prefix == "./" else prefix), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write report to {target}: {exc.strerror}; choose another --html path") from None
+    write_private_text(target, render_html(document, "" if prefix == "./" else prefix))
     print(render_markdown(document))
     err.print(f"HTML report: {target}")
+
+
+@app.command()
+def forget(
+    session: Annotated[str, typer.Argument(help="session folder, its name, or latest")],
+    yes: Annotated[bool, typer.Option("--yes", help="delete without asking")] = False,
+    out_dir: OutOpt = None,
+) -> None:
+    """Delete a saved session completely: its recordings, transcripts, feedback and report."""
+    from voice_interviewer.store import forget_session, resolve_session
+
+    home = sessions_home(out_dir)
+    folder = resolve_session(session, home)
+    if not yes:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise UsageError(f"forget deletes {folder} for good: confirm on a terminal, or add --yes")
+        if not typer.confirm(f"Delete {folder} and every recording in it?", default=False):
+            out.print("Nothing deleted.")
+            return
+    count = forget_session(folder, home)
+    out.print(f"Deleted {folder} ({count} files).")
 
 
 def main() -> None:

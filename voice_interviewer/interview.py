@@ -18,7 +18,7 @@ from voice_interviewer.audio import AudioSource
 from voice_interviewer.candidates import Candidate, Typed
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.endpointing import AnswerEnded, closing_phrase_at
-from voice_interviewer.errors import DeviceError
+from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
 from voice_interviewer.personas import Persona, Question
 from voice_interviewer.records import Transcript, Word
@@ -26,7 +26,8 @@ from voice_interviewer.store import SESSION_SCHEMA, WavRecorder, write_json_atom
 from voice_interviewer.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
 from voice_interviewer.voice import Speaker
 
-__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for"]
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for",
+           "plan_remaining"]
 
 _TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
 _TYPED_WPM = 150
@@ -102,13 +103,17 @@ class Interview:
     transcribe: TranscribeOptions = TranscribeOptions()
     follow_ups: bool = True
     end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
-    session: dict = field(default_factory=dict)
+    session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
 
     def run(self) -> dict:
         resolved = resolve_model(self.transcribe.model)
         loader = _Loader(resolved.source, self.transcribe)
         loader.start()  # the model loads while the opening is spoken
-        self.session = self._new_session(resolved.label)
+        if self.session:
+            self.session.setdefault("continued", []).append(_now())
+            self.session |= {"ended": None, "completed": False}
+        else:
+            self.session = self._new_session(resolved.label)
         self._save()
         try:
             for persona, questions in self.plan.stages:
@@ -121,12 +126,14 @@ class Interview:
             self.session["completed"] = True
         finally:
             self.session["ended"] = _now()
-            self._save()
-            self.candidate.close()
+            try:
+                self._save()
+            finally:
+                self.candidate.close()
         return self.session
 
     def _ask(self, persona: Persona, question: Question, label: str) -> bool:
-        index = len(self.session["answers"]) + 1
+        index = max((a["index"] for a in self.session["answers"]), default=0) + 1  # never reuse a recording's name
         if not self.candidate.has_answer(follow_up=False):
             self.on_event(Notice(f"no more recorded answers; {question.id} and the rest are not asked"))
             return False
@@ -135,9 +142,13 @@ class Interview:
         if source is None:  # the candidate stopped (an empty typed answer)
             self.on_event(Notice("no answer given; ending the interview"))
             return False
+        # The record is on disk before the first sample is recorded, marked interrupted until the answer is
+        # complete: a process killed mid-answer leaves a valid session.json that names the recording.
         record = {"index": index, "stage": persona.stage, "persona": persona.name, "question_id": question.id,
                   "question_text": question.text, "question_audio": f"q{index:02d}.wav",
-                  "answer_audio": f"a{index:02d}.wav", "interrupted": False, "follow_ups": []}
+                  "answer_audio": f"a{index:02d}.wav", "interrupted": True, "follow_ups": []}
+        self.session["answers"].append(record)
+        self._save()
         try:
             answer = self._listen(source, question, label, f"a{index:02d}.wav")
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
@@ -145,15 +156,15 @@ class Interview:
                              "input": self.candidate.kind}
             record["latency"] = {"end_of_speech_to_feedback_s": None,
                                  "endpoint_wait_s": _endpoint_wait(answer.end)}
+            if self.follow_ups:
+                self._save()  # the main answer is scored; a follow-up may still be interrupted
             last = self._follow_up(persona, question, doc, record, index, label) if self.follow_ups else None
             ended_at = (last or answer).ended_at
             record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - ended_at, 3)
-        except (KeyboardInterrupt, DeviceError):
-            record["interrupted"] = True
-            self.session["answers"].append(record)
+        except (KeyboardInterrupt, InterviewerError):  # Ctrl-C, a lost microphone, a full disk: keep what we have
             self._save()
             raise
-        self.session["answers"].append(record)
+        record["interrupted"] = False
         self._save()
         self.on_event(Scored(index, record))
         self._say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
@@ -295,3 +306,23 @@ def plan_for(personas: dict[str, Persona], stages: Sequence[str], per_stage: int
         if questions:
             chosen.append((persona, tuple(questions)))
     return Plan(tuple(chosen))
+
+
+def plan_remaining(personas: dict[str, Persona], session: dict) -> Plan:
+    """The questions of a saved session that have no complete answer (interrupted ones are asked again)."""
+    done = {a.get("question_id") for a in session["answers"] if "score" in a and not a.get("interrupted")}
+    chosen: list[tuple[Persona, list[Question]]] = []
+    for asked in session.get("questions") or []:
+        stage, question_id = (asked.get("stage"), asked.get("id")) if isinstance(asked, dict) else (None, None)
+        if question_id in done:
+            continue
+        persona = personas.get(stage) if isinstance(stage, str) else None
+        question = next((q for q in persona.questions if q.id == question_id), None) if persona else None
+        if question is None:
+            raise InterviewerError(f"the session asks question {question_id!r} of stage {stage!r}, which the "
+                                   "personas no longer have; start a new interview instead")
+        if chosen and chosen[-1][0].stage == stage:
+            chosen[-1][1].append(question)
+        else:
+            chosen.append((persona, [question]))
+    return Plan(tuple((persona, tuple(questions)) for persona, questions in chosen))
