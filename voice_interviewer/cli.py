@@ -5,6 +5,7 @@ Bad input raises InterviewerError somewhere below; main() turns it into one `err
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -24,7 +25,7 @@ from voice_interviewer.config import EndpointOptions, TranscribeOptions, session
 from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
-from voice_interviewer.screen import Screen, ask_typed, print_feedback
+from voice_interviewer.screen import Screen, ask_typed, print_feedback, without_portaudio_noise
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Offline, voice-driven mock interviewer for technical program manager interviews.")
@@ -149,7 +150,8 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
         threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
         out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early.[/]")
     try:
-        session.run()
+        with without_portaudio_noise() if candidate.kind == "mic" else contextlib.nullcontext():
+            session.run()
     except KeyboardInterrupt:
         screen.stop()
         out.print(f"\nInterview stopped. Everything recorded so far is saved in {folder}\n"
