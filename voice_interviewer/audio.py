@@ -58,7 +58,8 @@ def check_audio_file(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except PermissionError:
-        raise AudioInputError(f"{path}: cannot read the file (permission denied)") from None
+        raise AudioInputError(f"{path}: cannot read the file (permission denied); give {_ALLOWED} "
+                              "that your user may read") from None
     size = path.stat().st_size
     if size == 0:
         raise AudioInputError(f"{path}: file is empty (0 bytes); give {_ALLOWED}")
@@ -115,6 +116,8 @@ def iter_pcm_blocks(path: Path) -> Iterator[np.ndarray]:
                     yield out.to_ndarray().reshape(-1)
             for out in resampler.resample(None):
                 yield out.to_ndarray().reshape(-1)
+        except av.error.DecoderNotFoundError:
+            raise AudioInputError(f"{path}: unsupported audio encoding (no decoder for it); give {_ALLOWED}") from None
         except av.error.FFmpegError as exc:
             raise AudioInputError(f"{path}: audio data is corrupt ({exc.__class__.__name__}); give {_ALLOWED}") from None
 

@@ -36,6 +36,8 @@ StageOpt = Annotated[str, typer.Option("--stage", help=f"one of {', '.join(STAGE
 OutOpt = Annotated[Optional[Path], typer.Option("--out", help="sessions dir (default $VOICE_INTERVIEWER_HOME/sessions)")]
 MuteOpt = Annotated[bool, typer.Option("--mute", help="do not play audio; write the interviewer's WAVs only")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+# Our own checks name the problem and what is allowed; click's "is not readable" does not.
+AudioArg = Annotated[Path, typer.Argument(help="an audio file (WAV, FLAC, OGG, MP3 or M4A)", readable=False)]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="model folder or name (default: bundled tiny.en)")]
 
 
@@ -172,7 +174,7 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
 
 
 @app.command()
-def transcribe(audio: Path, as_json: JsonOpt = False, model: ModelOpt = None) -> None:
+def transcribe(audio: AudioArg, as_json: JsonOpt = False, model: ModelOpt = None) -> None:
     """Transcript of a recording, with word times."""
     transcript = _with_speech(_transcribe_file(audio, model), audio)
     if as_json:
@@ -213,7 +215,7 @@ def _transcribe_file(audio: Path, model: str | None):
 
 @app.command()
 def score(
-    audio: Path,
+    audio: AudioArg,
     question: Annotated[Optional[str], typer.Option("--question", help="question id (see `personas`)")] = None,
     as_json: JsonOpt = False,
     model: ModelOpt = None,
@@ -397,6 +399,9 @@ def forget(
 
 
 def main() -> None:
+    import os
+
+    os.umask(0o077)  # every file we (and our speech workers) create is the candidate's alone: recordings, reports
     try:
         app(standalone_mode=False)
     except InterviewerError as exc:
