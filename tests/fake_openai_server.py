@@ -56,7 +56,7 @@ class FakeOpenAI:
         lacking = [p for p in points if not any(w in said for w in p.lower().split() if len(w) > 5)]
         gap = re.search(r"probe this gap: (.+?)\.", user)
         quote = " ".join(words[-6:]).strip(".,")
-        follow = f'You said "{quote}". ' + (f"Tell me more about the {gap.group(1)}: what happened?"
+        follow = f'You said "{quote}". ' + (f"Can you go deeper on this: {gap.group(1)}?"
                                              if gap else "What would you do differently?")
         critique = ("Good detail on what you did. " + (f"Missing: {lacking[0]}." if lacking else "Covered well."))
         return f"FOLLOW-UP: {follow}\nCRITIQUE: {critique}"

@@ -19,12 +19,14 @@ from urllib.parse import urlparse
 
 from voice_interviewer.errors import UsageError
 
-__all__ = ["LlmOptions", "LlmReview", "LlmCoach", "api_key", "check_url", "require_openai", "KEY_VARIABLES"]
+__all__ = ["LlmOptions", "LlmReview", "LlmCoach", "api_key", "check_url", "require_openai", "gap_label",
+           "spoken_critique", "KEY_VARIABLES"]
 
 KEY_VARIABLES = ("VOICE_INTERVIEWER_LLM_KEY", "OPENAI_API_KEY")
 _NO_KEY = "no-key"  # local servers ignore the key, but the client insists on one
 _FOLLOW_UP_CHARS = 300
 _CRITIQUE_CHARS = 400
+_SPOKEN_CRITIQUE_CHARS = 200
 _LABEL = re.compile(r"^[\s*_#>-]*(follow[- ]?up|critique)[\s*_]*:[\s*_]*(.*)$", re.IGNORECASE)
 
 
@@ -123,6 +125,20 @@ def bounded_call(fn: Callable[[], object], timeout_s: float) -> object:
     if worker.error is not None:
         raise worker.error
     return worker.result
+
+
+def gap_label(question, key: str) -> str:
+    """What the rules found missing, in words the model can use: a key point's label or a structure part."""
+    labels = {kp.id: kp.label for kp in question.key_points}
+    return labels.get(key, f"the {key}")
+
+
+def spoken_critique(critique: str) -> str:
+    """The critique as the interviewer says it: whole when short, else its first sentence."""
+    if len(critique) <= _SPOKEN_CRITIQUE_CHARS:
+        return critique
+    first = re.split(r"(?<=[.!?])\s", critique, maxsplit=1)[0]
+    return first if len(first) <= _SPOKEN_CRITIQUE_CHARS else first[:_SPOKEN_CRITIQUE_CHARS].rsplit(" ", 1)[0] + "."
 
 
 def build_messages(persona, question, doc: dict, gap: str | None) -> list[dict]:
