@@ -46,6 +46,7 @@ LlmStreamOpt = Annotated[bool, typer.Option("--llm-stream/--no-llm-stream", help
 SttOpt = Annotated[Optional[str], typer.Option("--stt", help="OpenAI-compatible base URL for final transcripts "
                    "(/v1/audio/transcriptions); the local model stays the fallback")]
 SttModelOpt = Annotated[str, typer.Option("--stt-model", help="model name on the --stt server")]
+SttTimeoutOpt = Annotated[float, typer.Option("--stt-timeout", help="longest wait for a transcript, seconds")]
 JobOpt = Annotated[Optional[Path], typer.Option("--job", help="job description (text or Markdown) to tailor to")]
 
 
@@ -81,7 +82,8 @@ def interview(
     model: ModelOpt = None,
     no_follow_ups: Annotated[bool, typer.Option("--no-follow-ups", help="never ask a follow-up")] = False,
     llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
-    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1", job: JobOpt = None,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
     """The live interview: questions spoken, answers heard, feedback after each."""
     from voice_interviewer.candidates import MicCandidate, RecordedCandidate, TypedCandidate, recordings_from
@@ -91,7 +93,7 @@ def interview(
     _in_range("--questions", questions, 1, 8)
     _in_range("--end-silence", end_silence, 0.5, 30)
     _in_range("--max-answer", max_answer, 5, 3600)
-    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, job)
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     personas_ = load_personas()
     plan = plan_for(personas_, _stages(stage), questions, only=job_question_ids(extras, personas_, _stages(stage),
                                                                                  questions))
@@ -115,7 +117,8 @@ def demo(
     out_dir: OutOpt = None,
     mute: Annotated[bool, typer.Option("--mute", help="no audio; feed recordings as fast as possible (tests)")] = False,
     llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
-    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1", job: JobOpt = None,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
     """A real interview end to end with the recorded candidate from audio_fixtures (--job: feedback only)."""
     from voice_interviewer.candidates import RecordedCandidate
@@ -123,7 +126,7 @@ def demo(
     from voice_interviewer.personas import load_personas
 
     _in_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
-    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, job)
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     plan, recordings = demo_plan(load_personas(), _stages(stage), questions)
     candidate = RecordedCandidate(recordings, realtime=not mute)
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)
@@ -201,7 +204,8 @@ def score(
     as_json: JsonOpt = False,
     model: ModelOpt = None,
     llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
-    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1", job: JobOpt = None,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
     """Feedback for one recorded answer (schema-1 score document with --json)."""
     from voice_interviewer.feedback import analyze
@@ -209,7 +213,7 @@ def score(
 
     if llm is not None and not question:
         raise UsageError("--llm needs --question ID: the critique is against that question's key points")
-    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, job)
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     found = find_question(load_personas(), question) if question else None
     chosen = found[1] if found else None
     helpers = make_helpers(extras, _notice)

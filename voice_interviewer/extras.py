@@ -15,7 +15,7 @@ __all__ = ["opt_ins", "job_question_ids", "make_helpers", "score_extras"]
 
 
 def opt_ins(llm: str | None, llm_model: str, llm_timeout: float, llm_stream: bool, stt: str | None,
-            stt_model: str, job: Path | None) -> dict:
+            stt_model: str, stt_timeout: float, job: Path | None) -> dict:
     """Checked options of the opt-in flags (bad values fail before anything starts); clients are made later."""
     from voice_interviewer.llm import LlmOptions, check_url, require_openai
 
@@ -31,7 +31,9 @@ def opt_ins(llm: str | None, llm_model: str, llm_timeout: float, llm_stream: boo
         from voice_interviewer.remote_stt import SttOptions
 
         require_openai("--stt")
-        extras["stt"] = SttOptions(check_url("--stt", stt), stt_model)
+        if not 1 <= stt_timeout <= 600:
+            raise UsageError(f"--stt-timeout {stt_timeout:g} is out of range; allowed 1 to 600")
+        extras["stt"] = SttOptions(check_url("--stt", stt), stt_model, stt_timeout)
     if job is not None:
         from voice_interviewer.job import read_job
 
