@@ -23,6 +23,7 @@ from rich.table import Table
 
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
 from voice_interviewer.errors import InterviewerError, UsageError
+from voice_interviewer.extras import job_question_ids, make_helpers, opt_ins, score_extras
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
 from voice_interviewer.screen import Screen, ask_typed, print_feedback, without_portaudio_noise
@@ -39,6 +40,17 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document o
 # Our own checks name the problem and what is allowed; click's "is not readable" does not.
 AudioArg = Annotated[Path, typer.Argument(help="an audio file (WAV, FLAC, OGG, MP3 or M4A)", readable=False)]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="model folder or name (default: bundled tiny.en)")]
+# Opt-in network helpers (see llm.py, remote_stt.py) and job tailoring (job.py); without them nothing leaves the machine.
+LlmOpt = Annotated[Optional[str], typer.Option("--llm", help="OpenAI-compatible base URL for follow-ups and critique, "
+                   "e.g. http://127.0.0.1:11434/v1; key from $VOICE_INTERVIEWER_LLM_KEY or $OPENAI_API_KEY")]
+LlmModelOpt = Annotated[str, typer.Option("--llm-model", help="model name on the --llm server")]
+LlmTimeoutOpt = Annotated[float, typer.Option("--llm-timeout", help="longest wait for the LLM per answer, seconds")]
+LlmStreamOpt = Annotated[bool, typer.Option("--llm-stream/--no-llm-stream", help="stream the LLM's reply")]
+SttOpt = Annotated[Optional[str], typer.Option("--stt", help="OpenAI-compatible base URL for final transcripts "
+                   "(/v1/audio/transcriptions); the local model stays the fallback")]
+SttModelOpt = Annotated[str, typer.Option("--stt-model", help="model name on the --stt server")]
+SttTimeoutOpt = Annotated[float, typer.Option("--stt-timeout", help="longest wait for a transcript, seconds")]
+JobOpt = Annotated[Optional[Path], typer.Option("--job", help="job description (text or Markdown) to tailor to")]
 
 
 def _notice(text: str) -> None:
@@ -75,6 +87,9 @@ def interview(
     continue_: Annotated[Optional[str], typer.Option(
         "--continue", help="a saved session (folder, name or latest): ask its remaining and interrupted questions "
                            "into the same folder")] = None,
+    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
     """The live interview: questions spoken, answers heard, feedback after each."""
     from voice_interviewer.candidates import MicCandidate, RecordedCandidate, TypedCandidate, recordings_from
@@ -84,10 +99,14 @@ def interview(
     _in_range("--questions", questions, 1, 8)
     _in_range("--end-silence", end_silence, 0.5, 30)
     _in_range("--max-answer", max_answer, 5, 3600)
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     if continue_ is not None:
         plan, folder, existing = _continued(continue_, out_dir)
     else:
-        plan, folder, existing = plan_for(load_personas(), _stages(stage), questions), None, None
+        personas_ = load_personas()
+        plan = plan_for(personas_, _stages(stage), questions,
+                        only=job_question_ids(extras, personas_, _stages(stage), questions))
+        folder, existing = None, None
     sources = input_ or ["mic"]
     if typed:
         candidate = TypedCandidate(ask_typed)
@@ -99,7 +118,7 @@ def interview(
     transcribe = TranscribeOptions(model=model, partial_every_s=None if fast else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=endpoint, transcribe=transcribe,
                    follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic", folder=folder,
-                   existing=existing)
+                   existing=existing, extras=extras)
 
 
 def _continued(value: str, out_dir: Path | None):
@@ -123,23 +142,27 @@ def demo(
     questions: Annotated[int, typer.Option("--questions", help="questions per stage (1-2)")] = 1,
     out_dir: OutOpt = None,
     mute: Annotated[bool, typer.Option("--mute", help="no audio; feed recordings as fast as possible (tests)")] = False,
+    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
-    """A real interview end to end with the recorded candidate from audio_fixtures."""
+    """A real interview end to end with the recorded candidate from audio_fixtures (--job: feedback only)."""
     from voice_interviewer.candidates import RecordedCandidate
     from voice_interviewer.fixtures import demo_plan
     from voice_interviewer.personas import load_personas
 
     _in_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     plan, recordings = demo_plan(load_personas(), _stages(stage), questions)
     candidate = RecordedCandidate(recordings, realtime=not mute)
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=EndpointOptions(),
-                   transcribe=transcribe, follow_ups=True)
+                   transcribe=transcribe, follow_ups=True, extras=extras)
 
 
 def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups,
-                   enter_ends_answer=False, folder=None, existing=None) -> None:
-    from voice_interviewer.interview import Interview
+                   enter_ends_answer=False, folder=None, existing=None, extras=None) -> None:
+    from voice_interviewer.interview import Interview, Notice
     from voice_interviewer.store import create_session
     from voice_interviewer.voice import Speaker
 
@@ -147,7 +170,8 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
     folder = folder or create_session(sessions_home(out_dir), plan.stage_label)
     screen = Screen(out, err)
     session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups,
-                        session=existing or {})
+                        session=existing or {},
+                        **make_helpers(extras or {}, lambda text: screen.on_event(Notice(text))))
     if enter_ends_answer and sys.stdin is not None and sys.stdin.isatty():
         threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
         out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early.[/]")
@@ -170,6 +194,9 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
         waits = ", ".join(f"{a['latency']['end_of_speech_to_feedback_s']:.2f}" for a in answers)
         out.print(f"\n[bold]Session saved:[/] {folder}\nAverage score {mean:.0f} over {len(answers)} answer(s); "
                   f"feedback ready {waits} s after each answer ended.")
+    if session.session.get("job"):
+        never = session.session["job"]["never"]
+        out.print(f"Job terms never mentioned: {', '.join(never) if never else 'none'}")
     out.print(f"Replay it: voice-interviewer replay {folder}\nReport:    voice-interviewer report {folder}")
 
 
@@ -219,18 +246,37 @@ def score(
     question: Annotated[Optional[str], typer.Option("--question", help="question id (see `personas`)")] = None,
     as_json: JsonOpt = False,
     model: ModelOpt = None,
+    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
     """Feedback for one recorded answer (schema-1 score document with --json)."""
     from voice_interviewer.feedback import analyze
     from voice_interviewer.personas import find_question, load_personas
 
-    chosen = find_question(load_personas(), question)[1] if question else None
-    doc = analyze(_with_speech(_transcribe_file(audio, model), audio), chosen, audio_name=str(audio))
+    if llm is not None and not question:
+        raise UsageError("--llm needs --question ID: the critique is against that question's key points")
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
+    found = find_question(load_personas(), question) if question else None
+    chosen = found[1] if found else None
+    helpers = make_helpers(extras, _notice)
+    if "stt" in helpers:
+        transcript = helpers["stt"].transcribe_file(audio, lambda: _transcribe_file(audio, model))
+    else:
+        transcript = _transcribe_file(audio, model)
+    doc = analyze(_with_speech(transcript, audio), chosen, audio_name=str(audio))
+    score_extras(doc, transcript, found, helpers)
     if as_json:
         print(json.dumps(doc, ensure_ascii=False))
         return
     out.print(f"[bold]{chosen.text if chosen else 'Answer'}[/]\n{doc['transcript']}\n")
     print_feedback(out, doc)
+    if "job_terms" in doc:
+        out.print(f"  job terms used: {', '.join(doc['job_terms']['used']) or 'none'}; "
+                  f"never: {', '.join(doc['job_terms']['missing']) or 'none'}")
+    if "llm" in doc:
+        out.print(f"  [bold]{doc['llm']['model']}:[/] {doc['llm']['critique'] or ''}\n  "
+                  f"[dim]a follow-up it would ask: {doc['llm']['follow_up'] or '(none)'}[/]")
     out.print(f"\n[green]{doc['spoken_feedback']}[/]")
 
 
@@ -413,8 +459,11 @@ def main() -> None:
     except click_errors.UsageError as exc:
         err.print(f"error: {exc.format_message()}", soft_wrap=True)
         sys.exit(2)
-    except click_errors.Abort:
+    except typer.Abort:
         err.print("stopped")
         sys.exit(0)
-    except click_errors.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # `voice-interviewer ... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

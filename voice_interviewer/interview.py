@@ -6,6 +6,7 @@ folder is updated after every answer, and on Ctrl-C or a lost microphone what wa
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +21,8 @@ from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.job import answer_terms, session_terms
+from voice_interviewer.llm import gap_label, spoken_critique
 from voice_interviewer.personas import Persona, Question
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.store import SESSION_SCHEMA, WavRecorder, write_json_atomic
@@ -104,6 +107,9 @@ class Interview:
     follow_ups: bool = True
     end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
     session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
+    llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
+    stt: object | None = None   # remote_stt.RemoteStt (--stt): final transcripts from a shared server
+    job: object | None = None   # job.JobProfile (--job): the job's terms, reported per answer and per session
 
     def run(self) -> dict:
         resolved = resolve_model(self.transcribe.model)
@@ -114,6 +120,8 @@ class Interview:
             self.session |= {"ended": None, "completed": False}
         else:
             self.session = self._new_session(resolved.label)
+        if self.job is not None:
+            self.session["job"] = session_terms(self.job, self.session["answers"])
         self._save()
         try:
             for persona, questions in self.plan.stages:
@@ -156,23 +164,50 @@ class Interview:
                              "input": self.candidate.kind}
             record["latency"] = {"end_of_speech_to_feedback_s": None,
                                  "endpoint_wait_s": _endpoint_wait(answer.end)}
+            review = self._extras(persona, question, doc, record, answer.transcript)
             if self.follow_ups:
                 self._save()  # the main answer is scored; a follow-up may still be interrupted
-            last = self._follow_up(persona, question, doc, record, index, label) if self.follow_ups else None
+            last = self._follow_up(persona, question, doc, record, index, label, review) if self.follow_ups else None
+            self._after_follow_up(record, review)
             ended_at = (last or answer).ended_at
             record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - ended_at, 3)
         except (KeyboardInterrupt, InterviewerError):  # Ctrl-C, a lost microphone, a full disk: keep what we have
             self._save()
             raise
         record["interrupted"] = False
+        if self.job is not None:
+            self.session["job"] = session_terms(self.job, self.session["answers"])
         self._save()
         self.on_event(Scored(index, record))
         self._say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
         return True
 
-    def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
-                   label: str) -> _Answer | None:
+    def _extras(self, persona: Persona, question: Question, doc: dict, record: dict, transcript: Transcript):
+        """The opt-in --stt and --llm fields of the answer's record; the LLM's review, or None."""
+        if transcript.extra.get("stt"):
+            record["stt"] = transcript.extra["stt"]
+        if self.llm is None:
+            return None
         choice = choose_follow_up(doc, question)
+        review = self.llm.review(persona, question, doc, gap_label(question, choice[0]) if choice else None)
+        if review is not None:
+            record["llm"] = review.as_doc() | {"asked": False}
+        return review
+
+    def _after_follow_up(self, record: dict, review) -> None:
+        """The critique joins the spoken feedback; the job's terms are counted over the answer and its follow-up."""
+        if review is not None and review.critique:
+            record["spoken_feedback"] += " " + spoken_critique(review.critique)
+        if self.job is not None:
+            said = " ".join([record["transcript"]] + [f["transcript"] for f in record["follow_ups"]])
+            record["job_terms"], finding = answer_terms(self.job, said)
+            record["findings"] = record["findings"] + [finding]
+
+    def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
+                   label: str, review=None) -> _Answer | None:
+        choice = choose_follow_up(doc, question)
+        if review is not None and review.follow_up:  # the rules chose the gap; the model worded it from the answer
+            choice = (choice[0] if choice else "llm", review.follow_up)
         if choice is None:
             return None
         key, text = choice
@@ -187,6 +222,9 @@ class Interview:
         after = analyze(combined, question)
         covered = key not in after["structure"].get("missing", []) and not any(
             kp.id == key and kp.label in after["key_points"]["missing"] for kp in question.key_points)
+        if "llm" in record and text == record["llm"]["follow_up"]:
+            record["llm"]["asked"] = True
+            covered = None if key == "llm" else covered  # a free probe has no gap to check
         record["follow_ups"].append({"key": key, "text": text, "question_audio": f"q{index:02d}f.wav",
                                      "answer_audio": answer.audio, "transcript": answer.transcript.text,
                                      "covered": covered})
@@ -228,9 +266,12 @@ class Interview:
             self.candidate.answered()
         ended_at = time.monotonic()
         transcript = listener.finish(end.speech_end_s)
+        if self.stt is not None and listener.endpointer.speech_start_s is not None:
+            remote = self.stt.transcribe((self.folder / wav_name).read_bytes(), transcript.audio_duration_s)
+            transcript = remote or transcript
         closing_at = closing_phrase_at(transcript.words)
         if closing_at is not None:  # "that's my answer" is not part of the answer
-            transcript = Transcript(transcript.words[:closing_at], transcript.audio_duration_s, label)
+            transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return _Answer(transcript, end, ended_at, audio=wav_name)
 
