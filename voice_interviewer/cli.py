@@ -24,7 +24,7 @@ from voice_interviewer.config import EndpointOptions, TranscribeOptions, session
 from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
-from voice_interviewer.screen import Screen, ask_typed, print_feedback
+from voice_interviewer.screen import Screen, ask_typed, print_feedback, print_questions_back
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Offline, voice-driven mock interviewer for technical program manager interviews.")
@@ -69,6 +69,10 @@ def interview(
     max_answer: Annotated[float, typer.Option("--max-answer", help="longest answer in seconds")] = 240.0,
     model: ModelOpt = None,
     no_follow_ups: Annotated[bool, typer.Option("--no-follow-ups", help="never ask a follow-up")] = False,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="your resume (.txt, .md, .pdf): the hiring "
+                                                   "manager and panel deep-dive into its program bullets")] = None,
+    no_questions_back: Annotated[bool, typer.Option("--no-questions-back", help="skip 'what would you like to "
+                                                    "ask me?' at each stage's end")] = False,
 ) -> None:
     """The live interview: questions spoken, answers heard, feedback after each."""
     from voice_interviewer.candidates import MicCandidate, RecordedCandidate, TypedCandidate, recordings_from
@@ -79,6 +83,9 @@ def interview(
     _in_range("--end-silence", end_silence, 0.5, 30)
     _in_range("--max-answer", max_answer, 5, 3600)
     plan = plan_for(load_personas(), _stages(stage), questions)
+    review = None
+    if resume is not None:
+        plan, review = _with_resume(plan, resume, questions)
     sources = input_ or ["mic"]
     if typed:
         candidate = TypedCandidate(ask_typed)
@@ -89,7 +96,20 @@ def interview(
     endpoint = EndpointOptions(end_silence_s=end_silence, max_answer_s=max_answer)
     transcribe = TranscribeOptions(model=model, partial_every_s=None if fast else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=endpoint, transcribe=transcribe,
-                   follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic")
+                   follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic", review=review,
+                   questions_back=not no_questions_back)
+
+
+def _with_resume(plan, resume: Path, per_stage: int):
+    """The plan with resume deep-dives for the hiring manager and the panel, and the answer reviewer."""
+    from voice_interviewer.interview import Plan
+    from voice_interviewer.resume import RESUME_STAGES, read_resume, resume_plan
+
+    stages, deep = resume_plan(read_resume(resume), resume.name, plan.stages, per_stage)
+    if not any(p.stage in RESUME_STAGES for p, _ in stages):
+        _notice(f"--resume is used by the {' and '.join(RESUME_STAGES)} stages only; this stage asks its own")
+    out.print(f"[dim]Resume: {len(deep.bullets)} program bullet(s) found in {resume.name}.[/]")
+    return Plan(stages), deep.review
 
 
 @app.command()
@@ -101,19 +121,19 @@ def demo(
 ) -> None:
     """A real interview end to end with the recorded candidate from audio_fixtures."""
     from voice_interviewer.candidates import RecordedCandidate
-    from voice_interviewer.fixtures import demo_plan
+    from voice_interviewer.fixtures import demo_plan, fixtures_dir
     from voice_interviewer.personas import load_personas
 
     _in_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
     plan, recordings = demo_plan(load_personas(), _stages(stage), questions)
-    candidate = RecordedCandidate(recordings, realtime=not mute)
+    candidate = RecordedCandidate(recordings, realtime=not mute, asks_dirs=[fixtures_dir() / "practice"])
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=EndpointOptions(),
-                   transcribe=transcribe, follow_ups=True)
+                   transcribe=transcribe, follow_ups=True, questions_back=True)
 
 
 def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups,
-                   enter_ends_answer=False) -> None:
+                   enter_ends_answer=False, review=None, questions_back=False) -> None:
     from voice_interviewer.interview import Interview
     from voice_interviewer.store import create_session
     from voice_interviewer.voice import Speaker
@@ -121,7 +141,8 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
     speaker = Speaker(mute=mute, on_notice=_notice)
     folder = create_session(sessions_home(out_dir), plan.stage_label)
     screen = Screen(out, err)
-    session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups)
+    session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups,
+                        review=review, questions_back=questions_back)
     if enter_ends_answer and sys.stdin is not None and sys.stdin.isatty():
         threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
         out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early.[/]")
@@ -138,6 +159,8 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
         waits = ", ".join(f"{a['latency']['end_of_speech_to_feedback_s']:.2f}" for a in answers)
         out.print(f"\n[bold]Session saved:[/] {folder}\nAverage score {mean:.0f} over {len(answers)} answer(s); "
                   f"feedback ready {waits} s after each answer ended.")
+    for asked in session.session.get("questions_back", []):
+        print_questions_back(out, asked)
     out.print(f"Replay it: voice-interviewer replay {folder}\nReport:    voice-interviewer report {folder}")
 
 

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from voice_interviewer.records import join_words
 
-__all__ = ["Screen", "ask_typed", "print_feedback"]
+__all__ = ["Screen", "ask_typed", "print_feedback", "print_questions_back"]
 
 
 def ask_typed(question, follow_up: bool) -> str | None:
@@ -86,3 +86,13 @@ def print_feedback(out: Console, doc: dict) -> None:
         out.print(f"  missed: {'; '.join(doc['key_points']['missing'])}")
     for deduction in doc.get("deductions", []):
         out.print(f"  [dim]-{deduction['points']} {deduction['reason']}[/]")
+
+
+def print_questions_back(out: Console, doc: dict) -> None:
+    """The written feedback on the candidate's questions for one interviewer."""
+    out.print(f"\n[bold]Your questions for the {doc['stage']} interviewer[/]: {doc['count']} asked "
+              f"(goal {doc['goal'][0]}-{doc['goal'][1]}), {doc['specific']} specific, {doc['searchable']} searchable")
+    for q in doc["questions"]:
+        mark = "searchable" if q["searchable"] else "specific" if q["specific"] else "generic"
+        out.print(f"  [{'red' if q['searchable'] else 'green' if q['specific'] else 'yellow'}]{mark:>10}[/]  {q['text']}")
+    out.print(f"  [green]{doc['spoken_feedback']}[/]")
