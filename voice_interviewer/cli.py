@@ -24,7 +24,7 @@ from voice_interviewer.config import EndpointOptions, TranscribeOptions, session
 from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
-from voice_interviewer.screen import Screen, ask_typed, print_feedback, print_questions_back
+from voice_interviewer.screen import Screen, ask_typed, print_exercise, print_feedback, print_questions_back
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Offline, voice-driven mock interviewer for technical program manager interviews.")
@@ -162,6 +162,59 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
     for asked in session.session.get("questions_back", []):
         print_questions_back(out, asked)
     out.print(f"Replay it: voice-interviewer replay {folder}\nReport:    voice-interviewer report {folder}")
+
+
+@app.command()
+def exercise(
+    scenario: Annotated[Optional[str], typer.Argument(help="scenario id or number (see --list); default the first")] = None,
+    minutes: Annotated[float, typer.Option("--minutes", help="length of the clock in minutes (1-60)")] = 30,
+    input_: Annotated[Optional[list[str]], typer.Option("--input", help="mic, or recordings (one per turn)")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="feed recordings as fast as possible")] = False,
+    device: Annotated[Optional[str], typer.Option("--device", help="input device index or name")] = None,
+    mute: MuteOpt = False,
+    out_dir: OutOpt = None,
+    end_silence: Annotated[float, typer.Option("--end-silence", help="seconds of silence that end a turn")] = 4.0,
+    model: ModelOpt = None,
+    list_: Annotated[bool, typer.Option("--list", help="list the scenarios and exit")] = False,
+) -> None:
+    """The timed program-structuring exercise: a scenario read aloud, think aloud in turns, framework feedback."""
+    from voice_interviewer.candidates import MicCandidate, RecordedCandidate, recordings_from
+    from voice_interviewer.exercise import SCENARIOS, Exercise, exercise_plan, find_scenario
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.store import create_session
+    from voice_interviewer.voice import Speaker
+
+    if list_:
+        for number, item in enumerate(SCENARIOS, start=1):
+            out.print(f"{number}. [cyan]{item.id}[/] [dim]({item.source})[/]  {item.title}")
+        return
+    chosen = find_scenario(scenario)
+    _in_range("--minutes", minutes, 1, 60)
+    _in_range("--end-silence", end_silence, 0.5, 30)
+    persona = load_personas()["hiring-manager"]
+    sources = input_ or ["mic"]
+    if sources == ["mic"]:
+        candidate = MicCandidate(int(device) if device and device.isdigit() else device)
+    else:
+        candidate = RecordedCandidate(recordings_from([Path(s) for s in sources]), realtime=not fast)
+    speaker = Speaker(mute=mute, on_notice=_notice)
+    folder = create_session(sessions_home(out_dir), "exercise")
+    screen = Screen(out, err)
+    session = Exercise(exercise_plan(persona), candidate, speaker, folder, screen.on_event,
+                       EndpointOptions(end_silence_s=end_silence),
+                       TranscribeOptions(model=model, partial_every_s=None if fast else 2.0),
+                       follow_ups=False, scenario=chosen, minutes=minutes)
+    if candidate.kind == "mic" and sys.stdin is not None and sys.stdin.isatty():
+        threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
+    try:
+        session.run()
+    except KeyboardInterrupt:
+        screen.stop()
+        out.print(f"\nExercise stopped. Everything recorded so far is saved in {folder}")
+        raise typer.Exit(0) from None
+    screen.stop()
+    print_exercise(out, session.session["exercise"])
+    out.print(f"\n[bold]Session saved:[/] {folder}\nReplay it: voice-interviewer replay {folder}")
 
 
 @app.command()

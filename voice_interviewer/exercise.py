@@ -29,7 +29,7 @@ from voice_interviewer.personas import FRAMEWORK_PARTS, KeyPoint, Persona, Quest
 from voice_interviewer.records import SAMPLE_RATE_HZ, Transcript, Word
 from voice_interviewer.transcribe import resolve_model
 
-__all__ = ["Scenario", "SCENARIOS", "find_scenario", "time_checks", "framework_feedback", "Exercise",
+__all__ = ["Scenario", "SCENARIOS", "find_scenario", "time_checks", "time_check_text", "framework_feedback", "Exercise",
            "DEFAULT_MINUTES", "EXERCISE_STAGE"]
 
 DEFAULT_MINUTES = 30
@@ -100,14 +100,33 @@ def _minutes_words(seconds: float) -> str:
     return f"{round(seconds)} seconds"
 
 
+def _left_words(seconds: float) -> str:
+    """Time left as a person says it: whole minutes above a minute, else seconds to the nearest five."""
+    if seconds >= 90:
+        minutes = round(seconds / 60)
+        return f"about {minutes} minutes"
+    if seconds >= 60:
+        return "about a minute"
+    return f"{max(5, int(round(seconds / 5) * 5))} seconds"
+
+
 def time_checks(total_s: float) -> list[tuple[float, str]]:
-    """(clock seconds, what to say) for half time, five minutes left and one minute left, in clock order."""
+    """(clock seconds, which check) for half time, five minutes left and one minute left, in clock order."""
     marks: dict[float, str] = {}
-    for left, text in ((total_s / 2, "Half time: {left} left."), (300.0, "Five minutes left."),
-                       (60.0, "One minute left. Start wrapping up.")):
+    for left, name in ((total_s / 2, "half"), (300.0, "five"), (60.0, "one")):
         if 0 < left < total_s and all(abs(left - other) > 1 for other in marks):
-            marks[left] = text.format(left=_minutes_words(left))
-    return sorted(((total_s - left, text) for left, text in marks.items()))
+            marks[left] = name
+    return sorted((total_s - left, name) for left, name in marks.items())
+
+
+def time_check_text(name: str, left_s: float) -> str:
+    """What the interviewer says for a check that fell due with left_s seconds on the clock."""
+    left = _left_words(left_s)
+    if left_s <= 75:
+        return f"{left.capitalize()} left. Start wrapping up."
+    if name == "half":
+        return f"We're past half time: {left} left."
+    return f"{left.capitalize()} left."
 
 
 def _scenario_question(scenario: Scenario, total_s: float) -> Question:
@@ -245,11 +264,13 @@ class Exercise(Interview):
                 return "closing-phrase"
             if answer.end.reason == "max-length" or clock >= total_s - 0.5:
                 return "time"
-            due = [text for at, text in checks if at <= clock]
+            due = [name for at, name in checks if at <= clock]
             if due:
-                checks = [(at, text) for at, text in checks if at > clock]
-                self.session["exercise"]["time_checks"].append({"clock_s": round(clock, 2), "text": due[-1]})
-                self._say(persona, "time-check", due[-1], f"time-{len(self.session['exercise']['time_checks']):02d}.wav")
+                checks = [(at, name) for at, name in checks if at > clock]
+                text = time_check_text(due[-1], total_s - clock)
+                said = self.session["exercise"]["time_checks"]
+                said.append({"clock_s": round(clock, 2), "check": due[-1], "text": text})
+                self._say(persona, "time-check", text, f"time-{len(said):02d}.wav")
             elif not answer.transcript.words and not nudged:
                 nudged = True
                 self._say(persona, "time-check", _TAKE_YOUR_TIME, "exercise-nudge.wav")

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from voice_interviewer.records import join_words
 
-__all__ = ["Screen", "ask_typed", "print_feedback", "print_questions_back"]
+__all__ = ["Screen", "ask_typed", "print_feedback", "print_questions_back", "print_exercise"]
 
 
 def ask_typed(question, follow_up: bool) -> str | None:
@@ -96,3 +96,21 @@ def print_questions_back(out: Console, doc: dict) -> None:
         mark = "searchable" if q["searchable"] else "specific" if q["specific"] else "generic"
         out.print(f"  [{'red' if q['searchable'] else 'green' if q['specific'] else 'yellow'}]{mark:>10}[/]  {q['text']}")
     out.print(f"  [green]{doc['spoken_feedback']}[/]")
+
+
+def print_exercise(out: Console, doc: dict) -> None:
+    """The written feedback of a structuring exercise: coverage, order and time per framework part."""
+    used, total = doc.get("clock_used_s", 0.0), doc.get("clock_total_s", 0.0)
+    out.print(f"\n[bold]Structuring exercise[/]: {doc['title']}  ({len(doc['turns'])} turn(s), "
+              f"{int(used // 60)}:{int(used % 60):02d} of {int(total // 60)}:{int(total % 60):02d} used, "
+              f"ended by {doc['finished_by']})")
+    for name, part in doc.get("parts", {}).items():
+        if part["present"]:
+            late = "  (out of order)" if name in doc["out_of_order"] else ""
+            out.print(f"  [green]✓[/] {name:<13} from {part['start_s']:>6.1f} s  {part['seconds']:>6.1f} s "
+                      f"({part['share']:.0%}){late}")
+        else:
+            out.print(f"  [red]✗[/] {name:<13} missing")
+    for finding in doc.get("findings", []):
+        out.print(f"  [dim]{finding['severity']}[/] {finding['message']}")
+    out.print(f"  [green]{doc.get('spoken_feedback', '')}[/]")

@@ -40,20 +40,21 @@ CLIPS: tuple[tuple[str, str, str, int, str], ...] = (
      "shared dependency map and a weekly risk review. In the end deploy lead time fell by fifty five percent, and "
      "hosting cost went down by one point two million dollars a year. If I did it again, I would start the "
      "database work a quarter earlier."),
-    ("exercise-turn1", "structuring exercise, first turn: charter and workstreams", US_MALE, 160,
-     "Let me think aloud. First the charter. The objective is to move all fifty microservices onto the new "
-     "platform by the end of next quarter, with no customer facing downtime. Success means every service runs on "
-     "the new platform and the old cluster is switched off. The sponsor is the vice president of infrastructure. "
-     "Next, workstreams. I would split the program into four workstreams: platform readiness, service migration "
-     "in waves, testing, and rollback planning. Each workstream has one lead from the team that owns it."),
-    ("exercise-turn2", "structuring exercise, second turn: dependencies, risks, then milestones", US_MALE, 160,
+    ("exercise-turn1", "structuring exercise, first turn: charter and workstreams", RP_MALE, 160,
+     "Let me think aloud. I would start with the program charter. Our goal is to move all fifty microservices "
+     "onto the new platform by the end of next quarter, with no customer facing downtime. The success metric is "
+     "simple: every service runs on the new platform and the old system is switched off. The executive sponsor "
+     "is our head of infrastructure. Next, workstreams. I would split the program into four workstreams: "
+     "platform readiness, service migration in waves, testing, and data migration. Each workstream has one lead "
+     "from the team that owns it."),
+    ("exercise-turn2", "structuring exercise, second turn: dependencies, risks, then milestones", RP_MALE, 160,
      "Now the dependencies. The service teams depend on the platform team for the base images, and the payments "
      "services depend on the shared database move, which makes it the critical path. I would map these on a "
      "dependency board in week one. Risks next. The biggest risk is data loss during the database cutover, so we "
      "rehearse it twice and keep a rollback plan. A second risk is teams without capacity, which I would raise "
      "with the sponsor early. For milestones, I would set phase gates: a pilot with three services, then waves of "
      "ten services, then the final cutover, each with go or no-go criteria."),
-    ("exercise-turn3", "structuring exercise, last turn: cadence, then the closing phrase", US_MALE, 160,
+    ("exercise-turn3", "structuring exercise, last turn: cadence, then the closing phrase", RP_MALE, 160,
      "Finally the cadence. A weekly sync for each workstream, a dependency review every two weeks, and a monthly "
      "steering meeting with the sponsor, plus a shared dashboard for async updates. That is my plan. I'm done."),
     ("hiring-manager.asks", "questions for the interviewer at the end of the hiring-manager stage", US_FEMALE, 145,
