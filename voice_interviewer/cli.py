@@ -414,6 +414,93 @@ def report(
     err.print(f"HTML report: {target}")
 
 
+@app.command()
+def plan(
+    start: Annotated[Optional[str], typer.Option("--start", help="first day YYYY-MM-DD: makes a new plan")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="show the plan as of this day (default today)")] = None,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="resume for the plan's deep-dive days")] = None,
+    today: Annotated[bool, typer.Option("--today", help="run today's practice items one after another")] = False,
+    input_: Annotated[Optional[list[str]], typer.Option("--input", help="with --today: recordings for the items")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="with --today: feed recordings as fast as possible")] = False,
+    mute: MuteOpt = False,
+    out_dir: OutOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The guide's two-week plan: what is done, what is due today (as commands), which story themes lack a story."""
+    import datetime as dt
+    import subprocess
+
+    from voice_interviewer import plan as plans
+
+    home = sessions_home(out_dir)
+    day = plans.parse_date(on, "--on") if on else dt.date.today()
+    current = plans.load_plan(home)
+    if resume is not None:
+        from voice_interviewer.resume import read_resume
+
+        read_resume(resume)
+    if start is not None or current is None:
+        first = plans.parse_date(start) if start else day
+        current = plans.build_plan(first, str(resume.resolve()) if resume else None)
+        _notice(f"new two-week plan from {first.isoformat()} saved in {plans.save_plan(home, current)}")
+    elif resume is not None:
+        current["resume"] = str(resume.resolve())
+        plans.save_plan(home, current)
+    status = plans.plan_status(current, plans.saved_sessions(home), day)
+    if as_json:
+        print(json.dumps(status, ensure_ascii=False))
+        return
+    _print_plan(status)
+    if not today:
+        return
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.voice import Speaker
+
+    speaker = Speaker(mute=mute, on_notice=_notice)
+    summary = plans.day_summary(status)
+    out.print(f"\n[green]{summary}[/]")
+    speaker.speak(summary, home / "plan-today.wav", load_personas()["hiring-manager"].voice)
+    extra = [a for s in (input_ or []) for a in ("--input", s)] + (["--fast"] if fast else []) + \
+        (["--mute"] if mute else []) + (["--out", str(out_dir)] if out_dir else [])
+    for item in status["due_today"]:
+        args = plans.item_args(item, current.get("resume"))
+        if args is None:
+            continue
+        out.print(f"\n[bold]Now: {item['what']}[/]  [dim]voice-interviewer {' '.join(args)}[/]")
+        done = subprocess.run([sys.executable, "-m", "voice_interviewer", *args, *extra], check=False)
+        if done.returncode != 0:
+            raise UsageError(f"{item['what']!r} stopped with exit code {done.returncode}; fix it and run "
+                             "`plan --today` again")
+    after = plans.plan_status(current, plans.saved_sessions(home), day)
+    left = len(after["due_today"])
+    out.print(f"\nToday's items: {len(status['due_today']) - left} done now, {left} still due.")
+
+
+def _print_plan(status: dict) -> None:
+    marks = {"done": "[green]✓[/]", "due": "[yellow]•[/]", "missed": "[red]✗[/]", "past": "[dim]-[/]",
+             "upcoming": "[dim]·[/]"}
+    table = Table("day", "date", "focus", "items")
+    for entry in status["days"]:
+        style = "bold" if entry["day"] == status["today_day"] else ""
+        items = "\n".join(f"{marks[i['state']]} {i['what']}" for i in entry["items"])
+        table.add_row(str(entry["day"]), entry["date"], entry["focus"], items, style=style)
+    out.print(table)
+    out.print(f"{status['done']} of {status['tracked']} practice sessions done "
+              "(✓ done, • due today, ✗ missed, - study on your own, · upcoming).")
+    if status["today_day"] is None:
+        out.print(f"Today ({status['today']}) is outside the plan ({status['days'][0]['date']} to "
+                  f"{status['days'][-1]['date']}).")
+    elif status["due_today"]:
+        out.print(f"\n[bold]Due today (day {status['today_day']}):[/]")
+        for item in status["due_today"]:
+            out.print(f"  {item['what']}" + (f"\n    [cyan]{item['command']}[/]" if item["command"] else ""))
+        out.print("  Or run them all by voice: [cyan]voice-interviewer plan --today[/]")
+    else:
+        out.print(f"\nNothing left for today (day {status['today_day']}).")
+    gaps = status["themes_without_story"]
+    out.print("\nSTAR themes without a story yet: " + (", ".join(gaps) if gaps else "none, every theme has one"))
+
+
 def main() -> None:
     try:
         app(standalone_mode=False)
