@@ -433,14 +433,14 @@ def plan(
     from voice_interviewer import plan as plans
 
     home = sessions_home(out_dir)
-    day = plans.parse_date(on, "--on") if on else dt.date.today()
+    day = plans.parse_date(on, "--on") if on is not None else dt.date.today()
     current = plans.load_plan(home)
     if resume is not None:
         from voice_interviewer.resume import read_resume
 
         read_resume(resume)
     if start is not None or current is None:
-        first = plans.parse_date(start) if start else day
+        first = plans.parse_date(start) if start is not None else day
         current = plans.build_plan(first, str(resume.resolve()) if resume else None)
         _notice(f"new two-week plan from {first.isoformat()} saved in {plans.save_plan(home, current)}")
     elif resume is not None:
