@@ -249,20 +249,20 @@ class Exercise(Interview):
             source = self.candidate.answer(question, follow_up=False)
             if source is None:
                 return "input-ended"
-            self.endpoint = _with_max(self.endpoint, left)
+            clocked = _Clocked(source, left)
             turn_q = question.model_copy(update={"budget_s": int(left)})
-            answer = self._listen(source, turn_q, label, f"a01-t{number:02d}.wav")
+            answer = self._listen(clocked, turn_q, label, f"a01-t{number:02d}.wav")
             seconds = _wav_seconds(self.folder / answer.audio) if answer.audio else 0.0
             self.turns.append((clock, answer.transcript, answer.audio, seconds))
             self.session["exercise"]["turns"].append({
                 "index": number, "audio": answer.audio, "clock_start_s": round(clock, 2),
                 "seconds": round(seconds, 2), "transcript": answer.transcript.text,
-                "end_reason": answer.end.reason, "closed": answer.closed})
+                "end_reason": "time" if clocked.clipped else answer.end.reason, "closed": answer.closed})
             clock += seconds
             self._save()
             if answer.closed:
                 return "closing-phrase"
-            if answer.end.reason == "max-length" or clock >= total_s - 0.5:
+            if clocked.clipped or clock >= total_s - 0.5:
                 return "time"
             due = [name for at, name in checks if at <= clock]
             if due:
@@ -305,10 +305,18 @@ class Exercise(Interview):
         self._save()
 
 
-def _with_max(options, left_s: float):
-    from dataclasses import replace
+class _Clocked:
+    """An audio source that ends when the exercise clock runs out, wherever the candidate is in the turn."""
 
-    return replace(options, max_answer_s=max(1.0, left_s))
+    def __init__(self, source, limit_s: float) -> None:
+        self.source, self.limit_s, self.clipped = source, limit_s, False
+
+    def frames(self):
+        for frame in self.source.frames():
+            yield frame
+            if frame.end_s >= self.limit_s:
+                self.clipped = True
+                return
 
 
 def _on_clock(turns: list) -> Transcript:
