@@ -38,6 +38,14 @@ class Candidate:
     def answered(self) -> None:
         """The answer is over: stop listening until the next one."""
 
+    def has_asks(self, stage: str) -> bool:
+        """Whether asks() will have the candidate's questions for the interviewer at the end of the stage."""
+        return True
+
+    def asks(self, stage: str, question: Question) -> AudioSource | Typed | None:
+        """The candidate's questions for the interviewer; by default heard like an answer."""
+        return self.answer(question, follow_up=False)
+
     def close(self) -> None:
         """Release devices."""
 
@@ -68,10 +76,27 @@ class RecordedCandidate(Candidate):
 
     kind = "recordings"
 
-    def __init__(self, recordings: Sequence[Path], *, realtime: bool) -> None:
+    def __init__(self, recordings: Sequence[Path], *, realtime: bool, asks_dirs: Sequence[Path] = ()) -> None:
         self._queue = list(recordings)
         self._current: Path | None = None
         self.realtime = realtime
+        # <stage>.asks.<ext> beside the recordings (or in asks_dirs) answers "what would you like to ask me?"
+        self._asks_dirs = list(dict.fromkeys([p.parent for p in recordings] + list(asks_dirs)))
+
+    def _asks_path(self, stage: str) -> Path | None:
+        for folder in self._asks_dirs:
+            for suffix in AUDIO_SUFFIXES:
+                path = folder / f"{stage}.asks{suffix}"
+                if path.is_file():
+                    return path
+        return None
+
+    def has_asks(self, stage: str) -> bool:
+        return self._asks_path(stage) is not None
+
+    def asks(self, stage: str, question: Question) -> AudioSource | None:
+        path = self._asks_path(stage)
+        return WavFileSource(path, realtime=self.realtime) if path else None
 
     def _follow_up_path(self) -> Path | None:
         if self._current is None:
@@ -104,12 +129,13 @@ class TypedCandidate(Candidate):
 
 
 def recordings_from(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; a folder gives its audio files in name order (follow-up recordings excluded)."""
+    """Files as given; a folder gives its audio files in name order (follow-up and asks recordings excluded)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir()
-                            if p.suffix.lower() in AUDIO_SUFFIXES and ".followup" not in p.name)
+                            if p.suffix.lower() in AUDIO_SUFFIXES and ".followup" not in p.name
+                            and ".asks" not in p.name)
             if not inside:
                 raise AudioInputError(f"{path}: folder holds no audio files; allowed: {', '.join(AUDIO_SUFFIXES)}")
             found += inside

@@ -26,7 +26,8 @@ from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.extras import job_question_ids, make_helpers, opt_ins, score_extras
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
-from voice_interviewer.screen import Screen, ask_typed, print_feedback, without_portaudio_noise
+from voice_interviewer.screen import (Screen, ask_typed, print_exercise, print_feedback, print_questions_back,
+                                     without_portaudio_noise)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Offline, voice-driven mock interviewer for technical program manager interviews.")
@@ -90,6 +91,10 @@ def interview(
     llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
     llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
     stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="your resume (.txt, .md, .pdf): the hiring "
+                                                   "manager and panel deep-dive into its program bullets")] = None,
+    no_questions_back: Annotated[bool, typer.Option("--no-questions-back", help="skip 'what would you like to "
+                                                    "ask me?' at each stage's end")] = False,
 ) -> None:
     """The live interview: questions spoken, answers heard, feedback after each."""
     from voice_interviewer.candidates import MicCandidate, RecordedCandidate, TypedCandidate, recordings_from
@@ -107,6 +112,9 @@ def interview(
         plan = plan_for(personas_, _stages(stage), questions,
                         only=job_question_ids(extras, personas_, _stages(stage), questions))
         folder, existing = None, None
+    review = None
+    if resume is not None:
+        plan, review = _with_resume(plan, resume, questions)
     sources = input_ or ["mic"]
     if typed:
         candidate = TypedCandidate(ask_typed)
@@ -118,7 +126,8 @@ def interview(
     transcribe = TranscribeOptions(model=model, partial_every_s=None if fast else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=endpoint, transcribe=transcribe,
                    follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic", folder=folder,
-                   existing=existing, extras=extras)
+                   existing=existing, extras=extras, review=review,
+                   questions_back=not no_questions_back)
 
 
 def _continued(value: str, out_dir: Path | None):
@@ -136,6 +145,18 @@ def _continued(value: str, out_dir: Path | None):
     return plan, folder, existing
 
 
+def _with_resume(plan, resume: Path, per_stage: int):
+    """The plan with resume deep-dives for the hiring manager and the panel, and the answer reviewer."""
+    from voice_interviewer.interview import Plan
+    from voice_interviewer.resume import RESUME_STAGES, read_resume, resume_plan
+
+    stages, deep = resume_plan(read_resume(resume), resume.name, plan.stages, per_stage)
+    if not any(p.stage in RESUME_STAGES for p, _ in stages):
+        _notice(f"--resume is used by the {' and '.join(RESUME_STAGES)} stages only; this stage asks its own")
+    out.print(f"[dim]Resume: {len(deep.bullets)} program bullet(s) found in {resume.name}.[/]")
+    return Plan(stages), deep.review
+
+
 @app.command()
 def demo(
     stage: StageOpt = "loop",
@@ -148,20 +169,21 @@ def demo(
 ) -> None:
     """A real interview end to end with the recorded candidate from audio_fixtures (--job: feedback only)."""
     from voice_interviewer.candidates import RecordedCandidate
-    from voice_interviewer.fixtures import demo_plan
+    from voice_interviewer.fixtures import demo_plan, fixtures_dir
     from voice_interviewer.personas import load_personas
 
     _in_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
     extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     plan, recordings = demo_plan(load_personas(), _stages(stage), questions)
-    candidate = RecordedCandidate(recordings, realtime=not mute)
+    candidate = RecordedCandidate(recordings, realtime=not mute, asks_dirs=[fixtures_dir() / "practice"])
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=EndpointOptions(),
-                   transcribe=transcribe, follow_ups=True, extras=extras)
+                   transcribe=transcribe, follow_ups=True, extras=extras, questions_back=True)
 
 
 def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups,
-                   enter_ends_answer=False, folder=None, existing=None, extras=None) -> None:
+                   enter_ends_answer=False, folder=None, existing=None, extras=None, review=None,
+                   questions_back=False) -> None:
     from voice_interviewer.interview import Interview, Notice
     from voice_interviewer.store import create_session
     from voice_interviewer.voice import Speaker
@@ -170,7 +192,7 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
     folder = folder or create_session(sessions_home(out_dir), plan.stage_label)
     screen = Screen(out, err)
     session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups,
-                        session=existing or {},
+                        session=existing or {}, review=review, questions_back=questions_back,
                         **make_helpers(extras or {}, lambda text: screen.on_event(Notice(text))))
     if enter_ends_answer and sys.stdin is not None and sys.stdin.isatty():
         threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
@@ -197,7 +219,62 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
     if session.session.get("job"):
         never = session.session["job"]["never"]
         out.print(f"Job terms never mentioned: {', '.join(never) if never else 'none'}")
+    for asked in session.session.get("questions_back", []):
+        print_questions_back(out, asked)
     out.print(f"Replay it: voice-interviewer replay {folder}\nReport:    voice-interviewer report {folder}")
+
+
+@app.command()
+def exercise(
+    scenario: Annotated[Optional[str], typer.Argument(help="scenario id or number (see --list); default the first")] = None,
+    minutes: Annotated[float, typer.Option("--minutes", help="length of the clock in minutes (1-60)")] = 30,
+    input_: Annotated[Optional[list[str]], typer.Option("--input", help="mic, or recordings (one per turn)")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="feed recordings as fast as possible")] = False,
+    device: Annotated[Optional[str], typer.Option("--device", help="input device index or name")] = None,
+    mute: MuteOpt = False,
+    out_dir: OutOpt = None,
+    end_silence: Annotated[float, typer.Option("--end-silence", help="seconds of silence that end a turn")] = 4.0,
+    model: ModelOpt = None,
+    list_: Annotated[bool, typer.Option("--list", help="list the scenarios and exit")] = False,
+) -> None:
+    """The timed program-structuring exercise: a scenario read aloud, think aloud in turns, framework feedback."""
+    from voice_interviewer.candidates import MicCandidate, RecordedCandidate, recordings_from
+    from voice_interviewer.exercise import SCENARIOS, Exercise, exercise_plan, find_scenario
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.store import create_session
+    from voice_interviewer.voice import Speaker
+
+    if list_:
+        for number, item in enumerate(SCENARIOS, start=1):
+            out.print(f"{number}. [cyan]{item.id}[/] [dim]({item.source})[/]  {item.title}")
+        return
+    chosen = find_scenario(scenario)
+    _in_range("--minutes", minutes, 1, 60)
+    _in_range("--end-silence", end_silence, 0.5, 30)
+    persona = load_personas()["hiring-manager"]
+    sources = input_ or ["mic"]
+    if sources == ["mic"]:
+        candidate = MicCandidate(int(device) if device and device.isdigit() else device)
+    else:
+        candidate = RecordedCandidate(recordings_from([Path(s) for s in sources]), realtime=not fast)
+    speaker = Speaker(mute=mute, on_notice=_notice)
+    folder = create_session(sessions_home(out_dir), "exercise")
+    screen = Screen(out, err)
+    session = Exercise(exercise_plan(persona), candidate, speaker, folder, screen.on_event,
+                       EndpointOptions(end_silence_s=end_silence),
+                       TranscribeOptions(model=model, partial_every_s=None if fast else 2.0),
+                       follow_ups=False, scenario=chosen, minutes=minutes)
+    if candidate.kind == "mic" and sys.stdin is not None and sys.stdin.isatty():
+        threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
+    try:
+        session.run()
+    except KeyboardInterrupt:
+        screen.stop()
+        out.print(f"\nExercise stopped. Everything recorded so far is saved in {folder}")
+        raise typer.Exit(0) from None
+    screen.stop()
+    print_exercise(out, session.session["exercise"])
+    out.print(f"\n[bold]Session saved:[/] {folder}\nReplay it: voice-interviewer replay {folder}")
 
 
 @app.command()
@@ -442,6 +519,93 @@ def forget(
             return
     count = forget_session(folder, home)
     out.print(f"Deleted {folder} ({count} files).")
+
+
+@app.command()
+def plan(
+    start: Annotated[Optional[str], typer.Option("--start", help="first day YYYY-MM-DD: makes a new plan")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="show the plan as of this day (default today)")] = None,
+    resume: Annotated[Optional[Path], typer.Option("--resume", help="resume for the plan's deep-dive days")] = None,
+    today: Annotated[bool, typer.Option("--today", help="run today's practice items one after another")] = False,
+    input_: Annotated[Optional[list[str]], typer.Option("--input", help="with --today: recordings for the items")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="with --today: feed recordings as fast as possible")] = False,
+    mute: MuteOpt = False,
+    out_dir: OutOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The guide's two-week plan: what is done, what is due today (as commands), which story themes lack a story."""
+    import datetime as dt
+    import subprocess
+
+    from voice_interviewer import plan as plans
+
+    home = sessions_home(out_dir)
+    day = plans.parse_date(on, "--on") if on is not None else dt.date.today()
+    current = plans.load_plan(home)
+    if resume is not None:
+        from voice_interviewer.resume import read_resume
+
+        read_resume(resume)
+    if start is not None or current is None:
+        first = plans.parse_date(start) if start is not None else day
+        current = plans.build_plan(first, str(resume.resolve()) if resume else None)
+        _notice(f"new two-week plan from {first.isoformat()} saved in {plans.save_plan(home, current)}")
+    elif resume is not None:
+        current["resume"] = str(resume.resolve())
+        plans.save_plan(home, current)
+    status = plans.plan_status(current, plans.saved_sessions(home), day)
+    if as_json:
+        print(json.dumps(status, ensure_ascii=False))
+        return
+    _print_plan(status)
+    if not today:
+        return
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.voice import Speaker
+
+    speaker = Speaker(mute=mute, on_notice=_notice)
+    summary = plans.day_summary(status)
+    out.print(f"\n[green]{summary}[/]")
+    speaker.speak(summary, home / "plan-today.wav", load_personas()["hiring-manager"].voice)
+    extra = [a for s in (input_ or []) for a in ("--input", s)] + (["--fast"] if fast else []) + \
+        (["--mute"] if mute else []) + (["--out", str(out_dir)] if out_dir else [])
+    for item in status["due_today"]:
+        args = plans.item_args(item, current.get("resume"))
+        if args is None:
+            continue
+        out.print(f"\n[bold]Now: {item['what']}[/]  [dim]voice-interviewer {' '.join(args)}[/]")
+        done = subprocess.run([sys.executable, "-m", "voice_interviewer", *args, *extra], check=False)
+        if done.returncode != 0:
+            raise UsageError(f"{item['what']!r} stopped with exit code {done.returncode}; fix it and run "
+                             "`plan --today` again")
+    after = plans.plan_status(current, plans.saved_sessions(home), day)
+    left = len(after["due_today"])
+    out.print(f"\nToday's items: {len(status['due_today']) - left} done now, {left} still due.")
+
+
+def _print_plan(status: dict) -> None:
+    marks = {"done": "[green]✓[/]", "due": "[yellow]•[/]", "missed": "[red]✗[/]", "past": "[dim]-[/]",
+             "upcoming": "[dim]·[/]"}
+    table = Table("day", "date", "focus", "items")
+    for entry in status["days"]:
+        style = "bold" if entry["day"] == status["today_day"] else ""
+        items = "\n".join(f"{marks[i['state']]} {i['what']}" for i in entry["items"])
+        table.add_row(str(entry["day"]), entry["date"], entry["focus"], items, style=style)
+    out.print(table)
+    out.print(f"{status['done']} of {status['tracked']} practice sessions done "
+              "(✓ done, • due today, ✗ missed, - study on your own, · upcoming).")
+    if status["today_day"] is None:
+        out.print(f"Today ({status['today']}) is outside the plan ({status['days'][0]['date']} to "
+                  f"{status['days'][-1]['date']}).")
+    elif status["due_today"]:
+        out.print(f"\n[bold]Due today (day {status['today_day']}):[/]")
+        for item in status["due_today"]:
+            out.print(f"  {item['what']}" + (f"\n    [cyan]{item['command']}[/]" if item["command"] else ""))
+        out.print("  Or run them all by voice: [cyan]voice-interviewer plan --today[/]")
+    else:
+        out.print(f"\nNothing left for today (day {status['today_day']}).")
+    gaps = status["themes_without_story"]
+    out.print("\nSTAR themes without a story yet: " + (", ".join(gaps) if gaps else "none, every theme has one"))
 
 
 def main() -> None:

@@ -85,6 +85,7 @@ class _Answer:
     end: AnswerEnded
     ended_at: float                 # time.monotonic() when the end was declared
     audio: str | None = None
+    closed: bool = False            # the candidate ended it with a closing phrase ("I'm done")
 
 
 def typed_transcript(text: str) -> Transcript:
@@ -110,6 +111,8 @@ class Interview:
     llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
     stt: object | None = None   # remote_stt.RemoteStt (--stt): final transcripts from a shared server
     job: object | None = None   # job.JobProfile (--job): the job's terms, reported per answer and per session
+    review: Callable[[Question, dict], dict] | None = None  # adds to the score document (resume deep-dives)
+    questions_back: bool = False  # at each stage's end the persona asks what the candidate wants to know
 
     def run(self) -> dict:
         resolved = resolve_model(self.transcribe.model)
@@ -130,6 +133,10 @@ class Interview:
                 for question in questions:
                     if not self._ask(persona, question, resolved.label):
                         break
+                if self.questions_back:
+                    from voice_interviewer.questions_back import ask_questions_back
+
+                    ask_questions_back(self, persona, resolved.label)
                 self._say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
             self.session["completed"] = True
         finally:
@@ -160,6 +167,8 @@ class Interview:
         try:
             answer = self._listen(source, question, label, f"a{index:02d}.wav")
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
+            if self.review is not None:
+                doc = self.review(question, doc)
             record |= doc | {"answer_audio": answer.audio, "end_reason": answer.end.reason,
                              "input": self.candidate.kind}
             record["latency"] = {"end_of_speech_to_feedback_s": None,
@@ -273,7 +282,7 @@ class Interview:
         if closing_at is not None:  # "that's my answer" is not part of the answer
             transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
-        return _Answer(transcript, end, ended_at, audio=wav_name)
+        return _Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
 
     def _say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
         path = self.folder / wav_name

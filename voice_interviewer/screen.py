@@ -21,7 +21,8 @@ from rich.text import Text
 
 from voice_interviewer.records import join_words
 
-__all__ = ["Screen", "ask_typed", "print_feedback", "without_portaudio_noise"]
+__all__ = ["Screen", "ask_typed", "print_exercise", "print_feedback", "print_questions_back",
+           "without_portaudio_noise"]
 
 # PortAudio's ALSA backend reports a vanished device on fd 2 itself, several lines per failure:
 #   Expression 'alsa_snd_pcm_poll_descriptors_revents( ... )' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 3665
@@ -150,3 +151,31 @@ def _forward(lines: list[bytes], target: int) -> None:
     for line in lines:
         if not _PORTAUDIO_NOISE.match(line):
             os.write(target, line)
+
+
+def print_questions_back(out: Console, doc: dict) -> None:
+    """The written feedback on the candidate's questions for one interviewer."""
+    out.print(f"\n[bold]Your questions for the {doc['stage']} interviewer[/]: {doc['count']} asked "
+              f"(goal {doc['goal'][0]}-{doc['goal'][1]}), {doc['specific']} specific, {doc['searchable']} searchable")
+    for q in doc["questions"]:
+        mark = "searchable" if q["searchable"] else "specific" if q["specific"] else "generic"
+        out.print(f"  [{'red' if q['searchable'] else 'green' if q['specific'] else 'yellow'}]{mark:>10}[/]  {q['text']}")
+    out.print(f"  [green]{doc['spoken_feedback']}[/]")
+
+
+def print_exercise(out: Console, doc: dict) -> None:
+    """The written feedback of a structuring exercise: coverage, order and time per framework part."""
+    used, total = doc.get("clock_used_s", 0.0), doc.get("clock_total_s", 0.0)
+    out.print(f"\n[bold]Structuring exercise[/]: {doc['title']}  ({len(doc['turns'])} turn(s), "
+              f"{int(used // 60)}:{int(used % 60):02d} of {int(total // 60)}:{int(total % 60):02d} used, "
+              f"ended by {doc['finished_by']})")
+    for name, part in doc.get("parts", {}).items():
+        if part["present"]:
+            late = "  (out of order)" if name in doc["out_of_order"] else ""
+            out.print(f"  [green]✓[/] {name:<13} from {part['start_s']:>6.1f} s  {part['seconds']:>6.1f} s "
+                      f"({part['share']:.0%}){late}")
+        else:
+            out.print(f"  [red]✗[/] {name:<13} missing")
+    for finding in doc.get("findings", []):
+        out.print(f"  [dim]{finding['severity']}[/] {finding['message']}")
+    out.print(f"  [green]{doc.get('spoken_feedback', '')}[/]")
