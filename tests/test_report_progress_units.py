@@ -167,3 +167,26 @@ def test_progress_bar_draws_nothing_when_stderr_is_not_a_terminal():
 def test_trend_chart_leaves_gaps_for_sessions_without_the_question():
     svg = line_chart_svg("score", ["a", "b", "c"], [("q1", [40, None, 80]), ("q2", [50, 60, 70])], y_max=100)
     assert svg.count("<circle") == 5 and svg.count("<polyline") == 1
+
+
+def test_answer_audio_is_embedded_as_opus_a_fraction_of_the_wav(tmp_path):
+    import base64
+
+    from conftest import FIXTURES
+    from voice_interviewer.audio import read_audio
+    from voice_interviewer.report_media import embed_audio, encode_audio
+
+    wav = FIXTURES / "real" / "jfk.wav"
+    mime, data = encode_audio(wav)
+    assert mime.startswith("audio/ogg") and data[:4] == b"OggS"
+    assert len(data) * 8 < wav.stat().st_size  # 24 kbit/s against 256 kbit/s
+    decoded = tmp_path / "back.ogg"
+    decoded.write_bytes(data)
+    assert abs(len(read_audio(decoded)) - len(read_audio(wav))) < 16_000 * 0.1  # same length, within 0.1 s
+    (tmp_path / "a01.wav").write_bytes(wav.read_bytes())
+    (tmp_path / "a02.wav").write_bytes(b"")  # an empty recording is left out, not fatal
+    done = []
+    uris = embed_audio(tmp_path, ["a01.wav", "a02.wav", "a03.wav"], on_done=lambda: done.append(1))
+    assert list(uris) == ["a01.wav"] and len(done) == 3
+    assert uris["a01.wav"].startswith("data:audio/ogg")
+    assert base64.b64decode(uris["a01.wav"].split(",", 1)[1])[:4] == b"OggS"  # Ogg stream serials are random

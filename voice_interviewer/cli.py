@@ -375,7 +375,8 @@ def report(
     out_dir: OutOpt = None,
 ) -> None:
     """Written report of a session: Markdown on stdout, and one self-contained HTML page (charts, audio inside)."""
-    from voice_interviewer.report import audio_names, embed_audio, render_html, render_markdown
+    from voice_interviewer.report import render_html, render_markdown
+    from voice_interviewer.report_media import audio_names, embed_audio
     from voice_interviewer.screen import progress_bar
     from voice_interviewer.store import load_session, resolve_session
 

@@ -1,19 +1,14 @@
 """Readable reports of a session: Markdown, and one self-contained HTML page with charts and the answers' audio.
 
-render_markdown and render_html are pure (session dict in, text out). The HTML needs no network: styles, script,
-charts (inline SVG, voice_interviewer.charts) and audio (data: URIs made by embed_audio) are all inside the file.
-embed_audio is the one function here that reads files: it encodes each answer to Ogg/Opus at 24 kbit/s with PyAV
-(about 3 kB a second of speech, a twelfth of the WAV), or embeds the WAV itself when libopus is not available.
+Pure: session dict in, text out. The HTML needs no network: styles, script, charts (inline SVG,
+voice_interviewer.charts) and audio (data: URIs made by report_media.embed_audio) are all inside the file.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import re
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 
 from voice_interviewer.charts import (
     FILLER_COLOUR,
@@ -26,11 +21,10 @@ from voice_interviewer.charts import (
     score_colour,
 )
 
-__all__ = ["render_markdown", "render_html", "embed_audio", "audio_names", "encode_audio", "scored",
+__all__ = ["render_markdown", "render_html", "scored",
            "stage_summary", "completeness", "align_words", "UNSCORED_NOTE"]
 
 UNSCORED_NOTE = "Interrupted before it could be scored; the recording is kept. `replay --rescore` scores it."
-OPUS_BITRATE_BPS = 24_000
 
 
 def scored(answers: list[dict]) -> list[dict]:
@@ -124,62 +118,6 @@ def render_markdown(session: dict) -> str:
             out.append(f"- -{deduction['points']}: {deduction['reason']}")
         out += ["", f"Interviewer's feedback: {answer['spoken_feedback']}", ""]
     return "\n".join(out)
-
-
-# ---------------------------------------------------------------------------------------------------- audio
-
-def audio_names(session: dict) -> list[str]:
-    """The answer recordings a report plays: main answers and follow-up answers, in order."""
-    names = []
-    for answer in session["answers"]:
-        names += [answer.get("answer_audio")] + [f.get("answer_audio") for f in answer.get("follow_ups", [])]
-    return [n for n in names if n]
-
-
-def encode_audio(path: Path) -> tuple[str, bytes]:
-    """(mime type, bytes) of a recording for embedding: Ogg/Opus at 24 kbit/s, else the WAV as it is."""
-    import av
-    import numpy as np
-
-    from voice_interviewer.audio import read_audio
-
-    pcm = read_audio(path)
-    if "libopus" not in av.codecs_available:
-        return "audio/wav", path.read_bytes()
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format="ogg") as container:
-        # voip mode and 60 ms frames: speech only, and about a third less work than the defaults
-        stream = container.add_stream("libopus", rate=16_000,
-                                      options={"application": "voip", "frame_duration": "60"})
-        stream.bit_rate = OPUS_BITRATE_BPS
-        stream.layout = "mono"
-        stream.codec_context.open()
-        size = stream.codec_context.frame_size
-        for start in range(0, len(pcm), size):
-            chunk = pcm[start:start + size]
-            chunk = np.pad(chunk, (0, size - len(chunk))) if len(chunk) < size else chunk
-            frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="s16", layout="mono")
-            frame.sample_rate, frame.pts = 16_000, start
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
-    return "audio/ogg; codecs=opus", buffer.getvalue()
-
-
-def embed_audio(folder: Path, names: list[str], on_done: Callable[[], None] = lambda: None) -> dict[str, str]:
-    """data: URIs of the named recordings in folder; missing or unreadable files are left out (no player shown)."""
-    from voice_interviewer.errors import InterviewerError
-
-    uris = {}
-    for name in names:
-        path = folder / name
-        try:
-            if path.is_file():
-                mime, data = encode_audio(path)
-                uris[name] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        except InterviewerError:
-            pass  # an empty or damaged recording: the report still shows its transcript and feedback
-        on_done()
-    return uris
 
 
 # ---------------------------------------------------------------------------------------------------- HTML
