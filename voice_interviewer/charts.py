@@ -90,10 +90,11 @@ def answer_timeline_svg(answer: dict, width: int = 760) -> str:
     out = [f'<svg class="chart timeline" viewBox="0 0 {width} {height}" role="img" '
            f'data-left="{left}" data-scale="{scale:.4f}" data-total="{total:.2f}" '
            f'aria-label="Pace, structure, fillers and pauses over the answer">',
-           f'<text x="4" y="{top + 13}" class="lane">parts</text>',
            f'<text x="4" y="{(plot_top + plot_bottom) / 2 + 4}" class="lane">wpm</text>',
            f'<text x="4" y="{lane_y + 4}" class="lane">fillers</text>']
     structure = answer.get("structure") or {}
+    if structure.get("parts"):
+        out.append(f'<text x="4" y="{top + 13}" class="lane">parts</text>')
     for name, part in (structure.get("parts") or {}).items():
         if not part.get("present") or part.get("start_s") is None:
             continue
@@ -120,7 +121,10 @@ def answer_timeline_svg(answer: dict, width: int = 760) -> str:
         area = f"{x(series[0][0])},{plot_bottom} {points} {x(series[-1][0])},{plot_bottom}"
         out.append(f'<polygon points="{area}" class="pace-area"/><polyline points="{points}" class="pace"/>')
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{lane_y}" y2="{lane_y}" class="lane-line"/>')
-    for hit in (answer.get("fillers") or {}).get("at", []):
+    hits = (answer.get("fillers") or {}).get("at", [])
+    if not hits and words:
+        out.append(f'<text x="{left + 6}" y="{lane_y - 4}" class="tick">no fillers</text>')
+    for hit in hits:
         cx = x(hit["start_s"])
         out.append(f'<line x1="{cx}" x2="{cx}" y1="{plot_top}" y2="{lane_y}" class="filler-line"/>'
                    f'<circle cx="{cx}" cy="{lane_y}" r="5.5" fill="{FILLER_COLOUR}">'
@@ -157,7 +161,8 @@ def donut_svg(score: int, size: int = 96) -> str:
     r, c = 40, size / 2
     length = 2 * math.pi * r
     return (f'<svg class="chart donut" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
-            f'aria-label="score {score} of 100"><circle cx="{c}" cy="{c}" r="{r}" class="ring"/>'
+            f'aria-label="score {score} of 100"><title>Score {score} of 100</title>'
+            f'<circle cx="{c}" cy="{c}" r="{r}" class="ring"/>'
             f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="{score_colour(score)}" stroke-width="10" '
             f'stroke-linecap="round" stroke-dasharray="{length * score / 100:.1f} {length:.1f}" '
             f'transform="rotate(-90 {c} {c})"/><text x="{c}" y="{c + 9}" text-anchor="middle" '

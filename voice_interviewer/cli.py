@@ -267,10 +267,9 @@ def replay(
     if answer is not None:
         indexes = sorted(a["index"] for a in answers)
         if answer not in indexes:
-            raise UsageError(f"--answer {answer} is not in this session; allowed: "
-                             f"{indexes[0]} to {indexes[-1]}" if indexes == list(range(indexes[0], indexes[-1] + 1))
-                             else f"--answer {answer} is not in this session; allowed: "
-                             f"{', '.join(map(str, indexes))}")
+            contiguous = indexes == list(range(indexes[0], indexes[-1] + 1))
+            allowed = f"{indexes[0]} to {indexes[-1]}" if contiguous else ", ".join(map(str, indexes))
+            raise UsageError(f"--answer {answer} is not in this session; allowed: {allowed}")
         answers = [a for a in answers if a["index"] == answer]
     speaker = Speaker(mute=mute, on_notice=_notice)
     for record in answers:
