@@ -34,8 +34,8 @@ def chromium() -> str:
 
 def headless(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
     # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start
-    cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-           f"--user-data-dir={profile}", *args, page.resolve().as_uri()]
+    cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+           "--no-first-run", f"--user-data-dir={profile}", *args, page.resolve().as_uri()]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=180)
 
 
@@ -126,6 +126,16 @@ def test_progress_across_three_sessions_shows_real_trends(practice, tmp_path):
     assert table.returncode == 0, table.stderr
     assert "Across 3 sessions" in table.stdout and "Improved:" in table.stdout
     assert "panel-alignment" in table.stdout
+
+    copy = tmp_path / "with-a-broken-session"  # a damaged session is skipped with a notice, not fatal
+    for folder in practice["sessions"]:
+        (copy / folder.name).mkdir(parents=True)
+        shutil.copy(folder / "session.json", copy / folder.name / "session.json")
+    (copy / "20990101-000000-panel").mkdir()
+    (copy / "20990101-000000-panel" / "session.json").write_text("{broken")
+    skipping = run_cli("progress", "--out", str(copy))
+    assert skipping.returncode == 0 and "Across 3 sessions" in skipping.stdout, skipping.stderr
+    assert "notice: skipped" in skipping.stderr and "corrupt session file" in skipping.stderr
 
     assert_usage_error(run_cli("progress", "--out", str(practice["home"]), "--stage", "ceo"), "unknown stage")
     assert_usage_error(run_cli("progress", "--out", str(practice["home"]), "--stage", "technical"),
