@@ -17,7 +17,8 @@ Rules (each has a test in tests/test_feedback_fillers.py):
   know", "let you know"); otherwise it counts at the start of a clause or when followed by a comma, a full stop or a
   silence, and is a verb elsewhere ("the tools you know best").
 - "I mean" counts ("I mean, it slipped", "what I mean is") unless followed directly by "it", "that" or "to", where
-  "mean" is the main verb ("I mean that literally", "I mean it").
+  "mean" is the main verb ("I mean that literally", "I mean it"); "I mean it when ...", "I mean that literally" and
+  a sentence ending on "I mean it" are the verb even when Whisper writes a comma after "mean".
 - "kind of" / "sort of" are the noun "type" after a determiner or question word ("what kind of database", "this
   sort of problem"; "a sort of report" is read this way too: the determiner decides) and a hedge, so a filler,
   anywhere else ("it was kind of late", "we sort of agreed").
@@ -62,6 +63,7 @@ _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _YOU_KNOW_VERB = frozenset({"do", "did", "does", "don't", "didn't", "doesn't", "if", "as", "let", "lets",
                             "letting", "would", "could", "will", "might", "may", "to", "whether"})
 _I_MEAN_VERB_NEXT = frozenset({"it", "that", "to"})
+_MEANT_SERIOUSLY = frozenset({"when", "literally", "seriously", "sincerely", "honestly", "every", "as"})
 _DETERMINERS = frozenset({"a", "an", "the", "what", "which", "this", "that", "these", "those", "some", "any",
                           "every", "each", "no", "one", "same", "my", "our", "your", "their", "his", "her", "its",
                           "whatever", "different", "right", "wrong", "other", "another", "new", "first", "certain"})
@@ -133,7 +135,10 @@ def _you_know_is_filler(tokens: Sequence[Token], i: int) -> bool:
 
 
 def _i_mean_is_filler(tokens: Sequence[Token], i: int) -> bool:
-    return _break_after(tokens, i + 1) or _norm(tokens, i + 2) not in _I_MEAN_VERB_NEXT
+    obj, after = _norm(tokens, i + 2), _norm(tokens, i + 3)
+    if obj in ("it", "that") and (after in _MEANT_SERIOUSLY or i + 3 >= len(tokens) or tokens[i + 2].ends_sentence):
+        return False  # "I mean it when I say", "I mean that literally": even when Whisper writes "I mean, it"
+    return _break_after(tokens, i + 1) or obj not in _I_MEAN_VERB_NEXT
 
 
 def _hedge_is_filler(tokens: Sequence[Token], i: int) -> bool:
