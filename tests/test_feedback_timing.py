@@ -110,3 +110,14 @@ def test_pauses_from_voiced_islands():
     words = (Word(" I", 0.5, 0.8), Word(" decided.", 0.8, 3.0), Word(" Then", 3.0, 3.5), Word(" I", 3.5, 3.8))
     doc = analyze(Transcript(words, 5.0, extra={"voiced": [(0.5, 1.2), (3.2, 3.8)]}))
     assert doc["pauses"]["count"] == 1 and doc["pauses"]["list"][0] == {"start_s": 1.2, "seconds": 2.0}
+
+
+def test_word_pieces_join_the_word_before():
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.records import Transcript, Word
+
+    words = (Word("a", 0.0, 0.2), Word("read", 0.2, 0.45), Word("-um", 0.45, 0.65), Word("-out", 0.65, 0.95),
+             Word("of", 1.0, 1.2), Word("$40", 1.2, 1.6), Word(",000.", 1.6, 2.0))
+    doc = analyze(Transcript(words, 2.5))
+    assert [w["text"] for w in doc["words"]] == ["a", "read-um-out", "of", "$40,000"]
+    assert doc["fillers"]["total"] == 0

@@ -1,20 +1,23 @@
-"""Hesitations Whisper left out or misspelled, found from the audio: the filler strategy after each final decode.
+"""Hesitations Whisper left out or misspelled, found from the audio: the filler pass after each final decode.
 
-Whisper (tiny.en above all) drops "um" and "uh", or writes them as words ("her", "thumb"), even with a filler
-prompt. Two steps, each optional (TranscribeOptions.filler_pass) so benchmarks/accuracy.py can measure each:
+Whisper (tiny.en above all) drops "um" and "uh", or writes them as words ("her" for "er", "So" over "hmm, so"),
+even with a filler prompt, and its word times drift by up to a second around them. The pass works on voiced islands:
+webrtcvad on 10 ms frames, islands split by ISLAND_GAP_S of silence. Short islands (MIN_ISLAND_S..MAX_ISLAND_S)
+without a first-pass hesitation nearby are the candidates. Two steps, each optional (TranscribeOptions.filler_pass)
+so benchmarks/accuracy.py can measure what each adds:
 
-- "acoustic": webrtcvad on 10 ms frames splits the window into voiced islands (speech between silences of at least
-  ISLAND_GAP_S). A short island (MIN_ISLAND_S..MAX_ISLAND_S) that no transcribed word covers is speech without a
-  word: a hesitation. Its kind comes from the sound: a hum with no vowel is "hmm", a vowel closing on a hum is
-  "um", an open vowel is "uh" (the share of energy below NASAL_HZ, in the island's first and second half).
-- "second-pass": the short islands, each alone, are decoded once more in a single call (laid end to end, with
-  silence between, under the filler prompt). An island Whisper now hears as a hesitation becomes one: added where
-  the first pass had nothing, replacing a word the first pass put mostly inside it that the second pass did not
-  hear ("her" for "er"). An acoustic candidate the second pass hears as a real word is dropped (a word the first
-  pass missed is not a filler).
+- "acoustic": what the island sounds like: a hum with no vowel is "hmm", a vowel closing on a hum "um", an open
+  vowel "uh" (energy share below NASAL_HZ in each half), and an island with a fricative (energy above FRICATIVE_HZ)
+  is a word. A hum counts as "hmm" whatever Whisper wrote; otherwise a vowel island counts only where no
+  first-pass word covers it (COVERED_SHARE).
+- "second-pass": the candidate islands, each alone, decoded again under the filler prompt without Silero's VAD
+  (which drops sounds under 250 ms), laid end to end with SPACER_S of silence so one decode hears many. An island
+  heard as a hesitation becomes one; an island heard as a word is not one; an island heard as nothing falls back to
+  the acoustic step.
 
-`voiced_spans` also gives the analyzers speech start, end and pauses measured on the audio rather than on Whisper's
-word times, which drift by a few hundred milliseconds around silences.
+A found hesitation replaces the first-pass words lying mostly inside its island that the second pass did not hear
+there ("her"), and words Whisper stretched over it are moved to its side. `VoicedSpans` also gives the analyzers the
+speech start, end and pauses as the audio has them.
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ NASAL_SHARE = 0.8
 FRICATIVE_HZ = 3000.0
 FRICATIVE_SHARE = 0.18  # 90th percentile of 20 ms frames' energy share above FRICATIVE_HZ
 FRAME_SAMPLES = 320
-MIN_HUM_S = 0.25
+MIN_HUM_S = 0.28  # a deliberate hum; the nasal end of a word ("Americans") is shorter
+LONG_ISLAND_S = 1.2
+EDGE_OF_STRETCH_S = 0.35  # a hesitation this close to a stretch's start or end opens or closes it
 EDGE_S = 0.02
 HESITATION = re.compile(r"^(?:u+h*m+|u+h+|e+r+m*|a+h+|h+m+|m{2,})$")
 _CANONICAL = ((re.compile(r"^u+h*m+$"), "um"), (re.compile(r"^u+h+$"), "uh"), (re.compile(r"^e+r+m+$"), "erm"),
@@ -163,8 +168,8 @@ def hesitation_candidates(spans: Sequence[tuple[float, float]], words: Sequence[
 
 
 def _has_hesitation_near(words: Sequence[Word], span: tuple[float, float], slack_s: float = 0.25) -> bool:
-    return any(canonical(w.text) and _overlap(span[0] - slack_s, span[1] + slack_s, w.start, w.end) > 0
-               for w in words)
+    """Proximity, not overlap: Whisper gives some words no duration at all ("Uh..." at 14.14-14.14)."""
+    return any(canonical(w.text) and w.start <= span[1] + slack_s and w.end >= span[0] - slack_s for w in words)
 
 
 def _second_pass(samples: np.ndarray, offset_s: float, spans: Sequence[tuple[float, float]],
@@ -211,10 +216,12 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
     hesitation, or a word: then not a hesitation); when it heard nothing, or did not run, the sound decides, and
     without the second pass only for islands no first-pass word covers.
     """
-    if sound == "hmm" and "acoustic" in steps:
+    heard = next((c for c in map(canonical, texts or ()) if c), None)
+    if sound == "hmm" and "acoustic" in steps and (heard or not texts or _covered(span, words) < COVERED_SHARE):
         return "hmm"
     if texts:
-        return next((c for c in map(canonical, texts) if c), None)
+        # a hesitation has no fricative: "sort of" heard as "um" is still "sort of"
+        return heard if sound is not None or "acoustic" not in steps else None
     if "acoustic" not in steps or sound is None:
         return None
     if _covered(span, words) >= COVERED_SHARE:
@@ -233,6 +240,20 @@ def _hums(samples: np.ndarray, offset_s: float, spans: Sequence[tuple[float, flo
             i = near[0]
             out[i] = Word("Hmm,", span[0], span[1], out[i].probability)
     return out
+
+
+def _drop_prompted(words: list[Word], spans: Sequence[tuple[float, float]]) -> list[Word]:
+    """First-pass hesitations in the middle of a long voiced stretch are the prompt talking: prompted with fillers,
+    Whisper writes "uh" for an unstressed "a" or "the" ("So, uh, customer asked"). A hesitation people make stands
+    alone between silences, or opens or closes a stretch."""
+    kept = []
+    for w in words:
+        middle = (w.start + w.end) / 2
+        inside = next((s for s in spans if s[0] + EDGE_OF_STRETCH_S < middle < s[1] - EDGE_OF_STRETCH_S), None)
+        if canonical(w.text) and inside and inside[1] - inside[0] >= LONG_ISLAND_S:
+            continue
+        kept.append(w)
+    return kept
 
 
 def _outside(word: Word, span: tuple[float, float]) -> Word:
@@ -259,6 +280,7 @@ def add_hesitations(samples: np.ndarray, offset_s: float, words: list[Word], ste
              if s[0] > window[0] and s[1] < window[1]]  # an island cut by the window's edge is not whole
     if "acoustic" in steps:
         words = _hums(samples, offset_s, short, words)
+        words = _drop_prompted(words, spans)
     candidates = [s for s in short if not _has_hesitation_near(words, s)]
     sounds = [sound_kind(samples, offset_s, s) for s in candidates]
     if "second-pass" in steps and candidates:

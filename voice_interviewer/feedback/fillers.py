@@ -5,8 +5,9 @@ Rules (each has a test in tests/test_feedback_fillers.py):
 - Hesitations um, uh, er, erm, ah, hmm, mm always count; stretched spellings ("umm", "Uhh,", "hmmm") count as the
   short form.
 - "actually", "basically", "literally" always count, as light fillers (half weight in the score).
-- "so" counts only at the start of a sentence (first word, after . ? ! or a silence >= 0.5 s, or after hesitations
-  that open the sentence: "Um, so") and not in "so that", "so far", "so many", "so much".
+- "so" counts only at the start of a sentence (first word, after . ? ! or a silence >= 0.5 s that does not follow a
+  comma, or after hesitations that open the sentence: "Um, so") and not in "so that", "so far", "so many",
+  "so much".
 - "like" is a verb after a modal or "to" ("I'd like to", "would like"): never a filler. Otherwise it counts when it
   starts a clause (first word, after punctuation, a silence, "and", "but", "so") or is followed by a comma or a
   silence ("it took like, three weeks"). It is a verb or a preposition, not a filler, after a subject or auxiliary
@@ -87,7 +88,10 @@ def _hesitation(norm: str) -> str | None:
 
 def _sentence_start(tokens: Sequence[Token], i: int) -> bool:
     """First word, after . ? ! or a silence, or after hesitations that start the sentence ("Um, so ...")."""
-    while i > 0 and not tokens[i - 1].ends_sentence and tokens[i].gap_before < CLAUSE_PAUSE_S:
+    while i > 0 and not tokens[i - 1].ends_sentence:
+        if tokens[i].gap_before >= CLAUSE_PAUSE_S:
+            # a silence starts a sentence, unless Whisper heard the sentence go on ("warehouse, um, so analysts")
+            return not tokens[i - 1].comma_after
         if not _hesitation(tokens[i - 1].norm):
             return False
         i -= 1

@@ -37,6 +37,7 @@ VOICED_SLACK_S = 0.5  # voiced islands this far outside the first and last word 
 
 _LEAD = "\"'“”‘’([{*-–—…"
 _TRAIL = ".,!?;:\"'“”‘’)]}*-–—…"
+_CONTINUES = frozenset("-,.%'")  # as records.join_words: a Whisper piece starting so continues the word before
 _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:\-–—]+[\"'”’)\]]*$")
 
@@ -89,6 +90,13 @@ def tokenize(words: Iterable[Word]) -> tuple[Token, ...]:
                 last = tokens[-1]
                 tokens[-1] = Token(last.index, last.text, last.norm, last.start, last.end, last.gap_before,
                                    last.ends_sentence or ends, last.comma_after or comma)
+            continue
+        if tokens and raw[:1] in _CONTINUES and word.text[:1] != " ":
+            # a piece of the word before ("read" "-um" "-out", "$40" ",000"): one word, never a filler on its own
+            last = tokens[-1]
+            text = last.text + _clean(raw) if raw[:1] != "-" else f"{last.text}-{_clean(raw)}"
+            tokens[-1] = Token(last.index, text, text.lower(), last.start, max(last.end, float(word.end)),
+                               last.gap_before, ends, comma)
             continue
         start = max(0.0, float(word.start))
         end = max(start, float(word.end))
