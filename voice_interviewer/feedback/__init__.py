@@ -94,7 +94,7 @@ def _measure(tokens: tuple[Token, ...], question: Question | None, voiced=None) 
         kind, parts_present = infer_kind(sentences, tokens)
     structure = analyze_structure(kind, sentences, tokens)
     index = PhraseIndex(tokens, skip)
-    said = len(tokens) - len(skip)
+    said = sum(len(t.text.split("-")) for t in tokens if t.index not in skip)  # "one-on-one" is three words said
     return {
         "skip": skip, "index": index, "said": said, "kind": kind, "structure": structure,
         "parts_present": len(structure.order) if parts_present is None or kind != "none" else parts_present,

@@ -30,7 +30,8 @@ _AMOUNT = rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?: (?:{_NUMBER_WORDS}))*|a few|sev
 _UNIT = r"(?:percent|weeks?|days?|months?|hours?|quarters?|x|times|million|thousand|billion|dollars|k|points?)"
 NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b")
 _QUANTITY = rf"(?:\d[\d,.]*%|\$\d|\b{_AMOUNT} {_UNIT}\b)"
-_RESULT_VERBS = (r"\b(?:shipped|launched|delivered|went live|released|rolled out|completed|finished|reduced|"
+_RESULT_VERBS = (r"\b(?:shipped|launched|delivered|went live|released|rolled out|completed|finished|reduced|rose|fell|"
+                 r"went up|went down|"
                  r"improved|saved|increased|cut|decreased|grew|dropped|lowered|raised|doubled|halved|boosted|"
                  r"on time|ahead of schedule|under budget)\b")
 _RESULT_PHRASES = (r"\b(?:as a result|in the end|ultimately|the outcome|the result|the impact|end result|led to|"
@@ -94,20 +95,22 @@ _STAR_CUES = {
         (r"\b(?:i|we) (?:set up|sat down|reached out|pulled together|put together|followed up|walked through|"
          r"laid out|brought in)\b", 1.0),
         (r"\b(?:so|then|first|next|after that) i\b|\bthe first thing i did\b", 1.0),
+        (r"\band i\b", 0.5),
         (r"\bi (?:talked|spoke|met|asked|wrote|called|booked|decided|made the call|proposed|explained)\b", 1.0),
-        (_WE_ACTION.pattern, 0.75),  # the team's actions still make an action part; we-not-i judges the "we"
+        (_WE_ACTION.pattern, 1.0),  # the team's actions still make an action part; we-not-i judges the "we"
     ),
     "result": _cues(
-        (_RESULT_PHRASES, 2.0), (rf"(?<!\bi )(?<!\bi then ){_RESULT_VERBS}", 1.5), (_QUANTITY, 0.75),
+        (_RESULT_PHRASES, 2.0), (rf"(?<!\bi )(?<!\bi then ){_RESULT_VERBS}", 1.5), (_QUANTITY, 0.5),
         (r"\b(?:i|we) (?:learned|learnt)\b|\blessons?\b", 2.0),
-        (r"\b(?:agreed|adopted|signed off|approved|renewed|signed|won|passed|went out|shipped on)\b", 1.0),
+        (r"\b(?:agreed|adopted|signed off|approved|renewed|signed|won|passed|went out|shipped on|came around|"
+         r"changed (?:her|his|their|our) minds?|turned out)\b", 1.0),
         (r"\b(?:got|became|were|was) (?:\w+er|better|worse|faster|slower)\b|\b(?:fell|rose|dropped) by\b", 1.5),
     ),
 }
 # (weight at the start, weight at the end) of the answer, interpolated by the sentence's position
 _STAR_PRIOR = {"situation": (0.8, 0.0), "task": (0.4, 0.0), "action": (0.0, 0.0), "result": (0.0, 0.8)}
 _UNCUED_PRIOR = 0.5  # share of the position prior a sentence with no cue for the part still gets
-_SWITCH_COST = 0.6
+_SWITCH_COST = 0.3
 
 _FRAMEWORK_CUES = {
     "charter": re.compile(r"\b(?:charter|objectives?|goals?|success (?:metrics?|criteria|measures?)|scope|sponsors?|"
@@ -125,8 +128,8 @@ _FRAMEWORK_CUES = {
     "milestones": re.compile(r"\b(?:milestones?|phases?|phased|gates?|go no go|timelines?|deadlines?|cutover|"
                              r"cut over|launch date|roadmap|checkpoints?|target date|dated|dates? that matter|"
                              r"(?:first|next|final) (?:date|deliverable)|at the end of (?:every|each|the) "
-                             r"(?:quarter|month|phase)|by (?:the end of )?(?:january|february|march|april|may|june|"
-                             r"july|august|september|october|november|december|q[1-4]))\b"),
+                             r"(?:quarter|month|phase)|(?:by|from|to|in|until) (?:the end of )?(?:january|february|"
+                             r"march|april|may|june|july|august|september|october|november|december|q[1-4]))\b"),
     "risks": re.compile(r"\b(?:risks?|risky|mitigat\w*|contingenc(?:y|ies)|rollback|roll back|fallback|fall back|"
                         r"plan b|what could go wrong|pre ?mortem|in danger|puts? at stake|the danger|could slip|"
                         r"could bite)\b"),
@@ -272,10 +275,24 @@ def _star(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
     return Structure("star", parts, missing, order, texts)
 
 
+def _framework_labels(hits: list[dict[str, int]]) -> list[str | None]:
+    """Each sentence's main part: the most mentioned; on a tie, a part not yet talked about (a new topic), then the
+    guide's order."""
+    seen: set[str] = set()
+    labels: list[str | None] = []
+    for h in hits:
+        if not any(h.values()):
+            labels.append(None)
+            continue
+        label = max(FRAMEWORK_PARTS, key=lambda p: (h[p], p not in seen, -FRAMEWORK_PARTS.index(p)))
+        labels.append(label)
+        seen.add(label)
+    return labels
+
+
 def _framework(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
     hits = [{part: len(p.findall(s.text)) for part, p in _FRAMEWORK_CUES.items()} for s in sentences]
-    labels = _fill_gaps([max(FRAMEWORK_PARTS, key=lambda part: h[part]) if any(h.values()) else None
-                         for h in hits])
+    labels = _fill_gaps(_framework_labels(hits))
     parts = {part: _absent() for part in FRAMEWORK_PARTS}
     texts = {}
     for part in FRAMEWORK_PARTS:

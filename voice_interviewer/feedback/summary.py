@@ -143,31 +143,38 @@ def _part_at(doc: dict, at_s: float) -> tuple[str, float] | None:
     return (before[-1][1], before[-1][0]) if before else None
 
 
-def _filler_place(doc: dict, top: str, count: int) -> str:
-    """Where most of the top filler fell: "while starting the action part", "in the result part", else the half."""
-    times = [hit["start_s"] for hit in doc["fillers"]["at"] if hit["text"] == top]
+def _filler_place(doc: dict, times: list[float]) -> str:
+    """Where most of these fillers fell: "while starting the action part", "in the result part", else the half."""
     places = [_part_at(doc, t) for t in times]
     names = [p[0] for p in places if p]
     if names:
         part = max(dict.fromkeys(names), key=names.count)
         inside = [t for t, p in zip(times, places) if p and p[0] == part]
-        if len(inside) * 2 > count:
+        if len(inside) * 2 > len(times):
             starts = [t for t, p in zip(times, places) if p and p[0] == part and t - p[1] <= PART_OPENING_S]
             return f"mostly while starting the {part} part" if len(starts) * 2 >= len(inside) else \
                 f"mostly in the {part} part"
     middle = doc["timing"]["first_word_s"] + doc["timing"]["duration_s"] / 2
     early = sum(1 for t in times if t < middle)
-    return ("mostly in the first half" if early * 3 >= count * 2 else
-            "mostly in the second half" if (count - early) * 3 >= count * 2 else "throughout")
+    return ("mostly in the first half" if early * 3 >= len(times) * 2 else
+            "mostly in the second half" if (len(times) - early) * 3 >= len(times) * 2 else "throughout")
 
 
 def _filler_fix(doc: dict) -> str:
+    """The count, the filler said most, and where they cluster: "you said um 9 times, mostly while starting the
+    action part"."""
     fillers = doc["fillers"]
     top, count = next(iter(fillers["counts"].items()))
-    if count < 3:
-        examples = _join(list(fillers["counts"])[:2])
-        return f"You used {fillers['total']} filler words such as {examples}: pause silently instead."
-    return f"You said {top} {count} times, {_filler_place(doc, top, count)}: pause silently instead."
+    total = fillers["total"]
+    if count == total:
+        times = [hit["start_s"] for hit in fillers["at"]]
+        return f"You said {top} {count} times, {_filler_place(doc, times)}: pause silently instead."
+    times = [hit["start_s"] for hit in fillers["at"]]
+    if count >= 3:
+        return (f"You used {total} filler words, {top} {count} times, {_filler_place(doc, times)}: "
+                "pause silently instead.")
+    examples = _join(list(fillers["counts"])[:3])
+    return f"You used {total} filler words such as {examples}, {_filler_place(doc, times)}: pause silently instead."
 
 
 def _aim_seconds(doc: dict, question: Question | None) -> int:
