@@ -338,7 +338,7 @@ def test_values_of_the_wrong_type(kept):
 
 def test_replay_answer_out_of_range(kept, home):
     folder = home / "sessions" / "20260101-090000-panel"
-    assert_bad(run_cli("replay", str(folder), "--answer", "7", "--mute"), kept, "--answer", "allowed 1 to 1")
+    assert_bad(run_cli("replay", str(folder), "--answer", "7", "--mute"), kept, "--answer", "allowed: 1 to 1")
 
 
 # --- devices --------------------------------------------------------------------------------------------------------

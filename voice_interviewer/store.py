@@ -259,9 +259,26 @@ def _score_parts_problem(answer: dict, where: str) -> str | None:
         return f"{where}pace.band must be two numbers"
     for name, part in (answer["structure"].get("parts") or {}).items():
         if not isinstance(part, dict) or not isinstance(part.get("present"), bool) \
-                or not isinstance(part.get("seconds", 0), _NUMBER):
-            return f"{where}structure.parts.{name} needs present and seconds"
+                or not isinstance(part.get("seconds", 0), _NUMBER) \
+                or (part["present"] and not isinstance(part.get("start_s"), _NUMBER)):
+            return f"{where}structure.parts.{name} needs present, start_s and seconds"
+    if not isinstance(answer["pauses"].get("threshold_s", 0), _NUMBER):
+        return f"{where}pauses.threshold_s must be a number"
+    for dotted, keys in _TIMED_ENTRIES.items():
+        entries = _field(answer, dotted)
+        if entries is _ABSENT:
+            continue
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and all(isinstance(e.get(k), kinds) and not isinstance(e.get(k), bool)
+                                            for k, kinds in keys.items()) for e in entries):
+            return f"{where}{dotted} entries need {', '.join(keys)}"
     return None
+
+
+# Timed lists the report's charts draw: each entry's fields and their types.
+_TIMED_ENTRIES = {"words": {"text": str, "start": _NUMBER, "end": _NUMBER},
+                  "pauses.list": {"start_s": _NUMBER, "seconds": _NUMBER},
+                  "fillers.at": {"start_s": _NUMBER, "text": str}}
 
 
 def _repair_unrecorded_answers(folder: Path, document: dict) -> None:
