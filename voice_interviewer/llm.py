@@ -88,11 +88,15 @@ def make_client(url: str, timeout_s: float):
     return openai.OpenAI(base_url=url, api_key=api_key(), timeout=timeout_s, max_retries=0)
 
 
-def describe_failure(exc: BaseException) -> str:
+def describe_failure(exc: BaseException, timeout_s: float | None = None) -> str:
     """A short reason without the server's body (which may echo headers) and without the key."""
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
     text = f"HTTP {status}" if status else name
+    if name in ("TimeoutError", "APITimeoutError"):
+        text = f"no reply within {timeout_s:g} s" if timeout_s else "no reply in time"
+    elif name == "APIConnectionError":
+        text = "cannot connect"
     if not status and name in ("JSONDecodeError", "APIResponseValidationError", "ValueError", "ValidationError"):
         text = "malformed reply"
     key = api_key()
@@ -208,8 +212,8 @@ class LlmCoach:
             text, streamed = bounded_call(lambda: self._ask_with_retry(messages, started, attempts),
                                           self.options.timeout_s)
         except Exception as exc:  # noqa: BLE001 - any failure of an optional helper means: use the rules
-            self._notice(f"LLM at {self.options.url} failed ({describe_failure(exc)}); using the rule-based "
-                         f"follow-up and feedback")
+            self._notice(f"LLM at {self.options.url} failed ({describe_failure(exc, self.options.timeout_s)}); "
+                         f"using the rule-based follow-up and feedback")
             return None
         follow_up, critique = parse_reply(text)
         if follow_up is None and critique is None:
