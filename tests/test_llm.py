@@ -91,6 +91,7 @@ def test_refused_connection_falls_back(asked):
 def test_reply_parsing_is_lenient():
     assert parse_reply("**Follow-up:** What did it cost?\n**Critique:** Strong actions.\nNo numbers.") == (
         "What did it cost?", "Strong actions. No numbers.")
+    assert parse_reply("FOLLOW-UP:\nWho owned the fix?\nCRITIQUE: Vague.") == ("Who owned the fix?", "Vague.")
     assert parse_reply("I cannot help with that.") == (None, None)
 
 

@@ -176,8 +176,8 @@ def parse_reply(text: str) -> tuple[str | None, str | None]:
         if match:
             current = "critique" if match.group(1).lower() == "critique" else "follow_up"
             found[current] = match.group(2).strip()
-        elif current and line.strip() and current == "critique":
-            found[current] += " " + line.strip()
+        elif current and line.strip() and (current == "critique" or not found[current]):
+            found[current] = f"{found[current]} {line.strip()}".strip()
     follow_up = _clip(found.get("follow_up"), _FOLLOW_UP_CHARS)
     critique = _clip(found.get("critique"), _CRITIQUE_CHARS)
     return follow_up, critique
