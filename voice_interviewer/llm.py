@@ -27,6 +27,8 @@ _NO_KEY = "no-key"  # local servers ignore the key, but the client insists on on
 _FOLLOW_UP_CHARS = 300
 _CRITIQUE_CHARS = 400
 _SPOKEN_CRITIQUE_CHARS = 200
+_HINTS = {401: f"check the key in ${KEY_VARIABLES[0]} or ${KEY_VARIABLES[1]}", 403: "the key may not use this model",
+          404: "check the model name and that the URL ends in /v1"}
 _LABEL = re.compile(r"^[\s*_#>-]*(follow[- ]?up|critique)[\s*_]*:[\s*_]*(.*)$", re.IGNORECASE)
 
 
@@ -93,6 +95,8 @@ def describe_failure(exc: BaseException, timeout_s: float | None = None) -> str:
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
     text = f"HTTP {status}" if status else name
+    if status in _HINTS:
+        text += f": {_HINTS[status]}"
     if name in ("TimeoutError", "APITimeoutError"):
         text = f"no reply within {timeout_s:g} s" if timeout_s else "no reply in time"
     elif name == "APIConnectionError":
