@@ -29,7 +29,8 @@ import numpy as np
 
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
 
-__all__ = ["VoicedSpans", "voiced_spans", "canonical", "hesitation_candidates", "add_hesitations", "HESITATION"]
+__all__ = ["VoicedSpans", "voiced_spans", "canonical", "sound_kind", "hesitation_candidates",
+           "add_hesitations"]
 
 VAD_FRAME_MS = 10
 VAD_MODE = 2
@@ -48,7 +49,6 @@ FRICATIVE_SHARE = 0.18  # 90th percentile of 20 ms frames' energy share above FR
 FRAME_SAMPLES = 320
 MIN_HUM_S = 0.28  # a deliberate hum; the nasal end of a word ("Americans") is shorter
 EDGE_S = 0.02
-HESITATION = re.compile(r"^(?:u+h*m+|u+h+|e+r+m*|a+h+|h+m+|m{2,})$")
 _CANONICAL = ((re.compile(r"^u+h*m+$"), "um"), (re.compile(r"^u+h+$"), "uh"), (re.compile(r"^e+r+m+$"), "erm"),
               (re.compile(r"^e+r+$"), "er"), (re.compile(r"^a+h+$"), "ah"), (re.compile(r"^(?:h+m+|m{2,})$"), "hmm"))
 
@@ -156,13 +156,9 @@ def sound_kind(samples: np.ndarray, offset_s: float, span: tuple[float, float]) 
     return "um" if low[1] >= NASAL_SHARE else "uh"
 
 
-def hesitation_candidates(spans: Sequence[tuple[float, float]], words: Sequence[Word],
-                          *, uncovered_only: bool) -> list[tuple[float, float]]:
-    """Short islands; with uncovered_only, only those no transcribed word covers."""
-    short = [s for s in spans if MIN_ISLAND_S <= s[1] - s[0] <= MAX_ISLAND_S]
-    if not uncovered_only:
-        return short
-    return [s for s in short if _covered(s, words) < COVERED_SHARE]
+def hesitation_candidates(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Islands short enough to be a hesitation."""
+    return [s for s in spans if MIN_ISLAND_S <= s[1] - s[0] <= MAX_ISLAND_S]
 
 
 def _has_hesitation_near(words: Sequence[Word], span: tuple[float, float], slack_s: float = 0.25) -> bool:
@@ -260,7 +256,7 @@ def add_hesitations(samples: np.ndarray, offset_s: float, words: list[Word], ste
     spans = voiced_spans(samples, offset_s) if spans is None else spans
     words = list(words)
     window = (offset_s + EDGE_S, offset_s + samples.size / SAMPLE_RATE_HZ - EDGE_S)
-    short = [s for s in hesitation_candidates(spans, words, uncovered_only=False)
+    short = [s for s in hesitation_candidates(spans)
              if s[0] > window[0] and s[1] < window[1]]  # an island cut by the window's edge is not whole
     if "acoustic" in steps:
         words = _hums(samples, offset_s, short, words)
