@@ -219,7 +219,8 @@ class Interview:
         transcript = listener.finish(end.speech_end_s)
         closing_at = closing_phrase_at(transcript.words)
         if closing_at is not None:  # "that's my answer" is not part of the answer
-            transcript = Transcript(transcript.words[:closing_at], transcript.audio_duration_s, label)
+            transcript = Transcript(transcript.words[:closing_at], transcript.audio_duration_s, label,
+                                    transcript.extra)  # voiced islands still time the answer
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return _Answer(transcript, end, ended_at, audio=wav_name)
 
