@@ -103,3 +103,36 @@ def test_a_window_that_loops_is_recovered_not_dropped(model, manifest):
         text = transcribe_frames(WavFileSource(recording).frames(), model, options).text.lower()
         assert "history myself" in text and "design review" in text and "decision criteria" in text, text
         assert word_error_rate(answer["transcript"], text) <= 0.2
+
+
+def test_a_pause_decode_skipped_while_lagging_is_done_once_the_loop_catches_up(model, manifest):
+    """Busy machine: the loop lags the speech by seconds when the last pause starts, so its decode is skipped; it
+    catches up in the silence and decodes then, so the text is final (and a closing phrase heard) before the end."""
+    from voice_interviewer.audio import read_audio
+
+    answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-motivation")
+    speech = read_audio(FIXTURES / answer["file"])
+    speech_end_s = len(speech) / SAMPLE_RATE_HZ
+    samples = np.concatenate([speech, np.zeros(SAMPLE_RATE_HZ * 6, np.int16)])
+    now = {"t": 0.0}
+
+    def run(catch_up: bool):
+        listener = AnswerListener(model, TranscribeOptions(partial_every_s=2.0), EndpointOptions(end_silence_s=4.0),
+                                  clock=lambda: now["t"])
+        ended = None
+        for frame in frames_of(samples):
+            lagging = frame.start_s < speech_end_s + 0.5 or not catch_up
+            now["t"] = frame.start_s * 1.25 if lagging else frame.start_s  # 25% slower than the audio, or caught up
+            _, ended = listener.accept(frame)
+            if ended is not None:
+                break
+        assert ended is not None and ended.reason == "silence"
+        final = listener.finish(ended.speech_end_s)
+        return listener.transcriber, final
+
+    behind, final_behind = run(catch_up=False)
+    assert not behind.reused_pause_decode  # always behind: the end is decoded after it is declared
+    caught, final = run(catch_up=True)
+    assert caught.reused_pause_decode  # decoded in the silence: nothing left to do at the end
+    assert final.text == final_behind.text or word_error_rate(final_behind.text, final.text) <= 0.05
+    assert word_error_rate(answer["transcript"], final.text) <= 0.12

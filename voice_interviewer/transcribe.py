@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
-from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted
+from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
 from voice_interviewer.errors import ModelError
 from voice_interviewer.hesitation import VoicedSpans, add_hesitations
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word, join_words
@@ -180,6 +180,7 @@ class ChunkedTranscriber:
         self._last_partial_s = 0.0
         self._committed: list[Word] = []
         self._pending: tuple[float, float, list[Word]] | None = None  # (chunk start, pause start, words)
+        self.owed_pause_s: float | None = None  # a pause whose decode the lag guard skipped
         self.decode_calls = 0
         self.skipped_tentative = 0
         self.reused_pause_decode = False
@@ -211,12 +212,12 @@ class ChunkedTranscriber:
                 return [TranscriptUpdate(self.committed, tuple(tentative))]
         return []
 
-    def _keeping_up(self, allowed_lag_s: float) -> bool:
+    def _keeping_up(self, allowed_lag_s: float, *, count: bool = True) -> bool:
         """Tentative decodes are optional work: skip them while processing lags the audio (a busy machine), so
         the microphone queue cannot grow without bound. Commits are never skipped."""
         if self._clock() - self._started_at - self._end_s <= allowed_lag_s:
             return True
-        self.skipped_tentative += 1
+        self.skipped_tentative += count
         return False
 
     def speech_started(self, at_s: float) -> None:
@@ -233,10 +234,31 @@ class ChunkedTranscriber:
         cut_s = min(at_s + _CUT_INTO_PAUSE_S, self._end_s)
         if cut_s - self._chunk_start_s >= self.options.min_chunk_s:
             return [self._commit(cut_s, forced=False)]
-        if self.options.partial_every_s is None or not self._keeping_up(_MAX_PAUSE_LAG_S):
+        if self.options.partial_every_s is None:
             return []
+        if not self._keeping_up(_MAX_PAUSE_LAG_S):
+            self.owed_pause_s = at_s  # a busy machine: decode it once the loop catches up, if the pause lasts
+            return []
+        return self._decode_at_pause(at_s)
+
+    def settle_owed_pause(self) -> list[TranscriptUpdate]:
+        """Still in the pause whose decode was skipped: do it now if the loop has caught up with the audio.
+
+        The loop catches up quickly in a pause (no tentative decodes), and this decode is the one that hears a
+        closing phrase and lets finish() return at once, so it is worth more than any partial.
+        """
+        if self.owed_pause_s is None or not self._keeping_up(_MAX_PAUSE_LAG_S, count=False):
+            return []
+        at_s, self.owed_pause_s = self.owed_pause_s, None
+        return self._decode_at_pause(at_s)
+
+    def forget_owed_pause(self) -> None:
+        self.owed_pause_s = None
+
+    def _decode_at_pause(self, at_s: float) -> list[TranscriptUpdate]:
         # Live: decode the open chunk now. If this pause turns out to be the end of the answer, finish() reuses
         # it, so the final text is ready while the endpointer is still waiting out the silence.
+        cut_s = min(at_s + _CUT_INTO_PAUSE_S, self._end_s)
         words = self._decode(self._chunk_start_s, cut_s)
         self._pending = (self._chunk_start_s, at_s, words)
         self._last_partial_s = self._end_s
@@ -261,6 +283,7 @@ class ChunkedTranscriber:
             words = keep
         self._committed += words
         self._pending = None
+        self.owed_pause_s = None
         self._chunk_start_s = at_s
         self._last_partial_s = self._end_s
         self._trim()
@@ -306,6 +329,11 @@ class AnswerListener:
                 updates += self.transcriber.cut(event.at_s)
             elif isinstance(event, AnswerEnded):
                 ended = event
+        if ended is None:
+            if self.endpointer.state is State.TRAILING:
+                updates += self.transcriber.settle_owed_pause()
+            else:
+                self.transcriber.forget_owed_pause()  # speaking again: that pause was not the end
         return updates, ended
 
     def finish(self, speech_end_s: float | None = None) -> Transcript:
