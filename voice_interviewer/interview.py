@@ -6,6 +6,7 @@ folder is updated after every answer, and on Ctrl-C or a lost microphone what wa
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -223,6 +224,11 @@ class Interview:
                     break
             else:
                 end = listener.endpointer.finish("input-ended")
+        except BaseException:  # Ctrl-C or a lost device: what the microphone captured is the candidate's, keep it
+            queued = getattr(source, "take_queued", lambda: b"")()
+            with contextlib.suppress(InterviewerError):  # best effort: the error being raised matters more
+                recorder.write(queued[: len(queued) // 2 * 2])
+            raise
         finally:
             recorder.close()
             self.candidate.answered()

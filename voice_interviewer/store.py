@@ -94,6 +94,8 @@ class WavRecorder:
         self._handle.seek(0, os.SEEK_END)
 
     def write(self, pcm: bytes) -> None:
+        if self._handle.closed:
+            raise SessionError(f"cannot record to {self.path}: the recording was already closed")
         try:
             self._handle.write(pcm)
             self._bytes += len(pcm)
