@@ -235,3 +235,33 @@ def test_ctrl_c_keeps_the_audio_the_microphone_queued_during_a_decode(tmp_path, 
         interview._listen(BusyMicrophone(), plan.stages[0][1][0], "test", "a01.wav")
     samples = valid_samples(tmp_path / "a01.wav")
     assert samples.size == 90 * 480
+
+
+def test_live_audio_is_recorded_while_the_loop_is_busy(tmp_path):
+    """The loop takes one frame and then is busy (a decode): the recorder still gets every frame the source gives."""
+    import threading
+
+    from voice_interviewer.capture import RecordedFrames
+    from voice_interviewer.records import AudioFrame
+    from voice_interviewer.store import WavRecorder
+
+    given_all, release = threading.Event(), threading.Event()
+
+    class LiveSource:
+        def frames(self):
+            for index in range(100):
+                yield AudioFrame(b"\x01\x00" * 480, RATE, index * 0.03)
+            given_all.set()
+            release.wait(60)
+
+    recorder = WavRecorder(tmp_path / "a01.wav")
+    frames = RecordedFrames(LiveSource(), recorder)
+    iterator = iter(frames)
+    next(iterator)
+    assert given_all.wait(60)
+    assert recorder.duration_s == pytest.approx(3.0)  # 100 frames on their way to disk, 1 taken by the loop
+    release.set()
+    assert sum(1 for _ in iterator) == 99
+    frames.stop()
+    recorder.close()
+    assert valid_samples(tmp_path / "a01.wav").size == 100 * 480
