@@ -189,7 +189,7 @@ def load_session(folder: Path) -> dict:
 
 _NUMBER = (int, float)
 # Fields that replay and report read: (dotted path, allowed types, required)
-_SESSION_FIELDS = (("stage", str, True), ("started", (str, type(None)), False), ("personas", list, False),
+_SESSION_FIELDS = (("stage", str, True), ("started", str, False), ("personas", list, False),
                    ("questions", list, False))
 _ANSWER_FIELDS = (("index", int, True), ("question_text", str, True), ("question_id", (str, type(None)), False),
                   ("persona", str, False), ("question_audio", (str, type(None)), False),
@@ -203,8 +203,10 @@ _SCORED_FIELDS = (("score", int, True), ("transcript", str, True), ("spoken_feed
                   ("pauses.count", int, True), ("pauses.longest_s", _NUMBER, True), ("structure.kind", str, True),
                   ("structure.parts", (dict, type(None)), False), ("key_points.covered", list, True),
                   ("key_points.missing", list, True))
-_LISTED = {"personas": ("name", "stage"), "follow_ups": ("text", "transcript"), "findings": ("severity", "message"),
-           "deductions": ("points", "reason"), "words": ("text",)}
+_ANY = object
+_LISTED = {"personas": {"name": _ANY, "stage": _ANY}, "follow_ups": {"text": _ANY, "transcript": _ANY},
+           "findings": {"severity": _ANY, "message": str}, "deductions": {"points": _ANY, "reason": _ANY},
+           "words": {"text": str}, "key_points.covered": str, "key_points.missing": str}
 
 
 def _field(document: dict, dotted: str):
@@ -228,10 +230,14 @@ def _fields_problem(document: dict, fields: tuple, where: str) -> str | None:
             continue
         if not isinstance(value, kinds) or (kinds is int and isinstance(value, bool)):
             return f"{where}{dotted} has the wrong type ({type(value).__name__})"
-        if dotted in _LISTED:
+        entry = _LISTED.get(dotted)
+        if isinstance(entry, dict):
             for item in value:
-                if not isinstance(item, dict) or any(key not in item for key in _LISTED[dotted]):
-                    return f"{where}{dotted} entries need {', '.join(_LISTED[dotted])}"
+                if not isinstance(item, dict) or any(not isinstance(item.get(key, _ABSENT), kind)
+                                                     or key not in item for key, kind in entry.items()):
+                    return f"{where}{dotted} entries need {', '.join(entry)}"
+        elif entry is not None and not all(isinstance(item, entry) for item in value):
+            return f"{where}{dotted} entries must be {entry.__name__}"
     return None
 
 
