@@ -206,3 +206,62 @@ def test_microphone_vanishing_mid_answer_stops_with_one_error_line(doomed_pulse,
     record = session_of(recording)["answers"][0]
     assert record["interrupted"] is True and record["answer_audio"] == "a01.wav"
     assert_replay_and_report_handle(recording.parent)
+
+
+@pytest.mark.model
+def test_ctrl_c_keeps_the_audio_the_microphone_queued_during_a_decode(tmp_path, model):
+    """Audio captured while the loop was busy (a Whisper decode) is in the microphone's queue, not yet in the WAV;
+    Ctrl-C must not drop it."""
+    from voice_interviewer.candidates import RecordedCandidate
+    from voice_interviewer.interview import Interview, plan_for
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.records import AudioFrame
+
+    tone = (np.sin(np.arange(480) / 3) * 8000).astype("<i2").tobytes()
+
+    class BusyMicrophone:
+        def frames(self):
+            for index in range(50):
+                yield AudioFrame(tone, RATE, index * 0.03)
+            raise KeyboardInterrupt
+
+        def take_queued(self) -> bytes:
+            return tone * 40  # 1.2 s captured while the loop was decoding
+
+    plan = plan_for(load_personas(), ["panel"], 1)
+    interview = Interview(plan, RecordedCandidate([], realtime=False), None, tmp_path, lambda event: None)
+    interview._model = model
+    with pytest.raises(KeyboardInterrupt):
+        interview._listen(BusyMicrophone(), plan.stages[0][1][0], "test", "a01.wav")
+    samples = valid_samples(tmp_path / "a01.wav")
+    assert samples.size == 90 * 480
+
+
+def test_live_audio_is_recorded_while_the_loop_is_busy(tmp_path):
+    """The loop takes one frame and then is busy (a decode): the recorder still gets every frame the source gives."""
+    import threading
+
+    from voice_interviewer.capture import RecordedFrames
+    from voice_interviewer.records import AudioFrame
+    from voice_interviewer.store import WavRecorder
+
+    given_all, release = threading.Event(), threading.Event()
+
+    class LiveSource:
+        def frames(self):
+            for index in range(100):
+                yield AudioFrame(b"\x01\x00" * 480, RATE, index * 0.03)
+            given_all.set()
+            release.wait(60)
+
+    recorder = WavRecorder(tmp_path / "a01.wav")
+    frames = RecordedFrames(LiveSource(), recorder)
+    iterator = iter(frames)
+    next(iterator)
+    assert given_all.wait(60)
+    assert recorder.duration_s == pytest.approx(3.0)  # 100 frames on their way to disk, 1 taken by the loop
+    release.set()
+    assert sum(1 for _ in iterator) == 99
+    frames.stop()
+    recorder.close()
+    assert valid_samples(tmp_path / "a01.wav").size == 100 * 480

@@ -206,11 +206,16 @@ class MicrophoneSource:
                 index += 1
 
     def flush(self) -> None:
+        self.take_queued()
+
+    def take_queued(self) -> bytes:
+        """Audio captured but not yet consumed (e.g. while a decode ran), emptying the queue."""
+        blocks = []
         while True:
             try:
-                self._queue.get_nowait()
+                blocks.append(self._queue.get_nowait())
             except queue.Empty:
-                return
+                return b"".join(blocks)
 
     def pause(self) -> None:
         """Stop capturing (while the interviewer speaks); the device stays reserved."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from voice_interviewer import __version__
 from voice_interviewer.audio import AudioSource
 from voice_interviewer.candidates import Candidate, Typed
+from voice_interviewer.capture import RecordedFrames
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.errors import InterviewerError
@@ -251,11 +252,11 @@ class Interview:
             return _Answer(typed_transcript(source.text), AnswerEnded("typed", None, 0.0), time.monotonic())
         listener = AnswerListener(self._model, self.transcribe, self.endpoint, label)
         recorder = WavRecorder(self.folder / wav_name)
+        frames = RecordedFrames(source, recorder)  # on disk as captured, even while this loop lags behind
         end: AnswerEnded | None = None
         self.end_requested.clear()
         try:
-            for count, frame in enumerate(source.frames(), start=1):
-                recorder.write(frame.pcm)
+            for count, frame in enumerate(frames, start=1):
                 updates, end = listener.accept(frame)
                 for update in updates:
                     self.on_event(Heard(update))
@@ -270,7 +271,11 @@ class Interview:
                     break
             else:
                 end = listener.endpointer.finish("input-ended")
+        except BaseException:  # Ctrl-C or a lost device: what the microphone captured is the candidate's, keep it
+            frames.keep_queued()
+            raise
         finally:
+            frames.stop()
             recorder.close()
             self.candidate.answered()
         ended_at = time.monotonic()

@@ -94,6 +94,8 @@ class WavRecorder:
         self._handle.seek(0, os.SEEK_END)
 
     def write(self, pcm: bytes) -> None:
+        if self._handle.closed:
+            raise SessionError(f"cannot record to {self.path}: the recording was already closed")
         try:
             self._handle.write(pcm)
             self._bytes += len(pcm)
@@ -187,7 +189,7 @@ def load_session(folder: Path) -> dict:
 
 _NUMBER = (int, float)
 # Fields that replay and report read: (dotted path, allowed types, required)
-_SESSION_FIELDS = (("stage", str, True), ("started", (str, type(None)), False), ("personas", list, False),
+_SESSION_FIELDS = (("stage", str, True), ("started", str, False), ("personas", list, False),
                    ("questions", list, False))
 _ANSWER_FIELDS = (("index", int, True), ("question_text", str, True), ("question_id", (str, type(None)), False),
                   ("stage", str, False),
@@ -205,7 +207,7 @@ _SCORED_FIELDS = (("score", int, True), ("transcript", str, True), ("spoken_feed
                   ("key_points.missing", list, True))
 _LISTED = {"personas": {"name": str, "stage": str}, "follow_ups": {"text": str, "transcript": str},
            "findings": {"severity": str, "message": str}, "deductions": {"points": _NUMBER, "reason": str},
-           "words": {"text": str}}
+           "words": {"text": str}, "key_points.covered": str, "key_points.missing": str}
 
 
 def _field(document: dict, dotted: str):
@@ -229,11 +231,14 @@ def _fields_problem(document: dict, fields: tuple, where: str) -> str | None:
             continue
         if not isinstance(value, kinds) or (kinds is int and isinstance(value, bool)):
             return f"{where}{dotted} has the wrong type ({type(value).__name__})"
-        if dotted in _LISTED:
+        entry = _LISTED.get(dotted)
+        if isinstance(entry, dict):
             for item in value:
                 if not isinstance(item, dict) or any(not isinstance(item.get(key), kinds) or isinstance(item[key], bool)
-                                                     for key, kinds in _LISTED[dotted].items()):
-                    return f"{where}{dotted} entries need {', '.join(_LISTED[dotted])}"
+                                                     for key, kinds in entry.items()):
+                    return f"{where}{dotted} entries need {', '.join(entry)}"
+        elif entry is not None and not all(isinstance(item, entry) for item in value):
+            return f"{where}{dotted} entries must be {entry.__name__}"
     return None
 
 
