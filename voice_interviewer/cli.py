@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
-from voice_interviewer.errors import DeviceError, InterviewerError, UsageError
+from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.extras import job_question_ids, make_helpers, opt_ins, score_extras
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
@@ -463,11 +463,9 @@ def replay(
 def _play_following(speaker, folder: Path, record: dict) -> bool:
     """Play the answer while its words are printed as their time comes; False when nothing could be played."""
     import time
-    import wave
-
-    import numpy as np
 
     from voice_interviewer.screen import follow_along
+    from voice_interviewer.voice import start_wav, wait_for_playback
 
     name = record.get("answer_audio")
     path = folder / name if name else None
@@ -477,21 +475,10 @@ def _play_following(speaker, folder: Path, record: dict) -> bool:
         return False
     if not speaker.audible or not record.get("words"):
         return False
-    import sounddevice as sd
-
-    with wave.open(str(path), "rb") as handle:
-        rate = handle.getframerate()
-        data = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
-    try:
-        sd.play(data, rate)
-    except sd.PortAudioError as exc:
-        raise DeviceError(f"cannot play audio on the output device: {exc}; use --mute") from None
+    length_s = start_wav(path)
     started = time.monotonic()
     follow_along(out, record, lambda: time.monotonic() - started, time.sleep)
-    deadline = started + len(data) / rate + 2.0  # a stalled device never holds the replay for long
-    while sd.get_stream().active and time.monotonic() < deadline:
-        time.sleep(0.05)
-    sd.stop()
+    wait_for_playback(started + length_s + 2.0)  # a stalled device never holds the replay for long
     return True
 
 
@@ -566,17 +553,13 @@ def progress(
 ) -> None:
     """Trends across saved sessions: score, pace, fillers, structure and length per stage and per question."""
     from voice_interviewer.errors import SessionError
-    from voice_interviewer.progress import build_progress, render_progress_html, saved_sessions
+    from voice_interviewer.progress import build_progress, render_progress_html
     from voice_interviewer.screen import print_progress
 
     if stage is not None and stage not in STAGES:
         raise UsageError(f"unknown stage {stage!r}; allowed: {', '.join(STAGES)}")
     home = sessions_home(out_dir)
-    sessions, skipped = saved_sessions(home)
-    for reason in skipped:
-        _notice(f"skipped: {reason}")
-    if not sessions:
-        raise SessionError(f"no saved sessions in {home}; run `voice-interviewer demo` or `interview` first")
+    sessions = _saved_sessions(home)
     doc = build_progress(sessions, stage)
     if not doc["sessions"]:
         raise SessionError(f"no scored answers{f' for stage {stage}' if stage else ''} in {home}")
@@ -590,20 +573,26 @@ def progress(
         err.print(f"HTML progress page: {html_file}", soft_wrap=True)
 
 
-@app.command()
-def stories(as_json: JsonOpt = False, out_dir: OutOpt = None) -> None:
-    """Your STAR stories from saved sessions: retellings grouped, themes, themes with no story, long stories."""
+def _saved_sessions(home: Path) -> list[dict]:
+    """Every readable session in the sessions dir; damaged ones are named in a notice and skipped."""
     from voice_interviewer.errors import SessionError
     from voice_interviewer.progress import saved_sessions
-    from voice_interviewer.screen import print_stories
-    from voice_interviewer.stories import build_story_bank
 
-    home = sessions_home(out_dir)
     sessions, skipped = saved_sessions(home)
     for reason in skipped:
         _notice(f"skipped: {reason}")
     if not sessions:
         raise SessionError(f"no saved sessions in {home}; run `voice-interviewer demo` or `interview` first")
+    return sessions
+
+
+@app.command()
+def stories(as_json: JsonOpt = False, out_dir: OutOpt = None) -> None:
+    """Your STAR stories from saved sessions: retellings grouped, themes, themes with no story, long stories."""
+    from voice_interviewer.screen import print_stories
+    from voice_interviewer.stories import build_story_bank
+
+    sessions = _saved_sessions(sessions_home(out_dir))
     bank = build_story_bank(sessions)
     if as_json:
         print(json.dumps(bank, ensure_ascii=False))

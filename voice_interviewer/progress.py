@@ -139,14 +139,15 @@ def build_progress(sessions: list[Session], stage: str | None = None) -> dict:
     return doc
 
 
-def _fmt(metric: str, value: float) -> str:
+def format_metric(metric: str, value: float, *, units: bool = True) -> str:
+    """A metric as people read it: 85%, 3.2/min, 1:35, 142 wpm (without units in table cells under a header)."""
     if metric == "structure":
         return f"{value:.0f}%"
     if metric == "fillers_per_min":
-        return f"{value:.1f}/min"
+        return f"{value:.1f}/min" if units else f"{value:.1f}"
     if metric == "duration_s":
         return f"{int(value // 60)}:{int(value % 60):02d}"
-    if metric == "wpm":
+    if metric == "wpm" and units:
         return f"{value:.0f} wpm"
     return f"{value:.0f}"
 
@@ -162,8 +163,8 @@ def summarise(doc: dict) -> dict:
         for v in trend["verdicts"]:
             where = f"{v['scope']} {v['name']}"
             label = METRICS[v["metric"]][0]
-            out[v["verdict"]].append(f"{label} ({where}): {_fmt(v['metric'], v['first'])} → "
-                                     f"{_fmt(v['metric'], v['last'])}")
+            out[v["verdict"]].append(f"{label} ({where}): {format_metric(v['metric'], v['first'])} → "
+                                     f"{format_metric(v['metric'], v['last'])}")
     counts = {k: len(v) for k, v in out.items()}
     note = (f"Across {len(doc['sessions'])} sessions: {counts['improved']} trend(s) improved, "
             f"{counts['worse']} got worse, {counts['steady']} held steady.")
@@ -211,11 +212,11 @@ def _verdict_table(doc: dict) -> str:
                 v = cells.get(metric)
                 if v is None:
                     known = [x for x in trend["series"][metric] if x is not None]
-                    row.append(f"<td class=na>{_fmt(metric, known[-1]) if known else '-'}</td>")
+                    row.append(f"<td class=na>{format_metric(metric, known[-1]) if known else '-'}</td>")
                     continue
                 arrow, css = _ARROWS[v["verdict"]]
-                row.append(f"<td class={css} title=\"{e(v['verdict'])}\">{arrow} {_fmt(metric, v['first'])} → "
-                           f"{_fmt(metric, v['last'])}</td>")
+                row.append(f"<td class={css} title=\"{e(v['verdict'])}\">{arrow} {format_metric(metric, v['first'])} → "
+                           f"{format_metric(metric, v['last'])}</td>")
             rows.append(f"<tr><th>{e(scope)} {e(name)}</th>{''.join(row)}</tr>")
     return f"<table class=verdicts><tr><th></th>{head}</tr>{''.join(rows)}</table>"
 

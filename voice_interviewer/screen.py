@@ -249,15 +249,9 @@ def print_comparison(out: Console, rows: list[dict]) -> None:
 
 
 def _cell(metric: str, value) -> str:
-    if value is None:
-        return "-"
-    if metric == "structure":
-        return f"{value:.0f}%"
-    if metric == "duration_s":
-        return f"{int(value // 60)}:{int(value % 60):02d}"
-    if metric == "fillers_per_min":
-        return f"{value:.1f}"
-    return f"{value:.0f}"
+    from voice_interviewer.progress import format_metric
+
+    return "-" if value is None else format_metric(metric, value, units=False)
 
 
 _SHORT = {"score": "score", "wpm": "wpm", "fillers_per_min": "fillers/min", "structure": "structure",

@@ -180,6 +180,12 @@ def play_wav(path: Path) -> bool:
     Returns False when the device stalls (PortAudio streams have been seen never to finish while an input stream
     is open on the same sound server): playback is stopped after the clip's length plus a grace period.
     """
+    deadline = time.monotonic() + start_wav(path) + _PLAYBACK_GRACE_S
+    return wait_for_playback(deadline)
+
+
+def start_wav(path: Path) -> float:
+    """Start playing a WAV on the default output device; returns its length in seconds."""
     import sounddevice as sd
 
     with wave.open(str(path), "rb") as handle:
@@ -189,7 +195,13 @@ def play_wav(path: Path) -> bool:
         sd.play(data, rate)
     except sd.PortAudioError as exc:
         raise DeviceError(f"cannot play audio on the output device: {exc}; use --mute") from None
-    deadline = time.monotonic() + len(data) / rate + _PLAYBACK_GRACE_S
+    return len(data) / rate
+
+
+def wait_for_playback(deadline: float) -> bool:
+    """Wait for the playing clip to end; past the deadline (a stalled device) stop it and return False."""
+    import sounddevice as sd
+
     while sd.get_stream().active:
         if time.monotonic() > deadline:
             sd.stop()
