@@ -85,8 +85,9 @@ _DAY_FOCUS_ITEMS: tuple[tuple[str, tuple[_Item, ...]], ...] = (
         _Item("interview", "Panel stories, with resume deep-dives", "panel", 3, resume=True),)),
     ("Mock interview loop", (
         _Item("interview", "The whole loop, one question per stage", "loop", 1),)),
-    ("Mock interviews, scenarios", (
-        _Item("interview", "Scenario questions with the hiring manager", "hiring-manager", 3),
+    ("Mock interviews: your resume, a scenario, your questions", (
+        _Item("interview", "Resume deep-dive and scenarios with the hiring manager, ending with your questions",
+              "hiring-manager", 3, resume=True),
         _Item("exercise", "A shorter structuring exercise: observability", scenario="observability-rollout",
               minutes=15))),
     ("Company research and your questions", (
