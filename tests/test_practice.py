@@ -37,9 +37,10 @@ def seconds_of(path: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
-def replay_and_report_work(folder: Path) -> None:
+def replay_and_report_work(folder: Path, shows: str) -> None:
     replay = run_cli("replay", str(folder), "--mute")
     assert replay.returncode == 0, replay.stderr
+    assert shows in replay.stdout
     report = run_cli("report", str(folder))
     assert report.returncode == 0, report.stderr
     assert (folder / "report.html").is_file()
@@ -89,7 +90,7 @@ def test_questions_back_are_heard_judged_and_answered(resume_session):
     for name in ("question_audio", "answer_audio", "reply_audio", "feedback_audio"):
         assert seconds_of(folder / asked[name]) > 0.5, name
     assert "Your questions for the hiring-manager interviewer" in result.stdout
-    replay_and_report_work(folder)
+    replay_and_report_work(folder, asked["reply"])
 
 
 def test_typed_panel_deep_dive_and_no_questions_back(tmp_path):
@@ -135,7 +136,7 @@ def test_exercise_on_a_short_clock_speaks_a_time_check_and_stops_at_time(tmp_pat
     assert seconds_of(folder / record["answer_audio"]) == pytest.approx(sum(t["seconds"] for t in turns), abs=0.05)
     assert record["spoken_feedback"] == exercise["spoken_feedback"]
     assert "Structuring exercise" in result.stdout and "missing" in result.stdout
-    replay_and_report_work(folder)
+    replay_and_report_work(folder, "Structuring exercise")
 
 
 def _truth_structure() -> dict:

@@ -76,7 +76,7 @@ _DAY_FOCUS_ITEMS: tuple[tuple[str, tuple[_Item, ...]], ...] = (
     ("Structuring exercise, a new scenario", (
         _Item("exercise", "Timed structuring exercise: card data residency", scenario="payments-data-residency",
               minutes=30),)),
-    ("Rest", (_Item("rest", "Rest. No practice today: tired candidates interview worse."),)),
+    ("Rest", (_Item("rest", "No practice today: tired candidates interview worse"),)),
     ("STAR stories", (
         _Item("stories", "Write 6-8 STAR stories from your resume and map each to a theme; keep each under "
                          "3 minutes."),
@@ -127,11 +127,14 @@ def build_plan(start: date, resume: str | None = None) -> dict:
     return {"schema": PLAN_SCHEMA, "start": start.isoformat(), "resume": resume, "days": days}
 
 
-def item_args(item: dict, resume: str | None) -> list[str] | None:
-    """The voice-interviewer arguments that run a practice item; None for study, rest and review items."""
+def item_args(item: dict, resume: str | None, placeholder: bool = True) -> list[str] | None:
+    """The voice-interviewer arguments that run a practice item; None for study, rest and review items.
+
+    A deep-dive item with no resume in the plan shows a placeholder path, or (placeholder=False) runs without it.
+    """
     if item["kind"] == "interview":
         args = ["interview", "--stage", item["stage"], "--questions", str(item["questions"])]
-        if item.get("resume"):
+        if item.get("resume") and (resume or placeholder):
             args += ["--resume", resume or "YOUR_RESUME.pdf"]
         return args
     if item["kind"] == "exercise":
@@ -248,7 +251,7 @@ def plan_status(plan: dict, sessions: list[dict], today: date) -> dict:
             if done:
                 state = "done"
             elif day == today:
-                state = "due"
+                state = "due" if tracked else "today"  # study, stories, rest, review: done away from the tool
             elif day < today:
                 state = "missed" if tracked else "past"
             else:
@@ -257,7 +260,7 @@ def plan_status(plan: dict, sessions: list[dict], today: date) -> dict:
                                  "command": item_command(item, plan.get("resume"))})
         if day == today:
             today_number = entry["day"]
-            due_today = [i for i in items if i["state"] == "due"]
+            due_today = [i for i in items if i["state"] in ("due", "today")]
         days.append(entry | {"items": items})
     coverage = theme_coverage(sessions)
     return {"start": plan["start"], "today": today.isoformat(), "today_day": today_number, "days": days,
@@ -276,13 +279,12 @@ def day_summary(status: dict) -> str:
                 else "Your two-week plan is over. Make a new one with plan --start.")
     entry = status["days"][number - 1]
     said = [f"Day {number} of {PLAN_DAYS}: {entry['focus']}."]
-    pending = [i for i in entry["items"] if i["state"] == "due"]
+    pending = [i for i in entry["items"] if i["state"] in ("due", "today")]
     if not pending:
-        said.append("Nothing left to do today." if entry["items"][0]["kind"] != "rest"
-                    else entry["items"][0]["what"])
+        said.append("Nothing left to do today.")
     for item in pending:
-        said.append(item["what"] + ".")
+        said.append(item["what"].rstrip(".") + ".")
     gaps = status["themes_without_story"]
     if gaps and number >= 8:
         said.append(f"Still no story for: {', '.join(gaps)}.")
-    return " ".join(s.replace("..", ".") for s in said)
+    return " ".join(said)
