@@ -166,3 +166,35 @@ def test_a_plan_day_runs_by_voice_and_is_marked_done(tmp_path):
     day5 = status["days"][4]
     assert day5["items"][0]["state"] == "done" and day5["items"][0]["sessions"] == [folder.name]
     assert status["today_day"] == 5 and status["due_today"] == []
+
+
+@pytest.mark.sound
+def test_a_live_candidate_is_interrupted_for_the_time_check(pulse, tmp_path):
+    """Through the real microphone path, the half-time check falls due mid-turn: the turn is cut there, the check is
+    spoken, listening resumes, and the clock stops the exercise at one minute."""
+    import os
+    import subprocess
+    import time
+
+    from conftest import CLI, ROOT
+
+    env = {**os.environ, **pulse["env"]}
+    process = subprocess.Popen([*CLI, "exercise", "--minutes", "1", "--input", "mic", "--mute", "--out",
+                                str(tmp_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(tmp_path.glob("*/a01-t01.wav")):
+        time.sleep(0.1)
+    assert list(tmp_path.glob("*/a01-t01.wav")), "the exercise never started listening"
+    time.sleep(0.5)
+    subprocess.run(["paplay", f"--device={pulse['sink']}", str(TURNS[0])], env=env, check=True, timeout=300)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    folder, session = only_session(tmp_path)
+    exercise = session["exercise"]
+    first = exercise["turns"][0]
+    assert first["end_reason"] == "time-check" and first["seconds"] == pytest.approx(30, abs=0.1)
+    assert exercise["time_checks"][0]["check"] == "half" and (folder / "time-01.wav").is_file()
+    assert exercise["finished_by"] == "time"
+    assert sum(t["seconds"] for t in exercise["turns"]) == pytest.approx(60, abs=0.5)
+    assert "charter" in exercise["covered"]
