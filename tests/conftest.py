@@ -61,15 +61,10 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 600, input_tex
                           cwd=ROOT, input=input_text)
 
 
-@pytest.fixture(scope="session")
-def pulse(tmp_path_factory):
-    """A PulseAudio daemon with a null sink whose monitor is the default source: a real microphone path.
-
-    Sound played into the sink with paplay is what sounddevice records from ALSA's default device.
-    """
+def _start_pulse(runtime: Path) -> dict:
+    """Start a PulseAudio daemon in its own runtime dir: a null sink whose monitor is the default source."""
     if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
         pytest.fail("PulseAudio is not installed; `make test` installs pulseaudio and pulseaudio-utils")
-    runtime = tmp_path_factory.mktemp("pulse-runtime")
     runtime.chmod(0o700)
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_SERVER": f"unix:{runtime}/pulse/native"}
     subprocess.run(["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--disallow-exit", "--daemonize=yes",
@@ -82,11 +77,36 @@ def pulse(tmp_path_factory):
         time.sleep(0.1)
     subprocess.run(["pactl", "set-default-sink", SINK], env=env, check=True, timeout=10)
     subprocess.run(["pactl", "set-default-source", f"{SINK}.monitor"], env=env, check=True, timeout=10)
-    pid_file = runtime / "pulse" / "pid"
+    return {"env": {"XDG_RUNTIME_DIR": env["XDG_RUNTIME_DIR"], "PULSE_SERVER": env["PULSE_SERVER"]}, "sink": SINK,
+            "pid_file": runtime / "pulse" / "pid", "full_env": env}
+
+
+def _stop_pulse(server: dict) -> None:
+    pid_file = server["pid_file"]
+    pid = pid_file.read_text().strip() if pid_file.exists() else ""
+    subprocess.run(["pulseaudio", "--kill"], env=server["full_env"], capture_output=True, timeout=10)
+    if pid.isdigit():  # a daemon left running would outlive the test run
+        subprocess.run(["kill", pid], capture_output=True, timeout=10)
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory):
+    """A PulseAudio daemon with a null sink whose monitor is the default source: a real microphone path.
+
+    Sound played into the sink with paplay is what sounddevice records from ALSA's default device.
+    """
+    server = _start_pulse(tmp_path_factory.mktemp("pulse-runtime"))
     try:
-        yield {"env": {"XDG_RUNTIME_DIR": env["XDG_RUNTIME_DIR"], "PULSE_SERVER": env["PULSE_SERVER"]}, "sink": SINK}
+        yield {"env": server["env"], "sink": server["sink"]}
     finally:
-        pid = pid_file.read_text().strip() if pid_file.exists() else ""
-        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=10)
-        if pid.isdigit():  # a daemon left running would outlive the test run
-            subprocess.run(["kill", pid], capture_output=True, timeout=10)
+        _stop_pulse(server)
+
+
+@pytest.fixture()
+def doomed_pulse(tmp_path_factory):
+    """A PulseAudio daemon of its own, for a test that kills it (the microphone vanishing): {"pid": ..., ...}."""
+    server = _start_pulse(tmp_path_factory.mktemp("doomed-pulse-runtime"))
+    try:
+        yield {"env": server["env"], "sink": server["sink"], "pid": int(server["pid_file"].read_text().strip())}
+    finally:
+        _stop_pulse(server)

@@ -249,9 +249,14 @@ def _session(folder: Path, **extra) -> Path:
 
 
 def test_load_session_round_trip(tmp_path):
-    folder = _session(tmp_path / "s1", answers=[{"question_id": "panel-alignment", "score": 72}])
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.records import Transcript, Word
+
+    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate("we shipped the launch on time".split()))
+    record = analyze(Transcript(words, 3.0), None) | {"index": 1, "question_text": "Tell me about a launch."}
+    folder = _session(tmp_path / "s1", answers=[record])
     document = load_session(folder)
-    assert document["answers"][0]["score"] == 72
+    assert document["answers"][0]["score"] == record["score"]
 
 
 def _load_error(folder: Path) -> str:

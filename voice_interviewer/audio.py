@@ -58,7 +58,8 @@ def check_audio_file(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except PermissionError:
-        raise AudioInputError(f"{path}: cannot read the file (permission denied)") from None
+        raise AudioInputError(f"{path}: cannot read the file (permission denied); give {_ALLOWED} "
+                              "that your user may read") from None
     size = path.stat().st_size
     if size == 0:
         raise AudioInputError(f"{path}: file is empty (0 bytes); give {_ALLOWED}")
@@ -115,6 +116,8 @@ def iter_pcm_blocks(path: Path) -> Iterator[np.ndarray]:
                     yield out.to_ndarray().reshape(-1)
             for out in resampler.resample(None):
                 yield out.to_ndarray().reshape(-1)
+        except av.error.DecoderNotFoundError:
+            raise AudioInputError(f"{path}: unsupported audio encoding (no decoder for it); give {_ALLOWED}") from None
         except av.error.FFmpegError as exc:
             raise AudioInputError(f"{path}: audio data is corrupt ({exc.__class__.__name__}); give {_ALLOWED}") from None
 
@@ -172,6 +175,8 @@ class MicrophoneSource:
         sd = _sounddevice()
         self._queue: queue.Queue[bytes] = queue.Queue()
         self.overflows = 0
+        if device is None:
+            _check_default_input(sd)
         try:
             self._stream = sd.RawInputStream(
                 samplerate=SAMPLE_RATE_HZ, channels=1, dtype="int16", blocksize=FRAME_SAMPLES,
@@ -209,17 +214,27 @@ class MicrophoneSource:
 
     def pause(self) -> None:
         """Stop capturing (while the interviewer speaks); the device stays reserved."""
-        if self._stream.active:
-            self._stream.stop()
+        self._quietly(lambda: self._stream.stop() if self._stream.active else None)
 
     def resume(self) -> None:
         self.flush()
         if not self._stream.active:
-            self._stream.start()
+            try:
+                self._stream.start()
+            except _sounddevice().PortAudioError as exc:
+                raise DeviceError(f"the microphone cannot be restarted ({exc}); "
+                                  "check `voice-interviewer devices`") from None
 
     def close(self) -> None:
-        self._stream.stop()
-        self._stream.close()
+        self._quietly(self._stream.stop)
+        self._quietly(self._stream.close)
+
+    def _quietly(self, action) -> None:
+        """Stopping a device that has gone away (unplugged, sound server killed) must not hide the real error."""
+        try:
+            action()
+        except _sounddevice().PortAudioError:
+            pass
 
 
 def _sounddevice():
@@ -228,6 +243,14 @@ def _sounddevice():
     except OSError as exc:  # PortAudio missing: the wheel does not bundle it on Linux
         raise DeviceError(f"sound devices unavailable ({exc}); install PortAudio (Debian: libportaudio2)") from None
     return sounddevice
+
+
+def _check_default_input(sd) -> None:
+    try:
+        sd.query_devices(kind="input")
+    except (sd.PortAudioError, ValueError):
+        raise DeviceError("no input device (microphone) found; connect one and check `voice-interviewer devices`, "
+                          "or answer from recordings with --input PATH or by typing with --type") from None
 
 
 def list_devices() -> list[dict]:

@@ -5,6 +5,7 @@ Bad input raises InterviewerError somewhere below; main() turns it into one `err
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -22,9 +23,11 @@ from rich.table import Table
 
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
 from voice_interviewer.errors import InterviewerError, UsageError
+from voice_interviewer.extras import job_question_ids, make_helpers, opt_ins, score_extras
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
-from voice_interviewer.screen import Screen, ask_typed, print_exercise, print_feedback, print_questions_back
+from voice_interviewer.screen import (Screen, ask_typed, print_exercise, print_feedback, print_questions_back,
+                                     without_portaudio_noise)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Offline, voice-driven mock interviewer for technical program manager interviews.")
@@ -35,7 +38,20 @@ StageOpt = Annotated[str, typer.Option("--stage", help=f"one of {', '.join(STAGE
 OutOpt = Annotated[Optional[Path], typer.Option("--out", help="sessions dir (default $VOICE_INTERVIEWER_HOME/sessions)")]
 MuteOpt = Annotated[bool, typer.Option("--mute", help="do not play audio; write the interviewer's WAVs only")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+# Our own checks name the problem and what is allowed; click's "is not readable" does not.
+AudioArg = Annotated[Path, typer.Argument(help="an audio file (WAV, FLAC, OGG, MP3 or M4A)", readable=False)]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="model folder or name (default: bundled tiny.en)")]
+# Opt-in network helpers (see llm.py, remote_stt.py) and job tailoring (job.py); without them nothing leaves the machine.
+LlmOpt = Annotated[Optional[str], typer.Option("--llm", help="OpenAI-compatible base URL for follow-ups and critique, "
+                   "e.g. http://127.0.0.1:11434/v1; key from $VOICE_INTERVIEWER_LLM_KEY or $OPENAI_API_KEY")]
+LlmModelOpt = Annotated[str, typer.Option("--llm-model", help="model name on the --llm server")]
+LlmTimeoutOpt = Annotated[float, typer.Option("--llm-timeout", help="longest wait for the LLM per answer, seconds")]
+LlmStreamOpt = Annotated[bool, typer.Option("--llm-stream/--no-llm-stream", help="stream the LLM's reply")]
+SttOpt = Annotated[Optional[str], typer.Option("--stt", help="OpenAI-compatible base URL for final transcripts "
+                   "(/v1/audio/transcriptions); the local model stays the fallback")]
+SttModelOpt = Annotated[str, typer.Option("--stt-model", help="model name on the --stt server")]
+SttTimeoutOpt = Annotated[float, typer.Option("--stt-timeout", help="longest wait for a transcript, seconds")]
+JobOpt = Annotated[Optional[Path], typer.Option("--job", help="job description (text or Markdown) to tailor to")]
 
 
 def _notice(text: str) -> None:
@@ -69,6 +85,12 @@ def interview(
     max_answer: Annotated[float, typer.Option("--max-answer", help="longest answer in seconds")] = 240.0,
     model: ModelOpt = None,
     no_follow_ups: Annotated[bool, typer.Option("--no-follow-ups", help="never ask a follow-up")] = False,
+    continue_: Annotated[Optional[str], typer.Option(
+        "--continue", help="a saved session (folder, name or latest): ask its remaining and interrupted questions "
+                           "into the same folder")] = None,
+    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="your resume (.txt, .md, .pdf): the hiring "
                                                    "manager and panel deep-dive into its program bullets")] = None,
     no_questions_back: Annotated[bool, typer.Option("--no-questions-back", help="skip 'what would you like to "
@@ -82,7 +104,14 @@ def interview(
     _in_range("--questions", questions, 1, 8)
     _in_range("--end-silence", end_silence, 0.5, 30)
     _in_range("--max-answer", max_answer, 5, 3600)
-    plan = plan_for(load_personas(), _stages(stage), questions)
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
+    if continue_ is not None:
+        plan, folder, existing = _continued(continue_, out_dir)
+    else:
+        personas_ = load_personas()
+        plan = plan_for(personas_, _stages(stage), questions,
+                        only=job_question_ids(extras, personas_, _stages(stage), questions))
+        folder, existing = None, None
     review = None
     if resume is not None:
         plan, review = _with_resume(plan, resume, questions)
@@ -96,8 +125,24 @@ def interview(
     endpoint = EndpointOptions(end_silence_s=end_silence, max_answer_s=max_answer)
     transcribe = TranscribeOptions(model=model, partial_every_s=None if fast else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=endpoint, transcribe=transcribe,
-                   follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic", review=review,
+                   follow_ups=not no_follow_ups, enter_ends_answer=candidate.kind == "mic", folder=folder,
+                   existing=existing, extras=extras, review=review,
                    questions_back=not no_questions_back)
+
+
+def _continued(value: str, out_dir: Path | None):
+    """The plan of what a saved session has left to ask, its folder, and its document."""
+    from voice_interviewer.interview import plan_remaining
+    from voice_interviewer.personas import load_personas
+    from voice_interviewer.store import load_session, resolve_session
+
+    folder = resolve_session(value, sessions_home(out_dir))
+    existing = load_session(folder)
+    plan = plan_remaining(load_personas(), existing)
+    if not plan.stages:
+        raise UsageError(f"session {folder} has every question answered; nothing to continue "
+                         "(start a new interview, or `replay` it)")
+    return plan, folder, existing
 
 
 def _with_resume(plan, resume: Path, per_stage: int):
@@ -118,40 +163,52 @@ def demo(
     questions: Annotated[int, typer.Option("--questions", help="questions per stage (1-2)")] = 1,
     out_dir: OutOpt = None,
     mute: Annotated[bool, typer.Option("--mute", help="no audio; feed recordings as fast as possible (tests)")] = False,
+    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
-    """A real interview end to end with the recorded candidate from audio_fixtures."""
+    """A real interview end to end with the recorded candidate from audio_fixtures (--job: feedback only)."""
     from voice_interviewer.candidates import RecordedCandidate
     from voice_interviewer.fixtures import demo_plan, fixtures_dir
     from voice_interviewer.personas import load_personas
 
     _in_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     plan, recordings = demo_plan(load_personas(), _stages(stage), questions)
     candidate = RecordedCandidate(recordings, realtime=not mute, asks_dirs=[fixtures_dir() / "practice"])
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=EndpointOptions(),
-                   transcribe=transcribe, follow_ups=True, questions_back=True)
+                   transcribe=transcribe, follow_ups=True, extras=extras, questions_back=True)
 
 
 def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, follow_ups,
-                   enter_ends_answer=False, review=None, questions_back=False) -> None:
-    from voice_interviewer.interview import Interview
+                   enter_ends_answer=False, folder=None, existing=None, extras=None, review=None,
+                   questions_back=False) -> None:
+    from voice_interviewer.interview import Interview, Notice
     from voice_interviewer.store import create_session
     from voice_interviewer.voice import Speaker
 
     speaker = Speaker(mute=mute, on_notice=_notice)
-    folder = create_session(sessions_home(out_dir), plan.stage_label)
+    folder = folder or create_session(sessions_home(out_dir), plan.stage_label)
     screen = Screen(out, err)
     session = Interview(plan, candidate, speaker, folder, screen.on_event, endpoint, transcribe, follow_ups,
-                        review=review, questions_back=questions_back)
+                        session=existing or {}, review=review, questions_back=questions_back,
+                        **make_helpers(extras or {}, lambda text: screen.on_event(Notice(text))))
     if enter_ends_answer and sys.stdin is not None and sys.stdin.isatty():
         threading.Thread(target=_watch_enter, args=(session.end_requested,), daemon=True).start()
         out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early.[/]")
     try:
-        session.run()
+        with without_portaudio_noise() if candidate.kind == "mic" else contextlib.nullcontext():
+            session.run()
     except KeyboardInterrupt:
         screen.stop()
-        out.print(f"\nInterview stopped. Everything recorded so far is saved in {folder}")
+        out.print(f"\nInterview stopped. Everything recorded so far is saved in {folder}\n"
+                  f"Continue it: voice-interviewer interview --continue {folder}")
         raise typer.Exit(0) from None
+    except InterviewerError as exc:  # a lost microphone, a full disk: one error line that says what was kept
+        screen.stop()
+        raise type(exc)(f"{exc}; what was recorded is kept in {folder} "
+                        f"(continue with `voice-interviewer interview --continue {folder}`)") from None
     screen.stop()
     answers = scored(session.session["answers"])
     if answers:
@@ -159,6 +216,9 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
         waits = ", ".join(f"{a['latency']['end_of_speech_to_feedback_s']:.2f}" for a in answers)
         out.print(f"\n[bold]Session saved:[/] {folder}\nAverage score {mean:.0f} over {len(answers)} answer(s); "
                   f"feedback ready {waits} s after each answer ended.")
+    if session.session.get("job"):
+        never = session.session["job"]["never"]
+        out.print(f"Job terms never mentioned: {', '.join(never) if never else 'none'}")
     for asked in session.session.get("questions_back", []):
         print_questions_back(out, asked)
     out.print(f"Replay it: voice-interviewer replay {folder}\nReport:    voice-interviewer report {folder}")
@@ -218,9 +278,9 @@ def exercise(
 
 
 @app.command()
-def transcribe(audio: Path, as_json: JsonOpt = False, model: ModelOpt = None) -> None:
+def transcribe(audio: AudioArg, as_json: JsonOpt = False, model: ModelOpt = None) -> None:
     """Transcript of a recording, with word times."""
-    transcript = _transcribe_file(audio, model)
+    transcript = _with_speech(_transcribe_file(audio, model), audio)
     if as_json:
         doc = {"schema": 1, "audio": str(audio), "model": transcript.model, "duration_s": transcript.audio_duration_s,
                "text": transcript.text,
@@ -228,6 +288,16 @@ def transcribe(audio: Path, as_json: JsonOpt = False, model: ModelOpt = None) ->
         print(json.dumps(doc, ensure_ascii=False))
     else:
         out.print(transcript.text or "[dim](no speech)[/]")
+
+
+def _with_speech(transcript, audio: Path):
+    """A file with no words in it (silence, noise, music) is not an answer."""
+    from voice_interviewer.errors import AudioInputError
+
+    if not transcript.words:
+        raise AudioInputError(f"{audio}: no speech found in {transcript.audio_duration_s:.1f} s of audio "
+                              "(silence or noise only); give a recording of a spoken answer")
+    return transcript
 
 
 def _watch_enter(end_requested: threading.Event) -> None:
@@ -249,22 +319,41 @@ def _transcribe_file(audio: Path, model: str | None):
 
 @app.command()
 def score(
-    audio: Path,
+    audio: AudioArg,
     question: Annotated[Optional[str], typer.Option("--question", help="question id (see `personas`)")] = None,
     as_json: JsonOpt = False,
     model: ModelOpt = None,
+    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
+    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
+    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
     """Feedback for one recorded answer (schema-1 score document with --json)."""
     from voice_interviewer.feedback import analyze
     from voice_interviewer.personas import find_question, load_personas
 
-    chosen = find_question(load_personas(), question)[1] if question else None
-    doc = analyze(_transcribe_file(audio, model), chosen, audio_name=str(audio))
+    if llm is not None and not question:
+        raise UsageError("--llm needs --question ID: the critique is against that question's key points")
+    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
+    found = find_question(load_personas(), question) if question else None
+    chosen = found[1] if found else None
+    helpers = make_helpers(extras, _notice)
+    if "stt" in helpers:
+        transcript = helpers["stt"].transcribe_file(audio, lambda: _transcribe_file(audio, model))
+    else:
+        transcript = _transcribe_file(audio, model)
+    doc = analyze(_with_speech(transcript, audio), chosen, audio_name=str(audio))
+    score_extras(doc, transcript, found, helpers)
     if as_json:
         print(json.dumps(doc, ensure_ascii=False))
         return
     out.print(f"[bold]{chosen.text if chosen else 'Answer'}[/]\n{doc['transcript']}\n")
     print_feedback(out, doc)
+    if "job_terms" in doc:
+        out.print(f"  job terms used: {', '.join(doc['job_terms']['used']) or 'none'}; "
+                  f"never: {', '.join(doc['job_terms']['missing']) or 'none'}")
+    if "llm" in doc:
+        out.print(f"  [bold]{doc['llm']['model']}:[/] {doc['llm']['critique'] or ''}\n  "
+                  f"[dim]a follow-up it would ask: {doc['llm']['follow_up'] or '(none)'}[/]")
     out.print(f"\n[green]{doc['spoken_feedback']}[/]")
 
 
@@ -419,18 +508,36 @@ def report(
     import os
 
     from voice_interviewer.report import render_html, render_markdown
-    from voice_interviewer.store import load_session, resolve_session
+    from voice_interviewer.store import load_session, resolve_session, write_private_text
 
     folder = resolve_session(session, sessions_home(out_dir))
     document = load_session(folder)
     target = html_file or folder / "report.html"
     prefix = os.path.relpath(folder, target.parent.resolve()) + "/" if html_file else ""
-    try:
-        target.write_text(render_html(document, "" if prefix == "./" else prefix), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write report to {target}: {exc.strerror}; choose another --html path") from None
+    write_private_text(target, render_html(document, "" if prefix == "./" else prefix))
     print(render_markdown(document))
     err.print(f"HTML report: {target}")
+
+
+@app.command()
+def forget(
+    session: Annotated[str, typer.Argument(help="session folder, its name, or latest")],
+    yes: Annotated[bool, typer.Option("--yes", help="delete without asking")] = False,
+    out_dir: OutOpt = None,
+) -> None:
+    """Delete a saved session completely: its recordings, transcripts, feedback and report."""
+    from voice_interviewer.store import forget_session, resolve_session
+
+    home = sessions_home(out_dir)
+    folder = resolve_session(session, home)
+    if not yes:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise UsageError(f"forget deletes {folder} for good: confirm on a terminal, or add --yes")
+        if not typer.confirm(f"Delete {folder} and every recording in it?", default=False):
+            out.print("Nothing deleted.")
+            return
+    count = forget_session(folder, home)
+    out.print(f"Deleted {folder} ({count} files).")
 
 
 @app.command()
@@ -525,6 +632,9 @@ def _print_plan(status: dict) -> None:
 
 
 def main() -> None:
+    import os
+
+    os.umask(0o077)  # every file we (and our speech workers) create is the candidate's alone: recordings, reports
     try:
         app(standalone_mode=False)
     except InterviewerError as exc:
@@ -536,8 +646,11 @@ def main() -> None:
     except click_errors.UsageError as exc:
         err.print(f"error: {exc.format_message()}", soft_wrap=True)
         sys.exit(2)
-    except click_errors.Abort:
+    except typer.Abort:
         err.print("stopped")
         sys.exit(0)
-    except click_errors.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # `voice-interviewer ... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

@@ -6,6 +6,7 @@ folder is updated after every answer, and on Ctrl-C or a lost microphone what wa
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -18,15 +19,18 @@ from voice_interviewer.audio import AudioSource
 from voice_interviewer.candidates import Candidate, Typed
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.endpointing import AnswerEnded, closing_phrase_at
-from voice_interviewer.errors import DeviceError
+from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.job import answer_terms, session_terms
+from voice_interviewer.llm import gap_label, spoken_critique
 from voice_interviewer.personas import Persona, Question
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.store import SESSION_SCHEMA, WavRecorder, write_json_atomic
 from voice_interviewer.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
 from voice_interviewer.voice import Speaker
 
-__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for"]
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for",
+           "plan_remaining"]
 
 _TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
 _TYPED_WPM = 150
@@ -103,7 +107,10 @@ class Interview:
     transcribe: TranscribeOptions = TranscribeOptions()
     follow_ups: bool = True
     end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
-    session: dict = field(default_factory=dict)
+    session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
+    llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
+    stt: object | None = None   # remote_stt.RemoteStt (--stt): final transcripts from a shared server
+    job: object | None = None   # job.JobProfile (--job): the job's terms, reported per answer and per session
     review: Callable[[Question, dict], dict] | None = None  # adds to the score document (resume deep-dives)
     questions_back: bool = False  # at each stage's end the persona asks what the candidate wants to know
 
@@ -111,7 +118,13 @@ class Interview:
         resolved = resolve_model(self.transcribe.model)
         loader = _Loader(resolved.source, self.transcribe)
         loader.start()  # the model loads while the opening is spoken
-        self.session = self._new_session(resolved.label)
+        if self.session:
+            self.session.setdefault("continued", []).append(_now())
+            self.session |= {"ended": None, "completed": False}
+        else:
+            self.session = self._new_session(resolved.label)
+        if self.job is not None:
+            self.session["job"] = session_terms(self.job, self.session["answers"])
         self._save()
         try:
             for persona, questions in self.plan.stages:
@@ -128,12 +141,14 @@ class Interview:
             self.session["completed"] = True
         finally:
             self.session["ended"] = _now()
-            self._save()
-            self.candidate.close()
+            try:
+                self._save()
+            finally:
+                self.candidate.close()
         return self.session
 
     def _ask(self, persona: Persona, question: Question, label: str) -> bool:
-        index = len(self.session["answers"]) + 1
+        index = max((a["index"] for a in self.session["answers"]), default=0) + 1  # never reuse a recording's name
         if not self.candidate.has_answer(follow_up=False):
             self.on_event(Notice(f"no more recorded answers; {question.id} and the rest are not asked"))
             return False
@@ -142,9 +157,13 @@ class Interview:
         if source is None:  # the candidate stopped (an empty typed answer)
             self.on_event(Notice("no answer given; ending the interview"))
             return False
+        # The record is on disk before the first sample is recorded, marked interrupted until the answer is
+        # complete: a process killed mid-answer leaves a valid session.json that names the recording.
         record = {"index": index, "stage": persona.stage, "persona": persona.name, "question_id": question.id,
                   "question_text": question.text, "question_audio": f"q{index:02d}.wav",
-                  "answer_audio": f"a{index:02d}.wav", "interrupted": False, "follow_ups": []}
+                  "answer_audio": f"a{index:02d}.wav", "interrupted": True, "follow_ups": []}
+        self.session["answers"].append(record)
+        self._save()
         try:
             answer = self._listen(source, question, label, f"a{index:02d}.wav")
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
@@ -154,23 +173,50 @@ class Interview:
                              "input": self.candidate.kind}
             record["latency"] = {"end_of_speech_to_feedback_s": None,
                                  "endpoint_wait_s": _endpoint_wait(answer.end)}
-            last = self._follow_up(persona, question, doc, record, index, label) if self.follow_ups else None
+            review = self._extras(persona, question, doc, record, answer.transcript)
+            if self.follow_ups:
+                self._save()  # the main answer is scored; a follow-up may still be interrupted
+            last = self._follow_up(persona, question, doc, record, index, label, review) if self.follow_ups else None
+            self._after_follow_up(record, review)
             ended_at = (last or answer).ended_at
             record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - ended_at, 3)
-        except (KeyboardInterrupt, DeviceError):
-            record["interrupted"] = True
-            self.session["answers"].append(record)
+        except (KeyboardInterrupt, InterviewerError):  # Ctrl-C, a lost microphone, a full disk: keep what we have
             self._save()
             raise
-        self.session["answers"].append(record)
+        record["interrupted"] = False
+        if self.job is not None:
+            self.session["job"] = session_terms(self.job, self.session["answers"])
         self._save()
         self.on_event(Scored(index, record))
         self._say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
         return True
 
-    def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
-                   label: str) -> _Answer | None:
+    def _extras(self, persona: Persona, question: Question, doc: dict, record: dict, transcript: Transcript):
+        """The opt-in --stt and --llm fields of the answer's record; the LLM's review, or None."""
+        if transcript.extra.get("stt"):
+            record["stt"] = transcript.extra["stt"]
+        if self.llm is None:
+            return None
         choice = choose_follow_up(doc, question)
+        review = self.llm.review(persona, question, doc, gap_label(question, choice[0]) if choice else None)
+        if review is not None:
+            record["llm"] = review.as_doc() | {"asked": False}
+        return review
+
+    def _after_follow_up(self, record: dict, review) -> None:
+        """The critique joins the spoken feedback; the job's terms are counted over the answer and its follow-up."""
+        if review is not None and review.critique:
+            record["spoken_feedback"] += " " + spoken_critique(review.critique)
+        if self.job is not None:
+            said = " ".join([record["transcript"]] + [f["transcript"] for f in record["follow_ups"]])
+            record["job_terms"], finding = answer_terms(self.job, said)
+            record["findings"] = record["findings"] + [finding]
+
+    def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
+                   label: str, review=None) -> _Answer | None:
+        choice = choose_follow_up(doc, question)
+        if review is not None and review.follow_up:  # the rules chose the gap; the model worded it from the answer
+            choice = (choice[0] if choice else "llm", review.follow_up)
         if choice is None:
             return None
         key, text = choice
@@ -185,6 +231,9 @@ class Interview:
         after = analyze(combined, question)
         covered = key not in after["structure"].get("missing", []) and not any(
             kp.id == key and kp.label in after["key_points"]["missing"] for kp in question.key_points)
+        if "llm" in record and text == record["llm"]["follow_up"]:
+            record["llm"]["asked"] = True
+            covered = None if key == "llm" else covered  # a free probe has no gap to check
         record["follow_ups"].append({"key": key, "text": text, "question_audio": f"q{index:02d}f.wav",
                                      "answer_audio": answer.audio, "transcript": answer.transcript.text,
                                      "covered": covered})
@@ -226,9 +275,12 @@ class Interview:
             self.candidate.answered()
         ended_at = time.monotonic()
         transcript = listener.finish(end.speech_end_s)
+        if self.stt is not None and listener.endpointer.speech_start_s is not None:
+            remote = self.stt.transcribe((self.folder / wav_name).read_bytes(), transcript.audio_duration_s)
+            transcript = remote or transcript
         closing_at = closing_phrase_at(transcript.words)
         if closing_at is not None:  # "that's my answer" is not part of the answer
-            transcript = Transcript(transcript.words[:closing_at], transcript.audio_duration_s, label)
+            transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return _Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
 
@@ -304,3 +356,23 @@ def plan_for(personas: dict[str, Persona], stages: Sequence[str], per_stage: int
         if questions:
             chosen.append((persona, tuple(questions)))
     return Plan(tuple(chosen))
+
+
+def plan_remaining(personas: dict[str, Persona], session: dict) -> Plan:
+    """The questions of a saved session that have no complete answer (interrupted ones are asked again)."""
+    done = {a.get("question_id") for a in session["answers"] if "score" in a and not a.get("interrupted")}
+    chosen: list[tuple[Persona, list[Question]]] = []
+    for asked in session.get("questions") or []:
+        stage, question_id = (asked.get("stage"), asked.get("id")) if isinstance(asked, dict) else (None, None)
+        if question_id in done:
+            continue
+        persona = personas.get(stage) if isinstance(stage, str) else None
+        question = next((q for q in persona.questions if q.id == question_id), None) if persona else None
+        if question is None:
+            raise InterviewerError(f"the session asks question {question_id!r} of stage {stage!r}, which the "
+                                   "personas no longer have; start a new interview instead")
+        if chosen and chosen[-1][0].stage == stage:
+            chosen[-1][1].append(question)
+        else:
+            chosen.append((persona, [question]))
+    return Plan(tuple((persona, tuple(questions)) for persona, questions in chosen))

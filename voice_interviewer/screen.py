@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import select
+import sys
+import threading
+
 import typer
 
 try:  # typer 0.26+ carries its own copy of click; older typer uses click itself
@@ -14,7 +21,12 @@ from rich.text import Text
 
 from voice_interviewer.records import join_words
 
-__all__ = ["Screen", "ask_typed", "print_feedback", "print_questions_back", "print_exercise"]
+__all__ = ["Screen", "ask_typed", "print_exercise", "print_feedback", "print_questions_back",
+           "without_portaudio_noise"]
+
+# PortAudio's ALSA backend reports a vanished device on fd 2 itself, several lines per failure:
+#   Expression 'alsa_snd_pcm_poll_descriptors_revents( ... )' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 3665
+_PORTAUDIO_NOISE = re.compile(rb"^(Expression '.*' failed in 'src/|ALSA lib |PaAlsaStream)")
 
 
 def ask_typed(question, follow_up: bool) -> str | None:
@@ -86,6 +98,59 @@ def print_feedback(out: Console, doc: dict) -> None:
         out.print(f"  missed: {'; '.join(doc['key_points']['missing'])}")
     for deduction in doc.get("deductions", []):
         out.print(f"  [dim]-{deduction['points']} {deduction['reason']}[/]")
+
+
+@contextlib.contextmanager
+def without_portaudio_noise():
+    """While a microphone is open, pass everything written to fd 2 through except PortAudio's own diagnostics.
+
+    When the microphone disappears mid-answer, our one `error:` line says what happened and what was kept; the C
+    library's lines around it would only bury it. Python's own output (and any traceback) still comes through.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        reader, writer = os.pipe()
+    except OSError:  # no stderr to filter (e.g. closed): nothing to do
+        yield
+        return
+    os.dup2(writer, 2)
+    os.close(writer)
+    stop = threading.Event()
+    thread = threading.Thread(target=_pump, args=(reader, saved, stop), daemon=True, name="stderr-filter")
+    thread.start()
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)  # child processes may still hold the pipe: stop by flag, not by end of file
+        stop.set()
+        thread.join(timeout=5)
+        os.close(saved)
+        os.close(reader)
+
+
+def _pump(reader: int, target: int, stop: threading.Event) -> None:
+    pending = b""
+    while True:
+        ready, _, _ = select.select([reader], [], [], 0.05)
+        if not ready:
+            if stop.is_set():
+                break
+            continue
+        chunk = os.read(reader, 65536)
+        if not chunk:
+            break
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        _forward([line + b"\n" for line in lines], target)
+    _forward([pending] if pending else [], target)
+
+
+def _forward(lines: list[bytes], target: int) -> None:
+    for line in lines:
+        if not _PORTAUDIO_NOISE.match(line):
+            os.write(target, line)
 
 
 def print_questions_back(out: Console, doc: dict) -> None:

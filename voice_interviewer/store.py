@@ -15,8 +15,8 @@ from pathlib import Path
 from voice_interviewer.errors import SessionError
 from voice_interviewer.records import SAMPLE_RATE_HZ
 
-__all__ = ["SESSION_SCHEMA", "WavRecorder", "create_session", "write_json_atomic", "load_session",
-           "resolve_session"]
+__all__ = ["SESSION_SCHEMA", "WavRecorder", "create_session", "write_json_atomic", "write_private_text",
+           "load_session", "resolve_session", "forget_session"]
 
 SESSION_SCHEMA = 1
 _HEADER_EVERY_S = 0.5  # the header is rewritten this often, so a killed process loses less than a second
@@ -60,6 +60,17 @@ def write_json_atomic(path: Path, document: dict) -> None:
         raise SessionError(f"cannot write {path}: {exc.strerror}; the audio recorded so far is kept") from None
 
 
+def write_private_text(path: Path, text: str) -> None:
+    """A file only its owner can read (0600 whatever the umask), e.g. report.html beside the recordings."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode on O_CREAT
+            handle.write(text)
+    except OSError as exc:
+        raise SessionError(f"cannot write {path}: {exc.strerror}; choose a writable location") from None
+
+
 class WavRecorder:
     """A 16 kHz mono int16 WAV that is valid on disk while it grows."""
 
@@ -83,12 +94,33 @@ class WavRecorder:
         self._handle.seek(0, os.SEEK_END)
 
     def write(self, pcm: bytes) -> None:
-        self._handle.write(pcm)
-        self._bytes += len(pcm)
-        if time.monotonic() - self._last_header >= _HEADER_EVERY_S:
-            self._write_header()
-            self._handle.flush()
-            self._last_header = time.monotonic()
+        try:
+            self._handle.write(pcm)
+            self._bytes += len(pcm)
+            if time.monotonic() - self._last_header >= _HEADER_EVERY_S:
+                self._write_header()
+                self._handle.flush()
+                self._last_header = time.monotonic()
+        except OSError as exc:  # disk full, or the medium went away: keep what is on disk, say so
+            self._abandon()
+            raise SessionError(f"cannot record to {self.path}: {exc.strerror}; "
+                               f"the {self.duration_s:.1f} s recorded so far are kept") from None
+
+    def _abandon(self) -> None:
+        """Make the header describe the bytes that really reached the file, then let go of it."""
+        try:
+            self._handle.close()
+        except OSError:
+            pass
+        try:
+            on_disk = max(0, self.path.stat().st_size - 44) // 2 * 2
+            self._bytes = min(self._bytes, on_disk)
+            with self.path.open("r+b") as handle:
+                handle.write(struct.pack("<4sI", b"RIFF", 36 + self._bytes))
+                handle.seek(40)
+                handle.write(struct.pack("<I", self._bytes))
+        except OSError:
+            pass
 
     @property
     def duration_s(self) -> float:
@@ -97,10 +129,15 @@ class WavRecorder:
     def close(self) -> None:
         if self._handle.closed:
             return
-        self._write_header()
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
+        try:
+            self._write_header()
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+        except OSError as exc:
+            self._abandon()
+            raise SessionError(f"cannot finish recording {self.path}: {exc.strerror}; "
+                               f"the audio that reached the disk is kept") from None
 
 
 def resolve_session(value: str, home: Path) -> Path:
@@ -120,6 +157,11 @@ def resolve_session(value: str, home: Path) -> Path:
 
 
 def load_session(folder: Path) -> dict:
+    """session.json checked field by field (replay and report rely on them), with killed answers repaired.
+
+    A process killed while recording leaves aNN.wav and perhaps no record of it: such an answer is loaded as
+    interrupted, so the recording is replayed, reported and rescored like any other.
+    """
     path = folder / "session.json"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -130,8 +172,138 @@ def load_session(folder: Path) -> dict:
                            "its WAV files are untouched") from None
     except PermissionError:
         raise SessionError(f"{path}: cannot read (permission denied)") from None
+    except RecursionError:
+        raise SessionError(f"{path}: corrupt session file (nested too deeply); its WAV files are untouched") from None
     if not isinstance(document, dict) or document.get("schema") != SESSION_SCHEMA:
         raise SessionError(f"{path}: not a schema-{SESSION_SCHEMA} session file")
     if not isinstance(document.get("answers"), list):
         raise SessionError(f"{path}: session file has no answers list")
+    problem = _session_problem(document)
+    if problem:
+        raise SessionError(f"{path}: damaged session file: {problem}; its WAV files are untouched")
+    _repair_unrecorded_answers(folder, document)
     return document
+
+
+_NUMBER = (int, float)
+# Fields that replay and report read: (dotted path, allowed types, required)
+_SESSION_FIELDS = (("stage", str, True), ("started", (str, type(None)), False), ("personas", list, False),
+                   ("questions", list, False))
+_ANSWER_FIELDS = (("index", int, True), ("question_text", str, True), ("question_id", (str, type(None)), False),
+                  ("persona", str, False), ("question_audio", (str, type(None)), False),
+                  ("answer_audio", (str, type(None)), False), ("interrupted", bool, False),
+                  ("follow_ups", list, False), ("findings", list, False), ("deductions", list, False),
+                  ("words", list, False))
+_SCORED_FIELDS = (("score", int, True), ("transcript", str, True), ("spoken_feedback", str, True),
+                  ("timing.duration_s", _NUMBER, True), ("timing.budget_s", (*_NUMBER, type(None)), False),
+                  ("pace.wpm", _NUMBER, True), ("pace.band", list, True), ("pace.verdict", str, True),
+                  ("fillers.total", int, True), ("fillers.per_minute", _NUMBER, True), ("fillers.counts", dict, True),
+                  ("pauses.count", int, True), ("pauses.longest_s", _NUMBER, True), ("structure.kind", str, True),
+                  ("structure.parts", (dict, type(None)), False), ("key_points.covered", list, True),
+                  ("key_points.missing", list, True))
+_LISTED = {"personas": ("name", "stage"), "follow_ups": ("text", "transcript"), "findings": ("severity", "message"),
+           "deductions": ("points", "reason"), "words": ("text",)}
+
+
+def _field(document: dict, dotted: str):
+    value = document
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return _ABSENT
+        value = value[part]
+    return value
+
+
+_ABSENT = object()
+
+
+def _fields_problem(document: dict, fields: tuple, where: str) -> str | None:
+    for dotted, kinds, required in fields:
+        value = _field(document, dotted)
+        if value is _ABSENT:
+            if required:
+                return f"{where}{dotted} is missing"
+            continue
+        if not isinstance(value, kinds) or (kinds is int and isinstance(value, bool)):
+            return f"{where}{dotted} has the wrong type ({type(value).__name__})"
+        if dotted in _LISTED:
+            for item in value:
+                if not isinstance(item, dict) or any(key not in item for key in _LISTED[dotted]):
+                    return f"{where}{dotted} entries need {', '.join(_LISTED[dotted])}"
+    return None
+
+
+def _session_problem(document: dict) -> str | None:
+    problem = _fields_problem(document, _SESSION_FIELDS, "")
+    if problem:
+        return problem
+    for position, answer in enumerate(document["answers"], start=1):
+        where = f"answer {position}: "
+        if not isinstance(answer, dict):
+            return f"answer {position} is not an object"
+        problem = _fields_problem(answer, _ANSWER_FIELDS, where)
+        if problem is None and "score" in answer:
+            problem = _fields_problem(answer, _SCORED_FIELDS, where) or _score_parts_problem(answer, where)
+        if problem:
+            return problem
+        for key in ("question_audio", "answer_audio"):
+            name = answer.get(key)
+            if name and (Path(name).name != name or name in (".", "..")):
+                return f"{where}{key} {name!r} is not a file name inside the session folder"
+    return None
+
+
+def _score_parts_problem(answer: dict, where: str) -> str | None:
+    band = answer["pace"]["band"]
+    if len(band) != 2 or not all(isinstance(b, _NUMBER) for b in band):
+        return f"{where}pace.band must be two numbers"
+    for name, part in (answer["structure"].get("parts") or {}).items():
+        if not isinstance(part, dict) or not isinstance(part.get("present"), bool) \
+                or not isinstance(part.get("seconds", 0), _NUMBER):
+            return f"{where}structure.parts.{name} needs present and seconds"
+    return None
+
+
+def _repair_unrecorded_answers(folder: Path, document: dict) -> None:
+    recorded = {a.get("answer_audio") for a in document["answers"]} | {
+        f.get("answer_audio") for a in document["answers"] for f in a.get("follow_ups", [])}
+    questions = [q for q in document.get("questions") or [] if isinstance(q, dict)]
+    repaired = []
+    for wav in sorted(folder.glob("a[0-9][0-9].wav")):
+        if wav.name in recorded:
+            continue
+        index = int(wav.stem[1:])
+        asked = questions[index - 1] if 0 < index <= len(questions) else {}
+        question_audio = f"q{index:02d}.wav"
+        repaired.append({"index": index, "stage": asked.get("stage", document["stage"]),
+                         "question_id": asked.get("id"),
+                         "question_text": str(asked.get("text") or "(question not recorded)"),
+                         "question_audio": question_audio if (folder / question_audio).is_file() else None,
+                         "answer_audio": wav.name, "interrupted": True, "repaired": True, "follow_ups": []})
+    if repaired:
+        document["answers"] = sorted(document["answers"] + repaired, key=lambda a: a["index"])
+
+
+def forget_session(folder: Path, home: Path) -> int:
+    """Delete a session folder and everything in it; returns the number of files removed.
+
+    Refuses anything that does not look like a session folder: no session.json, a sub-folder or a link inside it,
+    or the sessions dir itself. Nothing is deleted when it refuses.
+    """
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        raise SessionError(f"{folder}: not a session folder (a folder holding session.json); nothing deleted")
+    if folder.resolve() == Path(home).resolve() or not (folder / "session.json").is_file():
+        raise SessionError(f"{folder}: not a session folder (no session.json); nothing deleted")
+    entries = list(folder.iterdir())
+    for entry in entries:
+        if entry.is_symlink() or not entry.is_file():
+            raise SessionError(f"{folder}: holds {entry.name!r}, which is not a session file; "
+                               "a session folder holds only files; nothing deleted")
+    try:
+        for entry in entries:
+            entry.unlink()
+        folder.rmdir()
+    except OSError as exc:
+        raise SessionError(f"cannot delete {folder}: {exc.strerror}; check its permissions") from None
+    return len(entries)
