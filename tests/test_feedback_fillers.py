@@ -134,3 +134,17 @@ def test_pace_leaves_fillers_out():
     assert plain["pace"]["wpm"] == pytest.approx(words_per_second * 60, abs=0.01)
     padded_rate = (len(padded["words"]) - 3) / padded["timing"]["duration_s"] * 60
     assert padded["pace"]["wpm"] == pytest.approx(padded_rate, abs=0.01)
+
+
+@pytest.mark.parametrize("text, fillers", [
+    ("I mean, it when I say I've outgrown the role.", []),
+    ("And I mean, it. Nobody owned the plan.", []),
+    ("I mean, it slipped by two weeks.", ["i mean"]),
+])
+def test_i_mean_it_survives_whisper_commas(text, fillers):
+    from test_feedback_fixtures import spoken
+
+    from voice_interviewer.feedback.fillers import find_fillers
+    from voice_interviewer.feedback.timing import tokenize
+
+    assert [hit.text for hit in find_fillers(tokenize(spoken(text).words))] == fillers

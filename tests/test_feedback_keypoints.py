@@ -85,3 +85,33 @@ def test_no_question_means_no_key_points():
 def test_multi_word_synonym_with_inflected_words():
     point = key_point("dep-review", "dependency reviews", "dependency review")
     assert key_points(index_of("We held dependency reviews weekly."), [point])["covered"] == ["dependency reviews"]
+
+
+@pytest.mark.parametrize("synonym, said", [
+    ("risk mitigations", "a risk mitigation plan"),
+    ("mitigate risk", "I mitigated risks early"),
+    ("cut scope", "we cut the scope"),
+    ("estimation", "the estimates were wrong"),
+])
+def test_near_matches_by_stem(synonym, said):
+    from test_feedback_fixtures import spoken
+
+    from voice_interviewer.feedback.keypoints import PhraseIndex, key_points
+    from voice_interviewer.feedback.timing import tokenize
+    from voice_interviewer.personas import KeyPoint
+
+    index = PhraseIndex(tokenize(spoken(said).words))
+    point = KeyPoint(id="p", label="the point", synonyms=(synonym,))
+    assert key_points(index, [point])["covered"] == ["the point"]
+
+
+def test_stems_do_not_match_other_words():
+    from test_feedback_fixtures import spoken
+
+    from voice_interviewer.feedback.keypoints import PhraseIndex, key_points
+    from voice_interviewer.feedback.timing import tokenize
+    from voice_interviewer.personas import KeyPoint
+
+    index = PhraseIndex(tokenize(spoken("we scoped the launch and planned the teams").words))
+    point = KeyPoint(id="p", label="the point", synonyms=("risk register", "cut scope"))
+    assert key_points(index, [point])["missing"] == ["the point"]

@@ -215,3 +215,28 @@ def test_any_word_list_gives_a_valid_document(spec, question):
     check_schema(doc)
     assert sum(d["points"] for d in doc["deductions"]) == 100 - doc["score_unclamped"]
     assert len(doc["spoken_feedback"].split()) <= 55
+
+
+def test_the_star_part_that_ran_long_is_named():
+    from test_feedback_fixtures import spoken
+
+    from voice_interviewer.feedback import analyze
+
+    setup = " ".join(["Back then our team was behind on every release and the company was worried."] * 4)
+    story = (f"{setup} I was responsible for the release plan. I met every lead and I set up a weekly review. "
+             "As a result we shipped on time and incidents fell by thirty percent.")
+    doc = analyze(spoken(story))
+    long = [f for f in doc["findings"] if f["kind"] == "star-part-long"]
+    assert doc["structure"]["kind"] == "star"
+    assert len(long) == 1 and long[0]["message"].startswith("The situation ran")
+    assert long[0]["at_s"] == doc["structure"]["parts"]["situation"]["start_s"]
+    assert {"reason": f"situation ran long ({doc['structure']['parts']['situation']['seconds']:.0f} s)",
+            "points": 4, "kind": "star-part-long"} in doc["deductions"]
+
+
+def test_a_story_within_its_budget_has_no_long_part():
+    from test_feedback_fixtures import COMPLETE_STORY, spoken
+
+    from voice_interviewer.feedback import analyze
+
+    assert not [f for f in analyze(spoken(COMPLETE_STORY))["findings"] if f["kind"] == "star-part-long"]

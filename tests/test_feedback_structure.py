@@ -131,3 +131,51 @@ def test_first_person_actions():
     assert first_person_actions("i set up a review then i proposed a benchmark and i quickly gathered data") == 3
     assert first_person_actions("i was the lead and i needed to decide and i learned a lot") == 0
     assert first_person_actions("i worked at acme but i worked with both leads") == 1
+
+
+# Stories told the way candidates tell them: no part is named, the parts come from what each sentence does.
+UNNAMED_STORY = (
+    "Actually, the clearest example is our move to usage based pricing, which touched engineering, finance and "
+    "sales. My role was to land it by the start of the fiscal year. I set up one plan with four tracks, and I held "
+    "a thirty minute review every Tuesday. When legal and sales disagreed, I wrote a one page summary and took it "
+    "to the general counsel. We switched pricing on the first day of the year, and revenue from small customers "
+    "rose eighteen percent in six months."
+)
+
+
+def test_star_parts_from_meaning_without_their_names():
+    structure = structure_of(UNNAMED_STORY, "star")
+    assert structure.order == ("situation", "task", "action", "result")
+    for part, opener in {"situation": "Actually,", "task": "My role", "action": "I set up",
+                         "result": "We switched"}.items():
+        assert structure.parts[part]["start_s"] == pytest.approx(start_of(UNNAMED_STORY, opener), abs=0.01)
+
+
+def test_a_number_among_the_actions_does_not_make_a_result():
+    text = ("Last year our two teams disagreed on the data model. I owned the decision. I met both leads, I asked "
+            "for two weeks of measurements, and I ran one review. Then I wrote down the decision. As a result the "
+            "teams shipped the new model and errors fell by twenty percent.")
+    structure = structure_of(text, "star")
+    assert structure.order == ("situation", "task", "action", "result")
+    assert structure.parts["result"]["start_s"] == pytest.approx(start_of(text, "As a result"), abs=0.01)
+
+
+def test_no_cues_no_parts():
+    assert structure_of("And so my fellow Americans, ask not what your country can do for you.", "star").order == ()
+
+
+@pytest.mark.parametrize("sentence, part", [
+    ("I'd start by agreeing why the teams are doing this and how we will know it worked.", "charter"),
+    ("Then I'd carve the program into a discovery track and a delivery track.", "workstreams"),
+    ("Next I map who waits on whom, and which handoff matters most.", "dependencies"),
+    ("I'd set dated checkpoints before each phase.", "milestones"),
+    ("Then I'd be honest about what it puts in danger: the date or the team.", "risks"),
+    ("Every Tuesday the leads meet for thirty minutes.", "cadence"),
+])
+def test_framework_parts_from_paraphrase(sentence, part):
+    structure = structure_of(sentence, "framework")
+    assert structure.order == (part,)
+
+
+def test_we_are_back_on_track_is_not_a_workstream():
+    assert "workstreams" not in structure_of("I'd review it until we're back on track.", "framework").order

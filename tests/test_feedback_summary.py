@@ -161,3 +161,20 @@ def test_no_follow_up_when_nothing_missing_has_one():
     assert choose_follow_up(analyze(spoken(MIGRATION_PLAN), MIGRATION), MIGRATION) is None
     assert choose_follow_up(analyze(spoken(NO_RESULT_STORY), ALIGNMENT), _question({})) is None
     assert choose_follow_up(analyze(Transcript(()), ALIGNMENT), ALIGNMENT) is None  # ask again instead
+
+
+def test_filler_fix_names_the_part_they_cluster_in():
+    story = ("Last year our two teams disagreed on the data model and the launch was at risk. I owned the decision. "
+             "Um, so, um, I met both leads, um, and I asked for data. I ran one review and I wrote the decision "
+             "down. As a result we shipped on time and errors fell by twenty percent.")
+    doc = analyze(spoken(story), ALIGNMENT)
+    assert doc["fillers"]["counts"]["um"] == 3
+    total = doc["fillers"]["total"]  # the three ums and the "so" after the first one
+    assert f"You used {total} filler words, um 3 times, mostly while starting the action part" in (
+        doc["spoken_feedback"])
+
+
+def test_one_fix_only():
+    doc = analyze(spoken(NO_RESULT_STORY + " um um um um um um"), ALIGNMENT)
+    fixes = [s for s in re.split(r"(?<=[.!?])\s+", doc["spoken_feedback"]) if s][1:]
+    assert len(fixes) == 1

@@ -88,3 +88,36 @@ def test_long_run_on_sentences_split_at_commas():
 def test_sentence_text_leaves_fillers_out():
     tokens = tokenize(spoken("I, um, set up the review.").words)
     assert split_sentences(tokens, skip={1})[0].text == "i set up the review"
+
+
+def test_voiced_islands_time_the_speech_when_whisper_drifts():
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.records import Transcript, Word
+
+    # Whisper puts the first word 0.3 s early and stretches the last into the silence; the VAD heard 1.0-4.0 s
+    words = (Word(" We", 0.7, 1.2), Word(" shipped", 1.2, 2.0), Word(" it", 2.0, 2.5), Word(" early.", 2.5, 4.4))
+    plain = analyze(Transcript(words, 6.0))
+    timed = analyze(Transcript(words, 6.0, extra={"voiced": [(1.0, 2.4), (2.5, 4.0)]}))
+    assert plain["timing"]["first_word_s"] == 0.7 and plain["timing"]["duration_s"] == 3.7
+    assert timed["timing"]["first_word_s"] == 1.0 and timed["timing"]["duration_s"] == 3.0
+
+
+def test_pauses_from_voiced_islands():
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.records import Transcript, Word
+
+    # the words touch (Whisper often closes gaps), yet the audio was silent for 2 s between the islands
+    words = (Word(" I", 0.5, 0.8), Word(" decided.", 0.8, 3.0), Word(" Then", 3.0, 3.5), Word(" I", 3.5, 3.8))
+    doc = analyze(Transcript(words, 5.0, extra={"voiced": [(0.5, 1.2), (3.2, 3.8)]}))
+    assert doc["pauses"]["count"] == 1 and doc["pauses"]["list"][0] == {"start_s": 1.2, "seconds": 2.0}
+
+
+def test_word_pieces_join_the_word_before():
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.records import Transcript, Word
+
+    words = (Word("a", 0.0, 0.2), Word("read", 0.2, 0.45), Word("-um", 0.45, 0.65), Word("-out", 0.65, 0.95),
+             Word("of", 1.0, 1.2), Word("$40", 1.2, 1.6), Word(",000.", 1.6, 2.0))
+    doc = analyze(Transcript(words, 2.5))
+    assert [w["text"] for w in doc["words"]] == ["a", "read-um-out", "of", "$40,000"]
+    assert doc["fillers"]["total"] == 0

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
-from voice_interviewer.errors import InterviewerError, UsageError
+from voice_interviewer.errors import DeviceError, InterviewerError, UsageError
 from voice_interviewer.extras import job_question_ids, make_helpers, opt_ins, score_extras
 from voice_interviewer.personas import STAGES
 from voice_interviewer.report import UNSCORED_NOTE, scored
@@ -413,31 +413,46 @@ def say(
 def replay(
     session: Annotated[str, typer.Argument(help="session folder, its name, or latest")],
     answer: Annotated[Optional[int], typer.Option("--answer", help="only answer N")] = None,
-    rescore: Annotated[bool, typer.Option("--rescore", help="re-run today's transcription and feedback")] = False,
+    rescore: Annotated[bool, typer.Option("--rescore", help="re-run today's transcription and feedback and "
+                                          "compare with the stored feedback")] = False,
     mute: MuteOpt = False,
     out_dir: OutOpt = None,
 ) -> None:
-    """Play a saved session back: question, answer audio, transcript, feedback."""
+    """Play a saved session back: the question, the answer with its transcript following along, the feedback."""
+    from voice_interviewer.errors import SessionError
+    from voice_interviewer.screen import transcript_text
     from voice_interviewer.store import load_session, resolve_session
     from voice_interviewer.voice import Speaker, play_wav
 
     folder = resolve_session(session, sessions_home(out_dir))
     document = load_session(folder)
     answers = document["answers"]
+    if not answers:
+        raise SessionError(f"{folder}: the session holds no answers; nothing to replay")
     if answer is not None:
-        _in_range("--answer", answer, 1, max(1, len(answers)))
+        indexes = sorted(a["index"] for a in answers)
+        if answer not in indexes:
+            contiguous = indexes == list(range(indexes[0], indexes[-1] + 1))
+            allowed = f"{indexes[0]} to {indexes[-1]}" if contiguous else ", ".join(map(str, indexes))
+            raise UsageError(f"--answer {answer} is not in this session; allowed: {allowed}")
         answers = [a for a in answers if a["index"] == answer]
     speaker = Speaker(mute=mute, on_notice=_notice)
     for record in answers:
         out.print(f"\n[bold]{record.get('persona', '')}[/]: [bold cyan]{record['question_text']}[/]")
-        for name in (record.get("question_audio"), record.get("answer_audio")):
-            _play_if(speaker, folder, name, play_wav)
+        _play_if(speaker, folder, record.get("question_audio"), play_wav)
         if "score" not in record:
+            _play_if(speaker, folder, record.get("answer_audio"), play_wav)
             out.print(f"[yellow]{UNSCORED_NOTE}[/]")
             if rescore:
                 _rescore(folder, record)
             continue
-        out.print(record["transcript"] or "[dim](no speech)[/]")
+        if not _play_following(speaker, folder, record):
+            out.print(transcript_text(record) if record.get("words") else "[dim](no speech)[/]")
+        for follow in record.get("follow_ups", []):
+            out.print(f"[cyan]Follow-up:[/] {follow['text']}")
+            _play_if(speaker, folder, follow.get("question_audio"), play_wav)
+            _play_if(speaker, folder, follow.get("answer_audio"), play_wav)
+            out.print(follow.get("transcript") or "[dim](no speech)[/]")
         print_feedback(out, record)
         out.print(f"[green]{record['spoken_feedback']}[/]")
         _play_if(speaker, folder, f"fb{record['index']:02d}.wav", play_wav)
@@ -464,6 +479,41 @@ def _replay_practice(document: dict, folder: Path, speaker) -> None:
         _play_if(speaker, folder, asked.get("feedback_audio"), play_wav)
 
 
+def _play_following(speaker, folder: Path, record: dict) -> bool:
+    """Play the answer while its words are printed as their time comes; False when nothing could be played."""
+    import time
+    import wave
+
+    import numpy as np
+
+    from voice_interviewer.screen import follow_along
+
+    name = record.get("answer_audio")
+    path = folder / name if name else None
+    if path is None or not path.is_file():
+        if name:
+            err.print(f"notice: {name} is missing from the session; skipped")
+        return False
+    if not speaker.audible or not record.get("words"):
+        return False
+    import sounddevice as sd
+
+    with wave.open(str(path), "rb") as handle:
+        rate = handle.getframerate()
+        data = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
+    try:
+        sd.play(data, rate)
+    except sd.PortAudioError as exc:
+        raise DeviceError(f"cannot play audio on the output device: {exc}; use --mute") from None
+    started = time.monotonic()
+    follow_along(out, record, lambda: time.monotonic() - started, time.sleep)
+    deadline = started + len(data) / rate + 2.0  # a stalled device never holds the replay for long
+    while sd.get_stream().active and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sd.stop()
+    return True
+
+
 def _play_if(speaker, folder: Path, name: str | None, play) -> None:
     if not name:
         return
@@ -477,46 +527,117 @@ def _play_if(speaker, folder: Path, name: str | None, play) -> None:
 def _rescore(folder: Path, record: dict) -> None:
     from voice_interviewer.feedback import analyze
     from voice_interviewer.personas import find_question, load_personas
+    from voice_interviewer.progress import compare_feedback
+    from voice_interviewer.screen import print_comparison
 
     path = folder / (record.get("answer_audio") or "")
     if not record.get("answer_audio") or not path.is_file():
         err.print(f"notice: answer {record['index']} has no audio to rescore")
         return
     question = find_question(load_personas(), record["question_id"])[1] if record.get("question_id") else None
-    fresh = analyze(_transcribe_file(path, None), question, audio_name=record["answer_audio"])
+    if err.is_terminal:
+        with err.status(f"rescoring answer {record['index']}: transcribing {record['answer_audio']}"):
+            transcript = _transcribe_file(path, None)
+    else:
+        transcript = _transcribe_file(path, None)
+    fresh = analyze(transcript, question, audio_name=record["answer_audio"])
     if "score" not in record:
         out.print(f"[bold]Rescored:[/] {fresh['score']} now (never scored before)")
         print_feedback(out, fresh)
         return
     change = fresh["score"] - record["score"]
     out.print(f"[bold]Rescored:[/] {record['score']} then, {fresh['score']} now ({change:+d})")
-    before = {f["kind"] for f in record.get("findings", [])}
-    after = {f["kind"] for f in fresh["findings"]}
-    for kind in sorted(after - before):
-        out.print(f"  new finding: {kind}")
-    for kind in sorted(before - after):
-        out.print(f"  no longer found: {kind}")
+    print_comparison(out, compare_feedback(record, fresh))
 
 
 @app.command()
 def report(
     session: Annotated[str, typer.Argument(help="session folder, its name, or latest")],
-    html_file: Annotated[Optional[Path], typer.Option("--html", help="where to write the HTML report")] = None,
+    html_file: Annotated[Optional[Path], typer.Option("--html", help="where to write the HTML report "
+                                                      "(default: report.html in the session folder)")] = None,
     out_dir: OutOpt = None,
 ) -> None:
-    """Written report of a session: Markdown on stdout, HTML beside the recordings."""
-    import os
-
+    """Written report of a session: Markdown on stdout, and one self-contained HTML page (charts, audio inside)."""
     from voice_interviewer.report import render_html, render_markdown
+    from voice_interviewer.report_media import audio_names, embed_audio
+    from voice_interviewer.screen import progress_bar
     from voice_interviewer.store import load_session, resolve_session, write_private_text
 
     folder = resolve_session(session, sessions_home(out_dir))
     document = load_session(folder)
     target = html_file or folder / "report.html"
-    prefix = os.path.relpath(folder, target.parent.resolve()) + "/" if html_file else ""
-    write_private_text(target, render_html(document, "" if prefix == "./" else prefix))
+    if target.is_dir():
+        raise UsageError(f"--html {target} is a directory; give a file name such as {target / 'report.html'}")
+    names = audio_names(document)
+    with progress_bar(err, "encoding answers", len(names)) as advance:
+        audio = embed_audio(folder, names, on_done=advance)
+    write_private_text(target, render_html(document, audio=audio))
     print(render_markdown(document))
-    err.print(f"HTML report: {target}")
+    err.print(f"HTML report: {target}", soft_wrap=True)
+
+
+@app.command()
+def progress(
+    stage: Annotated[Optional[str], typer.Option("--stage", help=f"only this stage: {', '.join(STAGES)}")] = None,
+    html_file: Annotated[Optional[Path], typer.Option("--html", help="also write a page with charts here")] = None,
+    as_json: JsonOpt = False,
+    out_dir: OutOpt = None,
+) -> None:
+    """Trends across saved sessions: score, pace, fillers, structure and length per stage and per question."""
+    from voice_interviewer.errors import SessionError
+    from voice_interviewer.progress import build_progress, render_progress_html, saved_sessions
+    from voice_interviewer.screen import print_progress
+
+    if stage is not None and stage not in STAGES:
+        raise UsageError(f"unknown stage {stage!r}; allowed: {', '.join(STAGES)}")
+    home = sessions_home(out_dir)
+    sessions, skipped = saved_sessions(home)
+    for reason in skipped:
+        _notice(f"skipped: {reason}")
+    if not sessions:
+        raise SessionError(f"no saved sessions in {home}; run `voice-interviewer demo` or `interview` first")
+    doc = build_progress(sessions, stage)
+    if not doc["sessions"]:
+        raise SessionError(f"no scored answers{f' for stage {stage}' if stage else ''} in {home}")
+    if html_file is not None:
+        _write_page(html_file, render_progress_html(doc), "--html")
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        print_progress(out, doc)
+    if html_file is not None:
+        err.print(f"HTML progress page: {html_file}", soft_wrap=True)
+
+
+@app.command()
+def stories(as_json: JsonOpt = False, out_dir: OutOpt = None) -> None:
+    """Your STAR stories from saved sessions: retellings grouped, themes, themes with no story, long stories."""
+    from voice_interviewer.errors import SessionError
+    from voice_interviewer.progress import saved_sessions
+    from voice_interviewer.screen import print_stories
+    from voice_interviewer.stories import build_story_bank
+
+    home = sessions_home(out_dir)
+    sessions, skipped = saved_sessions(home)
+    for reason in skipped:
+        _notice(f"skipped: {reason}")
+    if not sessions:
+        raise SessionError(f"no saved sessions in {home}; run `voice-interviewer demo` or `interview` first")
+    bank = build_story_bank(sessions)
+    if as_json:
+        print(json.dumps(bank, ensure_ascii=False))
+    else:
+        print_stories(out, bank)
+
+
+def _write_page(target: Path, text: str, flag: str) -> None:
+    if target.is_dir():
+        raise UsageError(f"{flag} {target} is a directory; give a file name such as {target / 'progress.html'}")
+    try:
+        target.write_text(text, encoding="utf-8")
+        target.chmod(0o600)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}; choose another {flag} path") from None
 
 
 @app.command()

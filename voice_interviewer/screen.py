@@ -8,6 +8,7 @@ import re
 import select
 import sys
 import threading
+from contextlib import contextmanager
 
 import typer
 
@@ -17,16 +18,33 @@ except ImportError:
     from click import exceptions as click_errors
 from rich.console import Console
 from rich.live import Live
+from rich.table import Table
 from rich.text import Text
 
 from voice_interviewer.records import join_words
 
-__all__ = ["Screen", "ask_typed", "print_exercise", "print_feedback", "print_questions_back",
+__all__ = ["Screen", "ask_typed", "follow_along", "print_comparison", "print_exercise", "print_feedback",
+           "print_progress", "print_questions_back", "print_stories", "progress_bar", "transcript_text",
            "without_portaudio_noise"]
 
 # PortAudio's ALSA backend reports a vanished device on fd 2 itself, several lines per failure:
 #   Expression 'alsa_snd_pcm_poll_descriptors_revents( ... )' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 3665
 _PORTAUDIO_NOISE = re.compile(rb"^(Expression '.*' failed in 'src/|ALSA lib |PaAlsaStream)")
+
+
+
+@contextmanager
+def progress_bar(err: Console, label: str, total: int):
+    """Yields advance(); draws a bar on stderr only when stderr is a terminal and there is more than one step."""
+    if not err.is_terminal or total <= 1:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda: progress.advance(task)
 
 
 def ask_typed(question, follow_up: bool) -> str | None:
@@ -179,3 +197,119 @@ def print_exercise(out: Console, doc: dict) -> None:
     for finding in doc.get("findings", []):
         out.print(f"  [dim]{finding['severity']}[/] {finding['message']}")
     out.print(f"  [green]{doc.get('spoken_feedback', '')}[/]")
+
+
+def _word_text(token: str, filler: bool) -> Text:
+    return Text(token, style="bold red underline" if filler else "white")
+
+
+def transcript_text(record: dict) -> Text:
+    """The stored transcript with punctuation, fillers in red."""
+    from voice_interviewer.report import align_words
+
+    words = record.get("words") or []
+    groups = align_words(record.get("transcript", "").split(), words)
+    if groups is None:
+        groups = [(w["text"], [w]) for w in words]
+    text = Text()
+    for token, group in groups:
+        text.append_text(_word_text(token, any(w.get("filler") for w in group)))
+        text.append(" ")
+    return text
+
+
+def follow_along(out: Console, record: dict, elapsed, sleep) -> None:
+    """Print each word of the answer when its time comes; elapsed() is seconds since the audio started."""
+    from voice_interviewer.report import align_words
+
+    words = record.get("words") or []
+    groups = align_words(record.get("transcript", "").split(), words) or [(w["text"], [w]) for w in words]
+    for token, group in groups:
+        wait = group[0]["start"] - elapsed()
+        if wait > 0:
+            sleep(wait)
+        out.print(_word_text(token, any(w.get("filler") for w in group)), end=" ")
+    out.print()
+
+
+def print_comparison(out: Console, rows: list[dict]) -> None:
+    """Stored feedback against today's: one row per measure."""
+    table = Table("measure", "stored", "now", "change", title="Rescored with today's transcription and feedback")
+    for row in rows:
+        change = row["change"]
+        shown = "" if change is None else f"{change:+g}"
+        table.add_row(row["measure"], "-" if row["stored"] is None else f"{row['stored']:g}",
+                      "-" if row["now"] is None else f"{row['now']:g}", shown)
+    out.print(table)
+    findings = rows[-1]
+    for kind in findings.get("new", []):
+        out.print(f"  new finding: {kind}")
+    for kind in findings.get("gone", []):
+        out.print(f"  no longer found: {kind}")
+
+
+def _cell(metric: str, value) -> str:
+    if value is None:
+        return "-"
+    if metric == "structure":
+        return f"{value:.0f}%"
+    if metric == "duration_s":
+        return f"{int(value // 60)}:{int(value % 60):02d}"
+    if metric == "fillers_per_min":
+        return f"{value:.1f}"
+    return f"{value:.0f}"
+
+
+_SHORT = {"score": "score", "wpm": "wpm", "fillers_per_min": "fillers/min", "structure": "structure",
+          "duration_s": "length"}
+
+
+def print_progress(out: Console, doc: dict) -> None:
+    """Per stage a row per session; per question first → latest; then what improved and what did not."""
+    from voice_interviewer.progress import METRICS
+
+    started = {s["id"]: s["started"][5:16].replace("T", " ") for s in doc["sessions"]}
+    headers = [_SHORT[m] for m in METRICS]
+    for stage, trend in doc["stages"].items():
+        table = Table("session", *headers, title=f"Stage {stage}")
+        for i, sid in enumerate(trend["sessions"]):
+            table.add_row(started[sid], *(_cell(m, trend["series"][m][i]) for m in METRICS))
+        out.print(table)
+    table = Table("question", "sessions", *headers, title="Per question: first → latest")
+    for qid, q in doc["questions"].items():
+        cells = []
+        for metric in METRICS:
+            known = [v for v in q["series"][metric] if v is not None]
+            cells.append("-" if not known else _cell(metric, known[0]) if len(known) == 1
+                         else f"{_cell(metric, known[0])} → {_cell(metric, known[-1])}")
+        table.add_row(qid, str(len(q["sessions"])), *cells)
+    table.columns[0].overflow = "fold"
+    out.print(table)
+    summary = doc["summary"]
+    out.print(f"\n[bold]{summary['note']}[/]")
+    for key, title, style in (("improved", "Improved", "green"), ("worse", "Got worse", "red"),
+                              ("steady", "No change yet", "yellow")):
+        if summary[key]:
+            out.print(f"[{style}]{title}:[/]")
+            for line in summary[key]:
+                out.print(f"  {line}")
+
+
+def print_stories(out: Console, bank: dict) -> None:
+    low, high = bank["target"]
+    table = Table("#", "story (latest telling opens with)", "told", "themes", "longest",
+                  title=f"Your STAR stories: {len(bank['stories'])} (the guide suggests {low}-{high})")
+    for story in bank["stories"]:
+        longest = f"{int(story['longest_s'] // 60)}:{int(story['longest_s'] % 60):02d}"
+        table.add_row(str(story["id"]), f"{story['title']}…\n[dim]{', '.join(story['terms'])}[/]",
+                      str(len(story["tellings"])), ", ".join(story["themes"]) or "-",
+                      f"[red]{longest}[/]" if story["over_limit"] else longest)
+    out.print(table)
+    if bank["missing_themes"]:
+        out.print(f"[yellow]Themes with no story yet:[/] {', '.join(bank['missing_themes'])}")
+    else:
+        out.print("[green]Every theme has at least one story.[/]")
+    long = [str(i) for i in bank["over_limit"]]
+    if long:
+        out.print(f"[red]Over {bank['limit_s'] / 60:.0f} minutes:[/] story {', '.join(long)}; tighten the "
+                  "situation and keep the action and result.")

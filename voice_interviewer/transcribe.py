@@ -12,7 +12,7 @@ import functools
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy as np
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted
 from voice_interviewer.errors import ModelError
+from voice_interviewer.hesitation import VoicedSpans, add_hesitations
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word, join_words
 
 __all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
@@ -86,7 +87,8 @@ class TranscriptUpdate:
         return join_words(w.text for w in self.committed + self.tentative)
 
 
-def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions,
+           spans: list[tuple[float, float]] | None = None) -> list[Word]:
     """Words with times on the answer's clock.
 
     Temperature fallback is off (it costs 2 s spikes), so Whisper's own guard against repetition loops never runs;
@@ -94,7 +96,25 @@ def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptio
     bit of ...") is dropped, the window is decoded again without the prompt, and if it still loops it is split at
     its quietest point near the middle and each half decoded. Speech must never vanish with a dropped segment
     (seen: a 21 s window lost whole when the prompt also carried the previous words).
+
+    Then options.filler_pass adds the hesitations Whisper dropped (hesitation.py); `spans` are the window's voiced
+    islands when the caller already has them.
     """
+    words = _decode_words(model, samples, offset_s, options)
+    if options.filler_pass and words:
+        words = add_hesitations(samples, offset_s, words, options.filler_pass,
+                                lambda pcm, at_s: _second_pass_decode(model, pcm, at_s, options), spans)
+    return words
+
+
+def _second_pass_decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+    """Short islands decoded alone: no VAD filter (Silero drops sounds under 250 ms, which is most hesitations)."""
+    audio = samples.astype(np.float32) / 32768.0
+    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None, vad=False)
+    return [] if looped else words
+
+
+def _decode_words(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
     if samples.size < SAMPLE_RATE_HZ // 10:
         return []
     audio = samples.astype(np.float32) / 32768.0
@@ -103,8 +123,8 @@ def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptio
         words, looped = _decode_once(model, audio, offset_s, options, None)
     if looped and samples.size >= _SPLIT_MIN_S * SAMPLE_RATE_HZ:
         cut = _quietest_near_middle(samples)
-        return decode(model, samples[:cut], offset_s, options) + \
-            decode(model, samples[cut:], offset_s + cut / SAMPLE_RATE_HZ, options)
+        return _decode_words(model, samples[:cut], offset_s, options) + \
+            _decode_words(model, samples[cut:], offset_s + cut / SAMPLE_RATE_HZ, options)
     return words
 
 
@@ -118,10 +138,10 @@ def _quietest_near_middle(samples: np.ndarray) -> int:
 
 
 def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
-                 prompt: str | None) -> tuple[list[Word], bool]:
+                 prompt: str | None, vad: bool = True) -> tuple[list[Word], bool]:
     segments, _ = model.transcribe(
         audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
-        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=True,
+        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad,
         vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
     words: list[Word] = []
     looped = False
@@ -162,6 +182,7 @@ class ChunkedTranscriber:
         self.skipped_tentative = 0
         self.reused_pause_decode = False
         self._started_at: float | None = None
+        self.voiced = VoicedSpans()
 
     @property
     def committed(self) -> tuple[Word, ...]:
@@ -176,6 +197,7 @@ class ChunkedTranscriber:
             self._started_at = self._clock() - frame.start_s
         self._buffer += frame.pcm
         self._end_s = frame.end_s
+        self.voiced.accept(frame.pcm, frame.start_s)
         open_s = self._end_s - self._chunk_start_s
         if open_s >= self.options.max_chunk_s:
             return [self._commit(self._end_s, forced=True)]
@@ -183,7 +205,7 @@ class ChunkedTranscriber:
         if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
             self._last_partial_s = self._end_s
             if self._keeping_up(_MAX_LAG_S):
-                tentative = self._decode(self._chunk_start_s, self._end_s)
+                tentative = self._decode(self._chunk_start_s, self._end_s, final=False)
                 return [TranscriptUpdate(self.committed, tuple(tentative))]
         return []
 
@@ -226,7 +248,8 @@ class ChunkedTranscriber:
             self._committed += pending[2]
         elif end_s > self._chunk_start_s:
             self._committed += self._decode(self._chunk_start_s, end_s)
-        return Transcript(self.committed, round(self._end_s, 3), self.label)
+        return Transcript(self.committed, round(self._end_s, 3), self.label,
+                          {"voiced": self.voiced.spans(until_s=end_s)})
 
     def _commit(self, at_s: float, *, forced: bool) -> TranscriptUpdate:
         words = self._decode(self._chunk_start_s, at_s)
@@ -241,12 +264,15 @@ class ChunkedTranscriber:
         self._trim()
         return TranscriptUpdate(self.committed, ())
 
-    def _decode(self, start_s: float, end_s: float) -> list[Word]:
+    def _decode(self, start_s: float, end_s: float, *, final: bool = True) -> list[Word]:
+        """Final decodes (commits, pauses, the end) get the filler pass; live tentative text does not need it."""
         first = max(0, round((start_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
         last = max(first, round((end_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
         samples = np.frombuffer(bytes(self._buffer[first * 2:last * 2]), dtype="<i2")
         self.decode_calls += 1
-        return decode(self._model, samples, start_s, self.options)
+        if not final:
+            return decode(self._model, samples, start_s, replace(self.options, filler_pass=()))
+        return decode(self._model, samples, start_s, self.options, self.voiced.within(start_s, end_s))
 
     def _trim(self) -> None:
         """Drop audio before the open chunk: memory stays flat however long the answer."""

@@ -5,7 +5,7 @@ scores the answer; `choose_follow_up` picks what to ask next; `spoken_summary` i
 No function here reads files, prints or keeps state between calls.
 
 Added to the schema-1 document (DESIGN.md allows added fields): pauses.list, fillers.at,
-fillers.weighted_per_minute, structure.parts.*.quote, structure.order, key_points.at, findings[].at_s,
+fillers.weighted_per_minute, structure.parts.*.quote, structure.order, key_points.at, outcomes, findings[].at_s,
 findings[].evidence, deductions, score_unclamped and strength.
 """
 
@@ -24,7 +24,7 @@ from voice_interviewer.feedback.score import (
     structure_findings,
     total,
 )
-from voice_interviewer.feedback.structure import analyze_structure, empty_structure, infer_kind
+from voice_interviewer.feedback.structure import MEASURED_OUTCOME, analyze_structure, empty_structure, infer_kind
 from voice_interviewer.feedback.summary import NO_SPEECH_FEEDBACK, spoken_summary, strength_sentence
 from voice_interviewer.feedback.timing import Token, pace, pauses, split_sentences, timing, tokenize
 from voice_interviewer.personas import Question
@@ -53,6 +53,12 @@ def _words(tokens: tuple[Token, ...], fillers: frozenset[int]) -> list[dict]:
             for t in tokens]
 
 
+def _outcomes(index: PhraseIndex) -> list[dict]:
+    """Measured outcomes said anywhere in the answer, as spoken, with when."""
+    return [{"text": index.quote(m, after=0), "start_s": round(m.start_s, 2)}
+            for m in index.find_all(MEASURED_OUTCOME)]
+
+
 def _no_speech_doc(transcript: Transcript, question: Question | None, audio_name: str) -> dict:
     finding = no_speech()
     score, unclamped, deductions = total([finding])
@@ -66,6 +72,7 @@ def _no_speech_doc(transcript: Transcript, question: Question | None, audio_name
         "fillers": filler_report([], 0.0),
         "structure": empty_structure(question.structure_kind if question else "none").as_doc(),
         "key_points": {"covered": [], "missing": labels, "at": []},
+        "outcomes": [],
         "findings": [finding.as_doc()],
         "score": score,
         "score_unclamped": unclamped,
@@ -75,23 +82,23 @@ def _no_speech_doc(transcript: Transcript, question: Question | None, audio_name
     }
 
 
-def _measure(tokens: tuple[Token, ...], question: Question | None) -> dict:
+def _measure(tokens: tuple[Token, ...], question: Question | None, voiced=None) -> dict:
     """Everything measured about the answer, before any judgement."""
     hits = find_fillers(tokens)
     skip = filler_indices(hits)
     sentences = split_sentences(tokens, skip)
-    timed = timing(tokens, question.budget_s if question else None)
+    timed = timing(tokens, question.budget_s if question else None, voiced)
     if question:
         kind, parts_present = question.structure_kind, None
     else:
         kind, parts_present = infer_kind(sentences, tokens)
     structure = analyze_structure(kind, sentences, tokens)
     index = PhraseIndex(tokens, skip)
-    said = len(tokens) - len(skip)
+    said = sum(len(t.text.split("-")) for t in tokens if t.index not in skip)  # "one-on-one" is three words said
     return {
         "skip": skip, "index": index, "said": said, "kind": kind, "structure": structure,
         "parts_present": len(structure.order) if parts_present is None or kind != "none" else parts_present,
-        "timing": timed, "pace": pace(said, timed["duration_s"]), "pauses": pauses(tokens),
+        "timing": timed, "pace": pace(said, timed["duration_s"]), "pauses": pauses(tokens, voiced),
         "fillers": filler_report(hits, timed["duration_s"]),
         "key_points": key_points(index, question.key_points if question else ()),
     }
@@ -114,7 +121,7 @@ def analyze(transcript: Transcript, question: Question | None = None, *, audio_n
     tokens = tokenize(transcript.words)
     if not tokens:
         return _no_speech_doc(transcript, question, audio_name)
-    m = _measure(tokens, question)
+    m = _measure(tokens, question, transcript.extra.get("voiced"))
     findings = _judge(m, question)
     score, unclamped, deductions = total(findings)
     doc = {
@@ -126,6 +133,7 @@ def analyze(transcript: Transcript, question: Question | None = None, *, audio_n
         "fillers": m["fillers"],
         "structure": m["structure"].as_doc(),
         "key_points": m["key_points"],
+        "outcomes": _outcomes(m["index"]),
         "findings": [f.as_doc() for f in findings],
         "score": score,
         "score_unclamped": unclamped,

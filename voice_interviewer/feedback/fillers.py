@@ -5,8 +5,9 @@ Rules (each has a test in tests/test_feedback_fillers.py):
 - Hesitations um, uh, er, erm, ah, hmm, mm always count; stretched spellings ("umm", "Uhh,", "hmmm") count as the
   short form.
 - "actually", "basically", "literally" always count, as light fillers (half weight in the score).
-- "so" counts only at the start of a sentence (first word, after . ? ! or a silence >= 0.5 s, or after hesitations
-  that open the sentence: "Um, so") and not in "so that", "so far", "so many", "so much".
+- "so" counts only at the start of a sentence (first word, after . ? ! or a silence >= 0.5 s that does not follow a
+  comma, or after hesitations that open the sentence: "Um, so") and not in "so that", "so far", "so many",
+  "so much".
 - "like" is a verb after a modal or "to" ("I'd like to", "would like"): never a filler. Otherwise it counts when it
   starts a clause (first word, after punctuation, a silence, "and", "but", "so") or is followed by a comma or a
   silence ("it took like, three weeks"). It is a verb or a preposition, not a filler, after a subject or auxiliary
@@ -17,7 +18,8 @@ Rules (each has a test in tests/test_feedback_fillers.py):
   know", "let you know"); otherwise it counts at the start of a clause or when followed by a comma, a full stop or a
   silence, and is a verb elsewhere ("the tools you know best").
 - "I mean" counts ("I mean, it slipped", "what I mean is") unless followed directly by "it", "that" or "to", where
-  "mean" is the main verb ("I mean that literally", "I mean it").
+  "mean" is the main verb ("I mean that literally", "I mean it"); "I mean it when ...", "I mean that literally" and
+  a sentence ending on "I mean it" are the verb even when Whisper writes a comma after "mean".
 - "kind of" / "sort of" are the noun "type" after a determiner or question word ("what kind of database", "this
   sort of problem"; "a sort of report" is read this way too: the determiner decides) and a hedge, so a filler,
   anywhere else ("it was kind of late", "we sort of agreed").
@@ -62,6 +64,7 @@ _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _YOU_KNOW_VERB = frozenset({"do", "did", "does", "don't", "didn't", "doesn't", "if", "as", "let", "lets",
                             "letting", "would", "could", "will", "might", "may", "to", "whether"})
 _I_MEAN_VERB_NEXT = frozenset({"it", "that", "to"})
+_MEANT_SERIOUSLY = frozenset({"when", "literally", "seriously", "sincerely", "honestly", "every", "as"})
 _DETERMINERS = frozenset({"a", "an", "the", "what", "which", "this", "that", "these", "those", "some", "any",
                           "every", "each", "no", "one", "same", "my", "our", "your", "their", "his", "her", "its",
                           "whatever", "different", "right", "wrong", "other", "another", "new", "first", "certain"})
@@ -85,7 +88,10 @@ def _hesitation(norm: str) -> str | None:
 
 def _sentence_start(tokens: Sequence[Token], i: int) -> bool:
     """First word, after . ? ! or a silence, or after hesitations that start the sentence ("Um, so ...")."""
-    while i > 0 and not tokens[i - 1].ends_sentence and tokens[i].gap_before < CLAUSE_PAUSE_S:
+    while i > 0 and not tokens[i - 1].ends_sentence:
+        if tokens[i].gap_before >= CLAUSE_PAUSE_S:
+            # a silence starts a sentence, unless Whisper heard the sentence go on ("warehouse, um, so analysts")
+            return not tokens[i - 1].comma_after
         if not _hesitation(tokens[i - 1].norm):
             return False
         i -= 1
@@ -133,7 +139,10 @@ def _you_know_is_filler(tokens: Sequence[Token], i: int) -> bool:
 
 
 def _i_mean_is_filler(tokens: Sequence[Token], i: int) -> bool:
-    return _break_after(tokens, i + 1) or _norm(tokens, i + 2) not in _I_MEAN_VERB_NEXT
+    obj, after = _norm(tokens, i + 2), _norm(tokens, i + 3)
+    if obj in ("it", "that") and (after in _MEANT_SERIOUSLY or i + 3 >= len(tokens) or tokens[i + 2].ends_sentence):
+        return False  # "I mean it when I say", "I mean that literally": even when Whisper writes "I mean, it"
+    return _break_after(tokens, i + 1) or obj not in _I_MEAN_VERB_NEXT
 
 
 def _hedge_is_filler(tokens: Sequence[Token], i: int) -> bool:

@@ -1,7 +1,9 @@
 """Phrase search over the answer, and key point coverage.
 
 A key point is covered when any of its synonyms appears in the answer as whole words, in lower case, allowing
-simple inflections of each word: plural -s/-es/-ies, -ed/-d/-ied, -ing (with a dropped e or a doubled final
+simple inflections of each word (and, failing that, the same word stems in order with at most one other word
+between two of them: "mitigating the risks" for "risk mitigation" does not match, "mitigated risks" for
+"mitigate risk" and "cut the scope" for "cut scope" do): plural -s/-es/-ies, -ed/-d/-ied, -ing (with a dropped e or a doubled final
 consonant), and the singular of a plural synonym. Hyphens and slashes count as spaces on both sides, so the synonym
 "go/no-go" matches "go no go". Fillers are left out of the searched text, so "escalate, um, with data" matches.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from voice_interviewer.feedback.timing import Token, match_form
 from voice_interviewer.personas import KeyPoint
 
-__all__ = ["Match", "PhraseIndex", "inflections", "phrase_pattern", "key_points", "work_terms"]
+__all__ = ["Match", "PhraseIndex", "stem", "inflections", "phrase_pattern", "key_points", "work_terms"]
 
 _DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou][bdgmnprt]$")
 _LEFT = r"(?<![a-z0-9'$])"
@@ -56,6 +58,7 @@ class PhraseIndex:
             parts.append(form)
             position += len(form) + 1
         self.text = " ".join(parts)
+        self.stems = [(stem(w), owner) for form, owner in zip(parts, self._owners) for w in form.split()]
 
     def _owner(self, offset: int) -> int:
         return self._owners[bisect.bisect_right(self._offsets, offset) - 1]
@@ -110,8 +113,46 @@ def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(_LEFT + " ".join(pieces) + _RIGHT)
 
 
+_SUFFIXES = (("ations", "at"), ("ation", "at"), ("ments", ""), ("ment", ""), ("ings", ""), ("ing", ""),
+             ("ions", ""), ("ion", ""), ("ies", ""), ("ied", ""), ("ers", ""), ("er", ""), ("ed", ""), ("es", ""),
+             ("ly", ""), ("s", ""), ("e", ""), ("y", ""))
+
+
+def stem(word: str) -> str:
+    """A crude stem for near matches: "mitigation", "mitigating", "mitigated" and "mitigate" all give "mitig"."""
+    for suffix, keep in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[:-len(suffix)] + keep
+            break
+    return word[:-1] if len(word) > 4 and word[-1] == word[-2] else word
+
+
+def _stem_match(index: PhraseIndex, phrase: str) -> Match | None:
+    """The phrase's words by stem, in order, with at most one other word between two of them ("cut the scope"
+    for "cut scope"). Words of three letters or less must match exactly."""
+    wanted = [stem(w) for w in match_form(phrase.lower()).split()]
+    if not wanted:
+        return None
+    said = index.stems
+    for i in range(len(said)):
+        k, j, gaps = 0, i, 0
+        while k < len(wanted) and j < len(said):
+            if said[j][0] == wanted[k]:
+                k, j = k + 1, j + 1
+            elif k and gaps == 0:
+                gaps, j = 1, j + 1
+            else:
+                break
+        if k == len(wanted):
+            first, last = said[i][1], said[j - 1][1]
+            return Match(" ".join(s for s, _ in said[i:j]), first, last, index.tokens[first].start)
+    return None
+
+
 def _covered_by(index: PhraseIndex, point: KeyPoint) -> Match | None:
     matches = [m for m in (index.find(p) for p in map(phrase_pattern, point.synonyms) if p) if m]
+    if not matches:
+        matches = [m for m in (_stem_match(index, phrase) for phrase in point.synonyms) if m]
     return min(matches, key=lambda m: m.start_s) if matches else None
 
 

@@ -79,14 +79,17 @@ def _finding(index: PhraseIndex, kind: str, severity: str, message: str, pattern
                    match.start_s if match else None, index.quote(match) if match else None)
 
 
-def _vague(kind: str, parts_present: int, word_count: int) -> list[Finding]:
+def _vague(index: PhraseIndex, kind: str, parts_present: int, word_count: int) -> list[Finding]:
     if word_count < VAGUE_MIN_WORDS or parts_present >= 2:
         return []
     shape = {"star": "situation, task, action, result",
              "framework": "charter, workstreams, dependencies, milestones, risks, cadence"}.get(kind)
     message = (f"No clear structure ({parts_present} part{'s' if parts_present != 1 else ''}); walk through "
                f"{shape}." if shape else "No clear structure: neither a STAR story nor a program framework.")
-    return [Finding("vague-no-structure", "high", message, POINTS["vague-no-structure"], "vague, no structure")]
+    opening = index.tokens[0] if index.tokens else None
+    evidence = " ".join(t.text for t in index.tokens[:10]) if opening else None
+    return [Finding("vague-no-structure", "high", message, POINTS["vague-no-structure"], "vague, no structure",
+                    opening.start if opening else None, evidence)]
 
 
 def _no_technical_depth(index: PhraseIndex) -> list[Finding]:
@@ -139,7 +142,7 @@ def guide_mistakes(index: PhraseIndex, kind: str, question: Question | None, *, 
                    word_count: int, judge_structure: bool) -> list[Finding]:
     """The guide's six mistakes; `judge_structure` is False for questions that expect no structure."""
     findings: Sequence[Finding] = (
-        (_vague(kind, parts_present, word_count) if judge_structure else [])
+        (_vague(index, kind, parts_present, word_count) if judge_structure else [])
         + _no_technical_depth(index)
         + _process_over_outcomes(index)
         + _no_influence(index)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from voice_interviewer.feedback.structure import NUMBER, Structure
 from voice_interviewer.feedback.timing import PACE_BAND_WPM
 
-__all__ = ["Finding", "POINTS", "SEVERITY_RANK", "no_speech", "structure_findings", "key_point_findings",
+__all__ = ["Finding", "POINTS", "STAR_BUDGET_S", "star_budget_findings", "SEVERITY_RANK", "no_speech", "structure_findings", "key_point_findings",
            "delivery_findings", "off_topic", "total"]
 
 POINTS = {
@@ -30,6 +30,7 @@ POINTS = {
     "off-topic": 40,
     "no-numbers-in-result": 6,
     "charter-late": 3,
+    "star-part-long": 4,
     "long-pauses-max": 6,
     "vague-no-structure": 12,
     "no-technical-depth": 15,
@@ -47,6 +48,9 @@ OFF_TOPIC_MIN_WORDS = 15
 MIN_WORK_TERMS = 2
 LONG_PAUSES_COUNT = 4  # thinking pauses between parts are normal; this many, or one this long, is not
 LONG_PAUSE_S = 3.0
+# The guide's time budget for a ~90 s STAR story, seconds per part (low, high).
+STAR_BUDGET_S = {"situation": (10, 15), "task": (5, 12), "action": (45, 55), "result": (15, 20)}
+STAR_BUDGET_SLACK_S = 3.0  # a part this much over its high end ran long
 
 _STAR_FIXES = {
     "situation": "No situation: give one or two sentences of context first.",
@@ -104,12 +108,33 @@ def structure_findings(structure: Structure) -> list[Finding]:
                                 "The result has no number: say what changed, e.g. percent or weeks saved.",
                                 POINTS["no-numbers-in-result"], "result without a number",
                                 result["start_s"], result["quote"]))
+    if structure.kind == "star":
+        findings += star_budget_findings(structure)
     if structure.kind == "framework" and "charter" in structure.order and structure.order[0] != "charter":
         first, charter = structure.order[0], structure.parts["charter"]
         findings.append(Finding("charter-late", "info",
                                 f"The charter came after {first}: open with the objective and success metrics.",
                                 POINTS["charter-late"], "charter not first", charter["start_s"], charter["quote"]))
     return findings
+
+
+def star_budget_findings(structure: Structure) -> list[Finding]:
+    """The STAR part that ran furthest over its share of a ~90 s story (situation 10-15 s, task about 10 s,
+    action 45-55 s, result 15-20 s), if any ran over by more than STAR_BUDGET_SLACK_S."""
+    over = []
+    for part, (low, high) in STAR_BUDGET_S.items():
+        info = structure.parts.get(part, {})
+        if info.get("present") and info["seconds"] > high + STAR_BUDGET_SLACK_S:
+            over.append((info["seconds"] - high, part, low, high, info))
+    if not over:
+        return []
+    _, part, low, high, info = max(over)
+    later = {"situation": "get to your own role sooner", "task": "get to what you did sooner",
+             "action": "keep the two or three steps that mattered most", "result": "close with one or two numbers"}
+    return [Finding("star-part-long", "info",
+                    f"The {part} ran {info['seconds']:.0f} s against a budget of {low}-{high} s in a 90 s story: "
+                    f"{later[part]}.", POINTS["star-part-long"], f"{part} ran long ({info['seconds']:.0f} s)",
+                    info["start_s"], info["quote"])]
 
 
 def _spread(total_points: int, count: int) -> list[int]:

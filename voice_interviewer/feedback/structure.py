@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from voice_interviewer.feedback.timing import Sentence, Token, match_form
 from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS
 
-__all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
+__all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "MEASURED_OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
            "empty_structure"]
 
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -30,13 +30,20 @@ _AMOUNT = rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?: (?:{_NUMBER_WORDS}))*|a few|sev
 _UNIT = r"(?:percent|weeks?|days?|months?|hours?|quarters?|x|times|million|thousand|billion|dollars|k|points?)"
 NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b")
 _QUANTITY = rf"(?:\d[\d,.]*%|\$\d|\b{_AMOUNT} {_UNIT}\b)"
-_RESULT_VERBS = (r"\b(?:shipped|launched|delivered|went live|released|rolled out|completed|finished|reduced|"
+_RESULT_VERBS = (r"\b(?:shipped|launched|delivered|went live|released|rolled out|completed|finished|reduced|rose|fell|"
+                 r"went up|went down|"
                  r"improved|saved|increased|cut|decreased|grew|dropped|lowered|raised|doubled|halved|boosted|"
                  r"on time|ahead of schedule|under budget)\b")
 _RESULT_PHRASES = (r"\b(?:as a result|in the end|ultimately|the outcome|the result|the impact|end result|led to|"
                    r"ended up|since then|from then on|afterwards|going forward|to this day|looking back)\b")
 OUTCOME = re.compile(f"{_RESULT_VERBS}|{_RESULT_PHRASES}|{_QUANTITY}")
 QUANTITY = re.compile(_QUANTITY)  # a number with a unit: 18 percent, two weeks, $40k
+_CHANGE = (r"reduced|improved|saved|increased|cut|decreased|grew|dropped|fell|rose|lowered|raised|doubled|halved|"
+           r"boosted|shipped|launched|went live|delivered|finished|moved|renewed|passed|by|within|in")
+_COMPARED = r"faster|slower|fewer|less|more|earlier|later|early|ahead|cheaper|lower|higher|sooner|shorter"
+# an outcome with its number: "fell by forty percent", "five times faster", "shipped nine days before the deadline"
+MEASURED_OUTCOME = re.compile(rf"\b(?:{_CHANGE})\b(?: [a-z0-9'%$.]+){{0,5}}? {_QUANTITY}(?: (?:{_COMPARED})\b)?"
+                              rf"|{_QUANTITY}(?: [a-z]+){{0,2}} (?:{_COMPARED})\b")
 
 _STATIVE = ("was|were|had|needed|wanted|used|learned|learnt|realized|realised|noticed|joined|owned|tasked|supposed|"
             "hoped|worried|inherited|felt|thought|knew|liked|loved|hated|believed|expected|seemed|failed|missed|"
@@ -58,56 +65,78 @@ def _cues(*pairs: tuple[str, float]) -> tuple[tuple[re.Pattern[str], float], ...
 
 _STAR_CUES = {
     "situation": _cues(
-        (r"\b(?:we|they) (?:were|had been)\b", 1.0), (r"\bthe (?:company|business|organization|org)\b", 1.0),
-        (r"\b(?:last|this|that) (?:year|quarter|summer|spring|fall|autumn|winter)\b", 1.0),
+        (r"\b(?:we|they) (?:were|had been|had|kept|used to)\b", 1.0),
+        (r"\bthe (?:company|business|organization|org)\b", 1.0),
+        (r"\b(?:last|this|that|one|early one) (?:year|quarter|summer|spring|fall|autumn|winter|month|week)\b", 1.0),
         (r"\bat (?:my|our|a) (?:previous|last|former|old|prior|current)\b", 2.0), (r"\bthere (?:was|were)\b", 1.0),
-        (r"\bour (?:team|company|org|group|program|platform) (?:had|was|were)\b", 1.0),
-        (r"\b(?:at the time|back then|back in|years ago|a few years|when i was|i was working|i worked (?:at|for)|"
-         r"i joined)\b", 1.5),
+        (r"\b(?:our|the|my) (?:\w+ )?(?:team|teams|company|org|group|program|platform|customer|engineers|"
+         r"director|leads?) (?:had|was|were|kept|wanted|disagreed|threatened)\b", 1.0),
+        (r"\b(?:at the time|back then|back in|years ago|months ago|a few years|when i was|i was working|"
+         r"i worked (?:at|for)|i joined|early in my career|in my (?:first|last|previous) (?:job|role)|this was at|"
+         r"during (?:the|our|a))\b", 1.5),
+        (r"\bthe (?:clearest|best|biggest|hardest|most \w+) (?:example|program|project|one|case)\b", 1.5),
+        (r"\b(?:a|our|one|the|an) (?:customer|client|partner|vendor|executive|vp|ceo|cto)\b", 0.5),
         (r"\b(?:context|background|situation)\b", 1.0), (r"\bin (?:19|20)\d\d\b", 1.0),
-        (r"\b(?:was|were) (?:behind|late|slipping|failing|stuck|blocked|about to)\b", 1.0),
-        (r"\b(?:disagreed|disagreement|conflict)\b", 0.5),
-        (_QUANTITY, 0.75),  # a number with no change verb is a state; the position prior decides
+        (r"\b(?:was|were|kept) (?:behind|late|slipping|failing|stuck|blocked|about to|fighting|clashing|"
+         r"deprecated)\b|\bkept \w+ing\b", 1.0),
+        (r"\b(?:disagreed|disagreement|conflict|threatened|deadline|at risk)\b", 0.5),
+        (_QUANTITY, 0.5),  # a number with no change verb is a state; the position prior decides
     ),
     "task": _cues(
         (r"\bi was (?:responsible|accountable|in charge|asked to|tasked|brought in|the (?:tpm|program manager|lead|"
-         r"owner|dri))\b", 2.0),
+         r"owner|dri|program owner))\b", 1.5),
         (r"\bresponsible for\b", 1.5), (r"\bmy (?:job|role|task|goal|responsibility|mandate|mission)\b", 2.0),
-        (r"\bi (?:needed|had|wanted) to\b", 1.5), (r"\bi owned\b", 2.0),
+        (r"\bi (?:needed|had|wanted|was asked) to\b", 1.5), (r"\bi owned\b", 2.0),
         (r"\b(?:the|our) (?:goal|objective|task|ask|mandate|challenge) was\b", 2.0),
-        (r"\bit (?:was|fell) (?:on|to) me\b", 2.0), (r"\bwe needed to\b", 1.0),
+        (r"\bit (?:was|fell) (?:on|to) me\b|\b(?:was|were) (?:on me|mine)\b", 2.0), (r"\bwe needed to\b", 1.0),
     ),
     "action": _cues(
         (_ACTION.pattern, 1.5),
         (r"\b(?:i|we) (?:set up|sat down|reached out|pulled together|put together|followed up|walked through|"
          r"laid out|brought in)\b", 1.0),
-        (r"\b(?:so|then|first|next|after that) i\b", 1.0),
-        (_WE_ACTION.pattern, 0.75),  # the team's actions still make an action part; we-not-i judges the "we"
+        (r"\b(?:so|then|first|next|after that) i\b|\bthe first thing i did\b", 1.0),
+        (r"\band i\b", 0.5),
+        (r"\bi (?:talked|spoke|met|asked|wrote|called|booked|decided|made the call|proposed|explained)\b", 1.0),
+        (_WE_ACTION.pattern, 1.0),  # the team's actions still make an action part; we-not-i judges the "we"
     ),
     "result": _cues(
-        (_RESULT_PHRASES, 2.0), (_RESULT_VERBS, 1.5), (_QUANTITY, 1.0),
+        (_RESULT_PHRASES, 2.0), (rf"(?<!\bi )(?<!\bi then ){_RESULT_VERBS}", 1.5), (_QUANTITY, 0.5),
         (r"\b(?:i|we) (?:learned|learnt)\b|\blessons?\b", 2.0),
-        (r"\b(?:agreed|adopted|signed off|approved)\b", 1.0),
+        (r"\b(?:agreed|adopted|signed off|approved|renewed|signed|won|passed|went out|shipped on|came around|"
+         r"changed (?:her|his|their|our) minds?|turned out)\b", 1.0),
+        (r"\b(?:got|became|were|was) (?:\w+er|better|worse|faster|slower)\b|\b(?:fell|rose|dropped) by\b", 1.5),
     ),
 }
 # (weight at the start, weight at the end) of the answer, interpolated by the sentence's position
 _STAR_PRIOR = {"situation": (0.8, 0.0), "task": (0.4, 0.0), "action": (0.0, 0.0), "result": (0.0, 0.8)}
+_UNCUED_PRIOR = 0.5  # share of the position prior a sentence with no cue for the part still gets
+_SWITCH_COST = 0.3
 
 _FRAMEWORK_CUES = {
     "charter": re.compile(r"\b(?:charter|objectives?|goals?|success (?:metrics?|criteria|measures?)|scope|sponsors?|"
-                          r"kpis?|okrs?|business case|definition of done|what success looks like|north star)\b"),
-    "workstreams": re.compile(r"\b(?:work ?streams?|streams|tracks|(?:a|each|per|one|separate) track|swim ?lanes?|"
-                              r"team ownership|each team owns|owned by|(?:break|split|divide|carve) (?:it|this|"
-                              r"that|the (?:work|program|migration|project))(?: up| down)? into|sub ?projects?)\b"),
+                          r"kpis?|okrs?|business case|definition of done|what success looks like|north star|"
+                          r"success means|why (?:we(?:'re| are)|the teams are) doing|how we(?:'ll| will) know it "
+                          r"worked|what we(?:'re| are) optimi[sz]ing for|break ties|what (?:problem|outcome) we)\b"),
+    "workstreams": re.compile(r"\b(?:work ?streams?|streams?|(?<!on )(?<!back on )tracks?|swim ?lanes?|"
+                              r"team ownership|each team owns|owned by|(?:break|split|divide|carve)s? (?:it|this|"
+                              r"that|the (?:work|program|migration|project))(?: up| down)? into|sub ?projects?|"
+                              r"(?:the )?work splits into)\b"),
     "dependencies": re.compile(r"\b(?:dependenc(?:y|ies)|depends? on|dependent|raci|critical path|blocked|"
-                               r"blockers?|blocking|upstream|downstream|handoffs?|sequencing)\b"),
+                               r"blockers?|blocking|upstream|downstream|handoffs?|sequencing|sequence (?:those|them|"
+                               r"it|the)|waits? on|wait on|who waits|needs from|in which order|can't ship until|"
+                               r"cannot ship until|before (?:\w+ ){0,2}can (?:start|ship|begin))\b"),
     "milestones": re.compile(r"\b(?:milestones?|phases?|phased|gates?|go no go|timelines?|deadlines?|cutover|"
-                             r"cut over|launch date|roadmap|checkpoints?|target date)\b"),
+                             r"cut over|launch date|roadmap|checkpoints?|target date|dated|dates? that matter|"
+                             r"(?:first|next|final) (?:date|deliverable)|at the end of (?:every|each|the) "
+                             r"(?:quarter|month|phase)|(?:by|from|to|in|until) (?:the end of )?(?:january|february|"
+                             r"march|april|may|june|july|august|september|october|november|december|q[1-4]))\b"),
     "risks": re.compile(r"\b(?:risks?|risky|mitigat\w*|contingenc(?:y|ies)|rollback|roll back|fallback|fall back|"
-                        r"plan b|what could go wrong|pre ?mortem)\b"),
+                        r"plan b|what could go wrong|pre ?mortem|in danger|puts? at stake|the danger|could slip|"
+                        r"could bite)\b"),
     "cadence": re.compile(r"\b(?:cadence|weekly|biweekly|bi weekly|daily|monthly|syncs?|steering|steercos?|"
-                          r"status (?:reports?|updates?|emails?)|stand ?ups?|async|asynchronous|dashboards?|"
-                          r"review every|every (?:week|two weeks|month|day|sprint)|office hours|check ?ins?)\b"),
+                          r"status (?:reports?|updates?|emails?|reviews?)|stand ?ups?|async|asynchronous|dashboards?|"
+                          r"review every|every (?:week|two weeks|month|day|sprint|monday|tuesday|wednesday|thursday|"
+                          r"friday)|office hours|check ?ins?|twice a week|written update)\b"),
 }
 
 
@@ -129,15 +158,44 @@ def first_person_actions(text: str) -> int:
     return len(_ACTION.findall(text))
 
 
-def _star_label(sentence: Sentence, position: float) -> str | None:
+def _star_scores(sentence: Sentence, position: float) -> dict[str, float]:
     scores = {}
     for part, cues in _STAR_CUES.items():
-        scores[part] = sum(weight * min(2, len(p.findall(sentence.text))) for p, weight in cues)
-    if not any(scores.values()):
-        return None
-    prior = {part: early_w * (1 - position) + late_w * position
-             for part, (early_w, late_w) in _STAR_PRIOR.items()}
-    return max(STAR_PARTS, key=lambda part: (scores[part] + prior[part] if scores[part] else -1.0))
+        cue = sum(weight * min(2, len(p.findall(sentence.text))) for p, weight in cues)
+        early_w, late_w = _STAR_PRIOR[part]
+        scores[part] = cue + (early_w * (1 - position) + late_w * position) * (1.0 if cue else _UNCUED_PRIOR)
+    return scores
+
+
+def _star_labels(sentences: Sequence[Sentence], begin: float, length: float) -> list[str]:
+    """The best left-to-right walk through situation, task, action, result (parts may be skipped, never revisited):
+    each sentence scores its cues for every part; moving on to a later part costs _SWITCH_COST. A stray number in
+    the middle of the actions cannot make a one-sentence result, and uncued sentences stay with their neighbours.
+    """
+    emissions = [_star_scores(s, ((s.start + s.end) / 2 - begin) / length) for s in sentences]
+    states = STAR_PARTS
+    best = [{p: (emissions[0][p], [p]) for p in states}]
+    for e in emissions[1:]:
+        row = {}
+        for k, p in enumerate(states):
+            options = [(best[-1][q][0] - (_SWITCH_COST if q != p else 0.0), best[-1][q][1]) for q in states[:k + 1]]
+            score, path = max(options, key=lambda o: o[0])
+            row[p] = (score + e[p], path + [p])
+        best.append(row)
+    path = max(best[-1].values(), key=lambda o: o[0])[1]
+    return _drop_uncued(path, emissions, sentences)
+
+
+def _drop_uncued(path: list[str], emissions: list[dict[str, float]], sentences: Sequence[Sentence]) -> list:
+    """A part is only present when one of its sentences has a cue for it; an uncued run joins the part before it
+    (or after it, at the start). With no cue anywhere, nothing is labelled."""
+    cued = {p for p, s in zip(path, sentences) if _has_cue(s, p)}
+    labels: list[str | None] = [p if p in cued else None for p in path]
+    return _fill_gaps(labels)
+
+
+def _has_cue(sentence: Sentence, part: str) -> bool:
+    return any(p.search(sentence.text) for p, _ in _STAR_CUES[part])
 
 
 def _fill_gaps(labels: list[str | None]) -> list[str | None]:
@@ -199,7 +257,7 @@ def _absent() -> dict:
 def _star(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
     begin, finish = sentences[0].start, sentences[-1].end
     length = max(finish - begin, 1e-6)
-    labels = _fill_gaps([_star_label(s, ((s.start + s.end) / 2 - begin) / length) for s in sentences])
+    labels = _star_labels(sentences, begin, length)
     firsts = {}
     for sentence, label in zip(sentences, labels):
         if label and label not in firsts:
@@ -217,10 +275,24 @@ def _star(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
     return Structure("star", parts, missing, order, texts)
 
 
+def _framework_labels(hits: list[dict[str, int]]) -> list[str | None]:
+    """Each sentence's main part: the most mentioned; on a tie, a part not yet talked about (a new topic), then the
+    guide's order."""
+    seen: set[str] = set()
+    labels: list[str | None] = []
+    for h in hits:
+        if not any(h.values()):
+            labels.append(None)
+            continue
+        label = max(FRAMEWORK_PARTS, key=lambda p: (h[p], p not in seen, -FRAMEWORK_PARTS.index(p)))
+        labels.append(label)
+        seen.add(label)
+    return labels
+
+
 def _framework(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
     hits = [{part: len(p.findall(s.text)) for part, p in _FRAMEWORK_CUES.items()} for s in sentences]
-    labels = _fill_gaps([max(FRAMEWORK_PARTS, key=lambda part: h[part]) if any(h.values()) else None
-                         for h in hits])
+    labels = _fill_gaps(_framework_labels(hits))
     parts = {part: _absent() for part in FRAMEWORK_PARTS}
     texts = {}
     for part in FRAMEWORK_PARTS:
@@ -228,8 +300,10 @@ def _framework(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Struct
         if not mentions:
             continue
         seconds = sum(span for span, label in zip(_spans(sentences), labels) if label == part)
-        parts[part] = {"present": True, "start_s": round(mentions[0].start, 2), "seconds": round(seconds, 2),
-                       "quote": _quote(tokens, mentions[0])}
+        # where the part is the main topic, else its first passing mention ("watch it on a dashboard")
+        first = next((s for s, label, h in zip(sentences, labels, hits) if label == part and h[part]), mentions[0])
+        parts[part] = {"present": True, "start_s": round(first.start, 2), "seconds": round(seconds, 2),
+                       "quote": _quote(tokens, first)}
         texts[part] = " ".join(s.text for s in mentions)
     order = tuple(sorted(texts, key=lambda part: (parts[part]["start_s"], FRAMEWORK_PARTS.index(part))))
     missing = tuple(part for part in FRAMEWORK_PARTS if part not in texts)

@@ -1,4 +1,4 @@
-"""The spoken feedback: one specific strength and at most two fixes, about 20 seconds when read aloud.
+"""The spoken feedback: one specific strength and the single most useful fix, with its evidence.
 
 Everything comes from the score document, so a stored session can be re-voiced. Fixes are the findings that cost the
 most points (missing parts and missing key points are each told as one fix), phrased with the candidate's own words
@@ -20,6 +20,8 @@ MAX_WORDS = 50
 QUOTE_WORDS = 8
 LABEL_WORDS = 12  # key point labels are short imperative phrases; cutting them mid-phrase reads badly
 RESULT_QUOTE_WORDS = 12
+PART_OPENING_S = 6.0  # a filler this soon after a part starts was said while starting it
+FIXES_SPOKEN = 1  # the single most useful fix; the written report lists every finding
 NOTHING_TO_FIX = "Nothing to fix on this one, keep answering like that."
 NO_SPEECH_FEEDBACK = "I did not hear an answer. When you are ready, try again and speak for about a minute."
 _PARTS = frozenset(STAR_PARTS + FRAMEWORK_PARTS)
@@ -40,6 +42,9 @@ _FIXED = {
                             "weeks saved.",
     "charter-late": "Open with the charter: the objective and success metrics, before the workstreams.",
 }
+_EXPLAINS = {"no-influence": {"task", "action"}, "we-not-i": {"task", "action"},
+             "process-over-outcomes": {"result"}}
+_STAR_LONG = "Your {part} ran {seconds:.0f} seconds, past the {low} to {high} seconds it deserves: {advice}"
 
 
 def _speakable(text: str, max_words: int = QUOTE_WORDS) -> str:
@@ -129,17 +134,47 @@ def _missing_parts_fix(doc: dict) -> str:
     return f"Your story had no {_join(missing, 'or')}: {_HINTS[missing[0]]}."
 
 
+def _part_at(doc: dict, at_s: float) -> tuple[str, float] | None:
+    """(part, its start) of the STAR or framework part being spoken at `at_s`."""
+    structure = doc.get("structure") or {}
+    started = sorted((info["start_s"], name) for name, info in (structure.get("parts") or {}).items()
+                     if info.get("present") and info.get("start_s") is not None)
+    before = [(start, name) for start, name in started if start <= at_s + 0.25]
+    return (before[-1][1], before[-1][0]) if before else None
+
+
+def _filler_place(doc: dict, times: list[float]) -> str:
+    """Where most of these fillers fell: "while starting the action part", "in the result part", else the half."""
+    places = [_part_at(doc, t) for t in times]
+    names = [p[0] for p in places if p]
+    if names:
+        part = max(dict.fromkeys(names), key=names.count)
+        inside = [t for t, p in zip(times, places) if p and p[0] == part]
+        if len(inside) * 2 > len(times):
+            starts = [t for t, p in zip(times, places) if p and p[0] == part and t - p[1] <= PART_OPENING_S]
+            return f"mostly while starting the {part} part" if len(starts) * 2 >= len(inside) else \
+                f"mostly in the {part} part"
+    middle = doc["timing"]["first_word_s"] + doc["timing"]["duration_s"] / 2
+    early = sum(1 for t in times if t < middle)
+    return ("mostly in the first half" if early * 3 >= len(times) * 2 else
+            "mostly in the second half" if (len(times) - early) * 3 >= len(times) * 2 else "throughout")
+
+
 def _filler_fix(doc: dict) -> str:
+    """The count, the filler said most, and where they cluster: "you said um 9 times, mostly while starting the
+    action part"."""
     fillers = doc["fillers"]
     top, count = next(iter(fillers["counts"].items()))
-    if count < 3:
-        examples = _join(list(fillers["counts"])[:2])
-        return f"You used {fillers['total']} filler words such as {examples}: pause silently instead."
-    middle = doc["timing"]["first_word_s"] + doc["timing"]["duration_s"] / 2
-    early = sum(1 for hit in fillers["at"] if hit["text"] == top and hit["start_s"] < middle)
-    where = ("mostly in the first half" if early * 3 >= count * 2 else
-             "mostly in the second half" if (count - early) * 3 >= count * 2 else "throughout")
-    return f"You said {top} {count} times, {where}: pause silently instead."
+    total = fillers["total"]
+    if count == total:
+        times = [hit["start_s"] for hit in fillers["at"]]
+        return f"You said {top} {count} times, {_filler_place(doc, times)}: pause silently instead."
+    times = [hit["start_s"] for hit in fillers["at"]]
+    if count >= 3:
+        return (f"You used {total} filler words, {top} {count} times, {_filler_place(doc, times)}: "
+                "pause silently instead.")
+    examples = _join(list(fillers["counts"])[:3])
+    return f"You used {total} filler words such as {examples}, {_filler_place(doc, times)}: pause silently instead."
 
 
 def _aim_seconds(doc: dict, question: Question | None) -> int:
@@ -189,7 +224,22 @@ def _content_fix(kind: str, doc: dict, evidence: str) -> str | None:
     }
     if kind in templates:
         return templates[kind].format(_join(evidence.split(", ")[:3]) if "," in evidence else _speakable(evidence))
+    if kind == "star-part-long":
+        return _star_long_fix(doc)
     return _FIXED.get(kind)
+
+
+def _star_long_fix(doc: dict) -> str | None:
+    from voice_interviewer.feedback.score import STAR_BUDGET_S
+
+    finding = next((f for f in doc["findings"] if f["kind"] == "star-part-long"), None)
+    if finding is None:
+        return None
+    part = finding["message"].split()[1]
+    low, high = STAR_BUDGET_S[part]
+    advice = finding["message"].rsplit(": ", 1)[-1]
+    return _STAR_LONG.format(part=part, seconds=doc["structure"]["parts"][part]["seconds"], low=low, high=high,
+                             advice=advice)
 
 
 def _ranked_families(doc: dict) -> list[str]:
@@ -207,6 +257,11 @@ def _ranked_families(doc: dict) -> list[str]:
         ranked = [f for f in ranked if f != "missing-key-point"]
     if "off-topic" in ranked or "missing-part" in ranked:
         ranked = [f for f in ranked if f != "vague-no-structure"]
+    missing = set(doc["structure"].get("missing") or ())
+    for family, parts in _EXPLAINS.items():  # the mistake says why the parts are missing, with the words
+        if family in ranked and "missing-part" in ranked and missing and missing <= parts:
+            ranked.remove(family)
+            ranked.insert(ranked.index("missing-part"), family)
     return ranked
 
 
@@ -220,7 +275,7 @@ def _fixes(doc: dict, question: Question | None) -> list[str]:
             fix = _timing_fix(family, doc, question) or _content_fix(family, doc, evidence.get(family, ""))
         if fix:
             fixes.append(fix)
-    return fixes[:2]
+    return fixes[:FIXES_SPOKEN]
 
 
 def spoken_summary(doc: dict, question: Question | None = None) -> str:

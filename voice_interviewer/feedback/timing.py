@@ -22,6 +22,7 @@ __all__ = [
     "match_form",
     "tokenize",
     "split_sentences",
+    "speech_span",
     "timing",
     "pace",
     "pauses",
@@ -32,9 +33,11 @@ PAUSE_THRESHOLD_S = 1.5
 SENTENCE_PAUSE_S = 0.7  # a silence this long ends a sentence even when Whisper wrote no full stop
 MIN_PACE_DURATION_S = 10.0  # under this the rate is too noisy to call slow or fast
 LONG_SENTENCE_WORDS = 30  # run-on sentences this long are also split at commas
+VOICED_SLACK_S = 0.5  # voiced islands this far outside the first and last word still belong to the speech
 
 _LEAD = "\"'“”‘’([{*-–—…"
 _TRAIL = ".,!?;:\"'“”‘’)]}*-–—…"
+_CONTINUES = frozenset("-,.%'")  # as records.join_words: a Whisper piece starting so continues the word before
 _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:\-–—]+[\"'”’)\]]*$")
 
@@ -88,6 +91,13 @@ def tokenize(words: Iterable[Word]) -> tuple[Token, ...]:
                 tokens[-1] = Token(last.index, last.text, last.norm, last.start, last.end, last.gap_before,
                                    last.ends_sentence or ends, last.comma_after or comma)
             continue
+        if tokens and raw[:1] in _CONTINUES and word.text[:1] != " ":
+            # a piece of the word before ("read" "-um" "-out", "$40" ",000"): one word, never a filler on its own
+            last = tokens[-1]
+            text = last.text + _clean(raw) if raw[:1] != "-" else f"{last.text}-{_clean(raw)}"
+            tokens[-1] = Token(last.index, text, text.lower(), last.start, max(last.end, float(word.end)),
+                               last.gap_before, ends, comma)
+            continue
         start = max(0.0, float(word.start))
         end = max(start, float(word.end))
         gap = max(0.0, start - tokens[-1].end) if tokens else 0.0
@@ -131,11 +141,26 @@ def split_sentences(tokens: Sequence[Token], skip: Collection[int] = ()) -> tupl
     return tuple(sentences)
 
 
-def timing(tokens: Sequence[Token], budget_s: float | None) -> dict:
-    duration = tokens[-1].end - tokens[0].start if tokens else 0.0
+def speech_span(tokens: Sequence[Token], voiced: Sequence[tuple[float, float]] | None) -> tuple[float, float]:
+    """(start, end) of the speech: from the voiced islands the VAD found around the words when there are any
+    (Whisper's first and last word times drift by a few hundred ms into the silence around them), else the words.
+    """
+    if not tokens:
+        return 0.0, 0.0
+    first, last = tokens[0].start, tokens[-1].end
+    near = [(a, b) for a, b in voiced or () if b > first - VOICED_SLACK_S and a < last + VOICED_SLACK_S]
+    if not near:
+        return first, last
+    return max(near[0][0], first - VOICED_SLACK_S), min(near[-1][1], last + VOICED_SLACK_S)
+
+
+def timing(tokens: Sequence[Token], budget_s: float | None,
+           voiced: Sequence[tuple[float, float]] | None = None) -> dict:
+    start, end = speech_span(tokens, voiced)
+    duration = end - start
     return {
         "duration_s": round(duration, 2),
-        "first_word_s": round(tokens[0].start, 2) if tokens else 0.0,
+        "first_word_s": round(start, 2),
         "budget_s": budget_s,
         "over_budget": budget_s is not None and duration > budget_s,
     }
@@ -152,9 +177,18 @@ def pace(word_count: int, duration_s: float) -> dict:
     return {"wpm": round(wpm, 2), "band": [low, high], "verdict": verdict}
 
 
-def pauses(tokens: Sequence[Token]) -> dict:
-    found = [{"start_s": round(tokens[i - 1].end, 2), "seconds": round(t.gap_before, 2)}
-             for i, t in enumerate(tokens) if i and t.gap_before >= PAUSE_THRESHOLD_S]
+def _silences(tokens: Sequence[Token], voiced: Sequence[tuple[float, float]] | None) -> list[tuple[float, float]]:
+    """(start, seconds) of every silence inside the answer: between voiced islands, else between words."""
+    start, end = speech_span(tokens, voiced)
+    spans = [(a, b) for a, b in voiced or () if b > start and a < end]
+    if len(spans) >= 2 or (spans and len(tokens) < 2):
+        return [(a[1], b[0] - a[1]) for a, b in zip(spans, spans[1:])]
+    return [(tokens[i - 1].end, t.gap_before) for i, t in enumerate(tokens) if i]
+
+
+def pauses(tokens: Sequence[Token], voiced: Sequence[tuple[float, float]] | None = None) -> dict:
+    found = [{"start_s": round(at, 2), "seconds": round(seconds, 2)}
+             for at, seconds in _silences(tokens, voiced) if seconds >= PAUSE_THRESHOLD_S]
     return {
         "count": len(found),
         "longest_s": max((p["seconds"] for p in found), default=0.0),

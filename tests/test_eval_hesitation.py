@@ -1,0 +1,97 @@
+"""The filler pass: voiced islands from webrtcvad, what an island sounds like, hesitations Whisper left out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice_interviewer.audio import read_audio
+from voice_interviewer.config import TranscribeOptions
+from voice_interviewer.hesitation import VoicedSpans, add_hesitations, canonical, sound_kind, voiced_spans
+from voice_interviewer.records import SAMPLE_RATE_HZ, Word
+from voice_interviewer.transcribe import decode
+
+EVAL = Path(__file__).resolve().parent.parent / "audio_fixtures" / "eval"
+LABELS = {a["id"]: a for a in json.loads((EVAL / "labels.json").read_text())["answers"]}
+
+
+def _buzz(seconds: float, top_hz: float, f0: float = 140.0) -> np.ndarray:
+    """A voiced sound: harmonics of f0 up to top_hz, as a vowel (top 3 kHz) or a hum (top 350 Hz) has."""
+    t = np.arange(round(seconds * SAMPLE_RATE_HZ)) / SAMPLE_RATE_HZ
+    wave = sum(np.sin(2 * np.pi * f0 * k * t) / k for k in range(1, int(top_hz // f0) + 1))
+    return (wave / np.max(np.abs(wave)) * 12000).astype(np.int16)
+
+
+def _hiss(seconds: float) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    noise = rng.normal(0, 1, round(seconds * SAMPLE_RATE_HZ))
+    high = np.diff(noise, prepend=0.0)  # tilted to high frequencies, as an s is
+    return (high / np.max(np.abs(high)) * 8000).astype(np.int16)
+
+
+def _silence(seconds: float) -> np.ndarray:
+    return np.zeros(round(seconds * SAMPLE_RATE_HZ), dtype=np.int16)
+
+
+def test_voiced_islands_are_found_between_silences():
+    pcm = np.concatenate([_silence(0.5), _buzz(0.4, 3000), _silence(0.3), _buzz(0.8, 3000), _silence(0.5)])
+    spans = voiced_spans(pcm, offset_s=10.0)
+    assert len(spans) == 2
+    # starts are sharp; webrtcvad holds on about 0.1 s after a voice stops
+    assert spans[0][0] == pytest.approx(10.5, abs=0.03) and 10.9 <= spans[0][1] <= 11.05
+    assert spans[1][0] == pytest.approx(11.2, abs=0.03) and 12.0 <= spans[1][1] <= 12.15
+
+
+def test_streaming_spans_match_the_whole_block():
+    pcm = np.concatenate([_silence(0.3), _buzz(0.5, 3000), _silence(0.4), _buzz(0.3, 3000), _silence(0.2)])
+    stream = VoicedSpans()
+    for k in range(0, pcm.size, 480):  # 30 ms frames, as the sources deliver them
+        stream.accept(pcm[k:k + 480].tobytes(), k / SAMPLE_RATE_HZ)
+    assert stream.spans() == voiced_spans(pcm)
+    first = stream.within(0.5, 1.0)
+    assert len(first) == 1 and first[0][0] == 0.5 and 0.8 <= first[0][1] <= 0.95
+
+
+def test_sound_kind_tells_a_hum_a_vowel_and_a_fricative_apart():
+    hum, vowel = _buzz(0.4, 350), _buzz(0.4, 3000)
+    vowel_then_hum = np.concatenate([_buzz(0.25, 3000), _buzz(0.25, 350)])
+    hissy = np.concatenate([_hiss(0.2), _buzz(0.2, 3000)])
+    assert sound_kind(hum, 0.0, (0.0, 0.4)) == "hmm"
+    assert sound_kind(vowel, 0.0, (0.0, 0.4)) == "uh"
+    assert sound_kind(vowel_then_hum, 0.0, (0.0, 0.5)) == "um"
+    assert sound_kind(hissy, 0.0, (0.0, 0.4)) is None
+
+
+@pytest.mark.parametrize("text, kind", [("Um,", "um"), ("uhh", "uh"), ("Hmm.", "hmm"), ("er", "er"),
+                                        ("erm", "erm"), ("umbrella", None), ("her", None), ("so", None)])
+def test_canonical_hesitations(text, kind):
+    assert canonical(text) == kind
+
+
+def test_no_steps_changes_nothing():
+    words = [Word("So", 0.1, 0.3)]
+    assert add_hesitations(_buzz(1.0, 3000), 0.0, words, (), decode) == words
+
+
+@pytest.mark.model
+def test_second_pass_finds_the_hesitations_the_first_pass_dropped(model):
+    """ev-nervous-screen opens "Hmm, so, I've run, er, about ten programs. Like, ... with, uh, eight teams":
+    the first pass writes none of hmm, er and uh; the filler pass finds all three where they were said."""
+    entry = LABELS["ev-nervous-screen"]
+    pcm = read_audio(EVAL / entry["file"])[:16 * SAMPLE_RATE_HZ]
+    plain = TranscribeOptions(filler_pass=())
+    first = decode(model, pcm, 0.0, plain)
+    found = decode(model, pcm, 0.0, TranscribeOptions(filler_pass=("acoustic", "second-pass")))
+    labelled = [f for f in entry["fillers"] if f["text"] in ("hmm", "er", "uh") and f["end_s"] < 16]
+    assert len(labelled) == 3
+    hesitations = [(canonical(w.text), w.start) for w in found if canonical(w.text)]
+    assert sum(1 for w in first if canonical(w.text)) < len(hesitations)
+    for label in labelled:
+        family = {"er": {"er", "uh"}, "uh": {"uh", "er"}, "hmm": {"hmm"}}[label["text"]]
+        assert any(kind in family and label["start_s"] - 0.5 <= at <= label["end_s"] + 0.5
+                   for kind, at in hesitations), label
+    said = " ".join(w.text.lower() for w in found)
+    assert "like" in said and "actually" in said  # words the second pass heard as words stay words

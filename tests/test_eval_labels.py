@@ -1,0 +1,100 @@
+"""The evaluation set matches its labels: files, format, coverage of what benchmarks/accuracy.py measures (fast)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice_interviewer.audio import read_audio
+from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS, find_question, load_personas
+
+EVAL = Path(__file__).resolve().parent.parent / "audio_fixtures" / "eval"
+LABELS = json.loads((EVAL / "labels.json").read_text(encoding="utf-8"))
+ANSWERS = LABELS["answers"]
+FILLER_TYPES = {"um", "uh", "er", "hmm", "like", "you know", "i mean", "basically", "actually", "kind of",
+                "sort of", "so"}
+INTERVIEWER_VOICES = {"en-gb+f3", "en-us+m3", "en-gb+m1", "en-gb+f1", "en-us+m1"}
+
+
+def _by_id(entry: dict) -> str:
+    return entry["id"]
+
+
+def test_at_least_thirty_answers_with_every_stage_and_kind():
+    assert len(ANSWERS) >= 30
+    assert {a["stage"] for a in ANSWERS} == {"recruiter", "hiring-manager", "technical", "panel", "bar-raiser"}
+    assert {a["question_kind"] for a in ANSWERS} == {"behavioral", "scenario", "screen"}
+    assert len({a["voice"] for a in ANSWERS if a["voice"]}) >= 4
+    assert len({a["rate_wpm"] for a in ANSWERS if a["rate_wpm"]}) >= 4
+
+
+def test_voices_are_not_the_interviewers():
+    interviewers = {p.voice.voice_id for p in load_personas().values()} | INTERVIEWER_VOICES
+    used = {a["voice"] for a in ANSWERS if a["voice"]}
+    assert used and not used & interviewers
+
+
+def test_every_filler_type_and_look_alike_is_labelled():
+    counts: dict[str, int] = {}
+    for answer in ANSWERS:
+        for filler in answer["fillers"]:
+            counts[filler["text"]] = counts.get(filler["text"], 0) + 1
+    assert set(counts) == FILLER_TYPES
+    assert min(counts.values()) >= 4
+    contexts = " | ".join(a["transcript"].lower() for a in ANSWERS)
+    for phrase in ("i'd like to", "teams like billing", "do you know", "so that", "kind of", "i mean it"):
+        assert phrase in contexts, phrase
+
+
+@pytest.mark.parametrize("entry", ANSWERS, ids=_by_id)
+def test_labels_point_at_their_words_and_times(entry):
+    words = [re.sub(r"[^a-z']", "", w.lower()) for w in entry["transcript"].split()]
+    start, end = entry["speech_start_s"], entry["speech_end_s"]
+    for filler in entry["fillers"]:
+        n = len(filler["text"].split())
+        assert " ".join(words[filler["word_index"]:filler["word_index"] + n]) == filler["text"]
+        assert start <= filler["start_s"] < filler["end_s"] <= end
+    fillers = sum(len(f["text"].split()) for f in entry["fillers"])
+    assert entry["word_count"] == len(words) - fillers
+    assert entry["wpm"] == pytest.approx(entry["word_count"] / ((end - start) / 60), abs=0.01)
+    names = [p["part"] for p in entry["parts"]]
+    assert set(names) <= set(STAR_PARTS) or set(names) <= set(FRAMEWORK_PARTS)
+    if set(names) <= set(STAR_PARTS):
+        assert names == sorted(names, key=STAR_PARTS.index), "STAR parts in their usual order"
+    for a, b in zip(entry["parts"], entry["parts"][1:]):
+        assert a["end_s"] <= b["start_s"]
+    for part in entry["parts"]:
+        assert start <= part["start_s"] < part["end_s"] <= end
+        assert part["seconds"] == pytest.approx(part["end_s"] - part["start_s"], abs=0.002)
+    find_question(load_personas(), entry["question_id"])
+
+
+@pytest.mark.parametrize("entry", ANSWERS, ids=_by_id)
+def test_audio_decodes_to_the_labelled_length(entry):
+    pcm = read_audio((EVAL / entry["file"]).resolve())
+    assert pcm.dtype == np.int16
+    assert pcm.size / 16_000 == pytest.approx(entry["duration_s"], abs=0.03)
+    assert entry["speech_end_s"] <= entry["duration_s"]
+    assert entry["licence"] == "generated" or "public domain" in entry["licence"]
+
+
+def test_the_set_has_the_hard_cases():
+    features = [set(a["features"]) for a in ANSWERS]
+    for feature in ("off-topic", "short", "missing-result", "missing-task", "missing-situation", "real",
+                    "long-situation", "many-fillers", "framework-complete", "star-complete"):
+        assert any(feature in f for f in features), feature
+    short = [a for a in ANSWERS if "short" in a["features"] and a["kind"] == "synthetic"]
+    assert any(a["speech_end_s"] - a["speech_start_s"] <= 10.0 for a in short)
+    for answer in ANSWERS:  # no STAR part is named by its name ("as a result" is how people close, not a label)
+        if set(p["part"] for p in answer["parts"]) <= set(STAR_PARTS):
+            said = answer["transcript"].lower().replace("as a result", "")
+            assert not re.search(r"\b(situation|task|action|result)\b", said)
+
+
+def test_eval_audio_stays_small():
+    size = sum(p.stat().st_size for p in EVAL.glob("*.ogg"))
+    assert size < 6_000_000
