@@ -678,6 +678,7 @@ def plan(
     import subprocess
 
     from voice_interviewer import plan as plans
+    from voice_interviewer.progress import saved_sessions
 
     home = sessions_home(out_dir)
     day = plans.parse_date(on, "--on") if on is not None else dt.date.today()
@@ -693,7 +694,10 @@ def plan(
     elif resume is not None:
         current["resume"] = str(resume.resolve())
         plans.save_plan(home, current)
-    status = plans.plan_status(current, plans.saved_sessions(home), day)
+    sessions, skipped = saved_sessions(home)
+    for reason in skipped:
+        _notice(f"skipped: {reason}")
+    status = plans.plan_status(current, sessions, day)
     if as_json:
         print(json.dumps(status, ensure_ascii=False))
         return
@@ -720,7 +724,7 @@ def plan(
         if done.returncode != 0:
             raise UsageError(f"{item['what']!r} stopped with exit code {done.returncode}; fix it and run "
                              "`plan --today` again")
-    after = plans.plan_status(current, plans.saved_sessions(home), day)
+    after = plans.plan_status(current, saved_sessions(home)[0], day)
     before = [i for i in status["due_today"] if i["state"] == "due"]
     left = [i for i in after["due_today"] if i["state"] == "due"]
     out.print(f"\nToday's practice sessions: {len(before) - len(left)} done now, {len(left)} still due.")

@@ -6,45 +6,27 @@ interviewers, light review on the last day). Every practice item is a command of
 entirely by voice; study items are for the candidate to do away from the tool.
 
 plan.json (0600) lives in the sessions dir. Progress is read from the saved sessions: an item is done when a session
-of its kind (stage, exercise scenario, resume deep-dive) started on the item's day. Story themes come from the
-behavioral answers of every session (`story_themes`, reusable by a stories command).
+of its kind (stage, exercise scenario, resume deep-dive) started on the item's day. Story themes are the story
+bank's (stories.py), built from the behavioral answers of every saved session.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from voice_interviewer.errors import SessionError, UsageError
+from voice_interviewer.progress import Session
+from voice_interviewer.stories import build_story_bank
 
-__all__ = ["THEMES", "PLAN_DAYS", "PLAN_FILE", "parse_date", "build_plan", "load_plan", "save_plan",
-           "saved_sessions", "session_day", "item_done", "plan_status", "story_themes", "theme_coverage",
-           "item_args", "item_command", "day_summary"]
+__all__ = ["PLAN_DAYS", "PLAN_FILE", "parse_date", "build_plan", "load_plan", "save_plan", "session_day",
+           "item_done", "plan_status", "item_args", "item_command", "day_summary"]
 
 PLAN_FILE = "plan.json"
 PLAN_SCHEMA = 1
-THEMES = ("driving alignment", "managing risk", "handling failure", "influencing leadership",
-          "deciding under ambiguity", "resolving cross-team conflict")
-_THEME_CUES = {
-    "driving alignment": re.compile(r"\b(?:align\w*|agree(?:d|ment)? on|consensus|buy ?in|same page|shared goal|"
-                                    r"brought (?:the )?teams together|rallied)\b"),
-    "managing risk": re.compile(r"\b(?:risks?|mitigat\w*|contingenc\w*|slip\w*|rollback|risk register|"
-                                r"early warning)\b"),
-    "handling failure": re.compile(r"\b(?:fail\w*|mistakes?|went wrong|missed|post ?mortem|outage|my fault|"
-                                   r"lessons? learned|what i learned)\b"),
-    "influencing leadership": re.compile(r"\b(?:leadership|executives?|vp|vice president|director|sponsor|"
-                                         r"influenc\w*|convinc\w*|persuad\w*|pushed back|c ?suite|cto|ceo)\b"),
-    "deciding under ambiguity": re.compile(r"\b(?:ambigu\w*|unclear|uncertain\w*|incomplete (?:information|data)|"
-                                           r"without (?:all|full|enough)|assumptions?|unknowns?)\b"),
-    "resolving cross-team conflict": re.compile(r"\b(?:conflicts?|disagree\w*|tension|competing|clash\w*|"
-                                                r"cross ?team|two teams|both teams)\b"),
-}
-
-
 @dataclass(frozen=True)
 class _Item:
     kind: str                # interview | exercise | study | stories | review | rest
@@ -179,32 +161,20 @@ def load_plan(home: Path) -> dict | None:
     return plan
 
 
-def saved_sessions(home: Path) -> list[dict]:
-    """Every readable session document in the sessions dir (damaged ones are skipped: progress is advisory)."""
-    found = []
-    for path in sorted(home.glob("*/session.json")) if home.is_dir() else []:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(document, dict) and isinstance(document.get("answers"), list):
-            found.append(document | {"_folder": path.parent.name})
-    return found
-
-
-def session_day(session: dict) -> date | None:
+def session_day(session: Session) -> date | None:
     """The local calendar day a session started on."""
     try:
-        return datetime.fromisoformat(session["started"]).astimezone().date()
+        return datetime.fromisoformat(session.document["started"]).astimezone().date()
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def item_done(item: dict, day: date, sessions: list[dict]) -> list[str]:
+def item_done(item: dict, day: date, sessions: list[Session]) -> list[str]:
     """Folders of the sessions that did this item on its day (empty when not done)."""
     matched = []
-    for session in sessions:
-        if session_day(session) != day or not session.get("answers"):
+    for saved in sessions:
+        session = saved.document
+        if session_day(saved) != day or not session.get("answers"):
             continue
         if item["kind"] == "exercise":
             ok = session.get("stage") == "exercise" and session.get("exercise", {}).get("scenario") == item["scenario"]
@@ -215,31 +185,11 @@ def item_done(item: dict, day: date, sessions: list[dict]) -> list[str]:
         else:
             ok = False
         if ok:
-            matched.append(session.get("_folder", ""))
+            matched.append(saved.id)
     return matched
 
 
-def story_themes(text: str) -> set[str]:
-    """The STAR themes a story touches, from its words (two cue words, or one in a short story)."""
-    low = text.lower()
-    return {theme for theme, pattern in _THEME_CUES.items() if pattern.search(low)}
-
-
-def theme_coverage(sessions: list[dict]) -> dict[str, list[dict]]:
-    """For each theme, the behavioral (STAR) answers that tell a story about it."""
-    coverage: dict[str, list[dict]] = {theme: [] for theme in THEMES}
-    for session in sessions:
-        for answer in session["answers"]:
-            if answer.get("structure", {}).get("kind") != "star" or not answer.get("transcript"):
-                continue
-            said = f"{answer.get('question_text', '')} {answer['transcript']}"
-            for theme in story_themes(said):
-                coverage[theme].append({"session": session.get("_folder"), "question_id": answer.get("question_id"),
-                                        "seconds": answer.get("timing", {}).get("duration_s")})
-    return coverage
-
-
-def plan_status(plan: dict, sessions: list[dict], today: date) -> dict:
+def plan_status(plan: dict, sessions: list[Session], today: date) -> dict:
     """Each day with its items marked done / due / missed / upcoming, today's day, and the story themes."""
     days, due_today, today_number = [], [], None
     for entry in plan["days"]:
@@ -262,10 +212,10 @@ def plan_status(plan: dict, sessions: list[dict], today: date) -> dict:
             today_number = entry["day"]
             due_today = [i for i in items if i["state"] in ("due", "today")]
         days.append(entry | {"items": items})
-    coverage = theme_coverage(sessions)
+    bank = build_story_bank(sessions)
     return {"start": plan["start"], "today": today.isoformat(), "today_day": today_number, "days": days,
-            "due_today": due_today, "themes": {t: len(v) for t, v in coverage.items()},
-            "themes_without_story": [t for t, v in coverage.items() if not v],
+            "due_today": due_today, "themes": {t: len(ids) for t, ids in bank["themes"].items()},
+            "themes_without_story": bank["missing_themes"], "stories": len(bank["stories"]),
             "done": sum(i["state"] == "done" for d in days for i in d["items"]),
             "tracked": sum(i["kind"] in ("interview", "exercise") for d in days for i in d["items"])}
 
