@@ -338,7 +338,7 @@ def test_values_of_the_wrong_type(kept):
 
 def test_replay_answer_out_of_range(kept, home):
     folder = home / "sessions" / "20260101-090000-panel"
-    assert_bad(run_cli("replay", str(folder), "--answer", "7", "--mute"), kept, "--answer", "allowed 1 to 1")
+    assert_bad(run_cli("replay", str(folder), "--answer", "7", "--mute"), kept, "--answer", "allowed: 1 to 1")
 
 
 # --- devices --------------------------------------------------------------------------------------------------------
@@ -470,7 +470,7 @@ def test_forget_refuses_what_is_not_a_session(kept, home, tmp_path):
 
 # --- fuzzing: only InterviewerError escapes -------------------------------------------------------------------------
 
-_FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 _json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.floats(allow_nan=False),
                        st.text(max_size=8), st.just("a01.wav"), st.just("../x.wav"))

@@ -190,3 +190,32 @@ def test_answer_audio_is_embedded_as_opus_a_fraction_of_the_wav(tmp_path):
     assert list(uris) == ["a01.wav"] and len(done) == 3
     assert uris["a01.wav"].startswith("data:audio/ogg")
     assert base64.b64decode(uris["a01.wav"].split(",", 1)[1])[:4] == b"OggS"  # Ogg stream serials are random
+
+
+def test_progress_page_draws_a_line_per_stage_with_a_legend(questions):
+    personas = load_personas()
+    technical = find_question(personas, "tech-risk-communication")[1]
+    risk = ("I translate the risk into business impact, say how likely it is, pair it with a mitigation, and give "
+            "the mitigation an owner and a date.")
+
+    def loop(day: int, text: str) -> Session:
+        tech = analyze(typed_transcript(risk), technical, audio_name="a02.wav")
+        tech_record = {"index": 2, "stage": "technical", "persona": "Graham Whitfield",
+                       "question_id": technical.id, "question_text": technical.text, "follow_ups": [], **tech}
+        return _session(day, [_answer(1, "panel-alignment", text, questions), tech_record])
+
+    from voice_interviewer.progress import render_progress_html
+
+    doc = build_progress([loop(1, ROUGH), loop(8, GOOD)])
+    assert set(doc["stages"]) == {"panel", "technical"}
+    page = render_progress_html(doc)
+    assert not re.search(r"https?://", page)
+    assert page.count('<svg class="chart trend"') == 5 + 5 + 4  # stages; panel-alignment; the technical question
+    assert ">panel</text>" in page and ">technical</text>" in page  # the legend of the per-stage charts
+
+
+def test_help_lists_progress_and_stories():
+    from conftest import run_cli
+
+    result = run_cli("--help")
+    assert result.returncode == 0 and "progress" in result.stdout and "stories" in result.stdout

@@ -64,7 +64,8 @@ def pace_series(words: Sequence[dict], window_s: float = _PACE_WINDOW_S,
 
 
 def _axis_ticks(total_s: float) -> list[float]:
-    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600) if total_s / s <= 8)
+    step = next((s for s in (5, 10, 15, 30, 60, 120, 300, 600) if total_s / s <= 8),
+                600 * math.ceil(total_s / 4800))  # past 80 minutes (a long recording scored whole): whole 10 minutes
     return [i * step for i in range(int(total_s // step) + 1)]
 
 

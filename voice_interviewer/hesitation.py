@@ -29,7 +29,8 @@ import numpy as np
 
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
 
-__all__ = ["VoicedSpans", "voiced_spans", "canonical", "hesitation_candidates", "add_hesitations", "HESITATION"]
+__all__ = ["VoicedSpans", "voiced_spans", "canonical", "sound_kind", "hesitation_candidates",
+           "add_hesitations"]
 
 VAD_FRAME_MS = 10
 VAD_MODE = 2
@@ -47,10 +48,7 @@ FRICATIVE_HZ = 3000.0
 FRICATIVE_SHARE = 0.18  # 90th percentile of 20 ms frames' energy share above FRICATIVE_HZ
 FRAME_SAMPLES = 320
 MIN_HUM_S = 0.28  # a deliberate hum; the nasal end of a word ("Americans") is shorter
-LONG_ISLAND_S = 1.2
-EDGE_OF_STRETCH_S = 0.35  # a hesitation this close to a stretch's start or end opens or closes it
 EDGE_S = 0.02
-HESITATION = re.compile(r"^(?:u+h*m+|u+h+|e+r+m*|a+h+|h+m+|m{2,})$")
 _CANONICAL = ((re.compile(r"^u+h*m+$"), "um"), (re.compile(r"^u+h+$"), "uh"), (re.compile(r"^e+r+m+$"), "erm"),
               (re.compile(r"^e+r+$"), "er"), (re.compile(r"^a+h+$"), "ah"), (re.compile(r"^(?:h+m+|m{2,})$"), "hmm"))
 
@@ -158,13 +156,9 @@ def sound_kind(samples: np.ndarray, offset_s: float, span: tuple[float, float]) 
     return "um" if low[1] >= NASAL_SHARE else "uh"
 
 
-def hesitation_candidates(spans: Sequence[tuple[float, float]], words: Sequence[Word],
-                          *, uncovered_only: bool) -> list[tuple[float, float]]:
-    """Short islands; with uncovered_only, only those no transcribed word covers."""
-    short = [s for s in spans if MIN_ISLAND_S <= s[1] - s[0] <= MAX_ISLAND_S]
-    if not uncovered_only:
-        return short
-    return [s for s in short if _covered(s, words) < COVERED_SHARE]
+def hesitation_candidates(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Islands short enough to be a hesitation."""
+    return [s for s in spans if MIN_ISLAND_S <= s[1] - s[0] <= MAX_ISLAND_S]
 
 
 def _has_hesitation_near(words: Sequence[Word], span: tuple[float, float], slack_s: float = 0.25) -> bool:
@@ -217,7 +211,7 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
     without the second pass only for islands no first-pass word covers.
     """
     heard = next((c for c in map(canonical, texts or ()) if c), None)
-    if sound == "hmm" and "acoustic" in steps and (heard or not texts or _covered(span, words) < COVERED_SHARE):
+    if sound == "hmm" and "acoustic" in steps:
         return "hmm"
     if texts:
         # a hesitation has no fricative: "sort of" heard as "um" is still "sort of"
@@ -242,20 +236,6 @@ def _hums(samples: np.ndarray, offset_s: float, spans: Sequence[tuple[float, flo
     return out
 
 
-def _drop_prompted(words: list[Word], spans: Sequence[tuple[float, float]]) -> list[Word]:
-    """First-pass hesitations in the middle of a long voiced stretch are the prompt talking: prompted with fillers,
-    Whisper writes "uh" for an unstressed "a" or "the" ("So, uh, customer asked"). A hesitation people make stands
-    alone between silences, or opens or closes a stretch."""
-    kept = []
-    for w in words:
-        middle = (w.start + w.end) / 2
-        inside = next((s for s in spans if s[0] + EDGE_OF_STRETCH_S < middle < s[1] - EDGE_OF_STRETCH_S), None)
-        if canonical(w.text) and inside and inside[1] - inside[0] >= LONG_ISLAND_S:
-            continue
-        kept.append(w)
-    return kept
-
-
 def _outside(word: Word, span: tuple[float, float]) -> Word:
     """A word Whisper stretched over a hesitation, moved to the side of it where most of the word lies."""
     if _overlap(span[0], span[1], word.start, word.end) <= 0:
@@ -276,11 +256,10 @@ def add_hesitations(samples: np.ndarray, offset_s: float, words: list[Word], ste
     spans = voiced_spans(samples, offset_s) if spans is None else spans
     words = list(words)
     window = (offset_s + EDGE_S, offset_s + samples.size / SAMPLE_RATE_HZ - EDGE_S)
-    short = [s for s in hesitation_candidates(spans, words, uncovered_only=False)
+    short = [s for s in hesitation_candidates(spans)
              if s[0] > window[0] and s[1] < window[1]]  # an island cut by the window's edge is not whole
     if "acoustic" in steps:
         words = _hums(samples, offset_s, short, words)
-        words = _drop_prompted(words, spans)
     candidates = [s for s in short if not _has_hesitation_near(words, s)]
     sounds = [sound_kind(samples, offset_s, s) for s in candidates]
     if "second-pass" in steps and candidates:

@@ -27,6 +27,8 @@ _NO_KEY = "no-key"  # local servers ignore the key, but the client insists on on
 _FOLLOW_UP_CHARS = 300
 _CRITIQUE_CHARS = 400
 _SPOKEN_CRITIQUE_CHARS = 200
+_HINTS = {401: f"check the key in ${KEY_VARIABLES[0]} or ${KEY_VARIABLES[1]}", 403: "the key may not use this model",
+          404: "check the model name and that the URL ends in /v1"}
 _LABEL = re.compile(r"^[\s*_#>-]*(follow[- ]?up|critique)[\s*_]*:[\s*_]*(.*)$", re.IGNORECASE)
 
 
@@ -88,11 +90,17 @@ def make_client(url: str, timeout_s: float):
     return openai.OpenAI(base_url=url, api_key=api_key(), timeout=timeout_s, max_retries=0)
 
 
-def describe_failure(exc: BaseException) -> str:
+def describe_failure(exc: BaseException, timeout_s: float | None = None) -> str:
     """A short reason without the server's body (which may echo headers) and without the key."""
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
     text = f"HTTP {status}" if status else name
+    if status in _HINTS:
+        text += f": {_HINTS[status]}"
+    if name in ("TimeoutError", "APITimeoutError"):
+        text = f"no reply within {timeout_s:g} s" if timeout_s else "no reply in time"
+    elif name == "APIConnectionError":
+        text = "cannot connect"
     if not status and name in ("JSONDecodeError", "APIResponseValidationError", "ValueError", "ValidationError"):
         text = "malformed reply"
     key = api_key()
@@ -172,8 +180,8 @@ def parse_reply(text: str) -> tuple[str | None, str | None]:
         if match:
             current = "critique" if match.group(1).lower() == "critique" else "follow_up"
             found[current] = match.group(2).strip()
-        elif current and line.strip() and current == "critique":
-            found[current] += " " + line.strip()
+        elif current and line.strip() and (current == "critique" or not found[current]):
+            found[current] = f"{found[current]} {line.strip()}".strip()
     follow_up = _clip(found.get("follow_up"), _FOLLOW_UP_CHARS)
     critique = _clip(found.get("critique"), _CRITIQUE_CHARS)
     return follow_up, critique
@@ -208,8 +216,8 @@ class LlmCoach:
             text, streamed = bounded_call(lambda: self._ask_with_retry(messages, started, attempts),
                                           self.options.timeout_s)
         except Exception as exc:  # noqa: BLE001 - any failure of an optional helper means: use the rules
-            self._notice(f"LLM at {self.options.url} failed ({describe_failure(exc)}); using the rule-based "
-                         f"follow-up and feedback")
+            self._notice(f"LLM at {self.options.url} failed ({describe_failure(exc, self.options.timeout_s)}); "
+                         f"using the rule-based follow-up and feedback")
             return None
         follow_up, critique = parse_reply(text)
         if follow_up is None and critique is None:

@@ -86,7 +86,7 @@ class RemoteStt:
             reply = bounded_call(lambda: self._request(wav), self.options.timeout_s)
             words, timed = words_from_reply(reply, duration_s)
         except Exception as exc:  # noqa: BLE001 - any failure of the shared server means: transcribe locally
-            self._notice(f"speech server at {self.options.url} failed ({describe_failure(exc)}); "
+            self._notice(f"speech server at {self.options.url} failed ({describe_failure(exc, self.options.timeout_s)}); "
                          f"using {fallback}")
             return None
         words = [Word(w.text, w.start, w.end) for w in words if not re.fullmatch(r"\W*", w.text)]

@@ -190,6 +190,7 @@ _NUMBER = (int, float)
 _SESSION_FIELDS = (("stage", str, True), ("started", (str, type(None)), False), ("personas", list, False),
                    ("questions", list, False))
 _ANSWER_FIELDS = (("index", int, True), ("question_text", str, True), ("question_id", (str, type(None)), False),
+                  ("stage", str, False),
                   ("persona", str, False), ("question_audio", (str, type(None)), False),
                   ("answer_audio", (str, type(None)), False), ("interrupted", bool, False),
                   ("follow_ups", list, False), ("findings", list, False), ("deductions", list, False),
@@ -198,11 +199,13 @@ _SCORED_FIELDS = (("score", int, True), ("transcript", str, True), ("spoken_feed
                   ("timing.duration_s", _NUMBER, True), ("timing.budget_s", (*_NUMBER, type(None)), False),
                   ("pace.wpm", _NUMBER, True), ("pace.band", list, True), ("pace.verdict", str, True),
                   ("fillers.total", int, True), ("fillers.per_minute", _NUMBER, True), ("fillers.counts", dict, True),
-                  ("pauses.count", int, True), ("pauses.longest_s", _NUMBER, True), ("structure.kind", str, True),
+                  ("pauses.count", int, True), ("pauses.longest_s", _NUMBER, True),
+                  ("pauses.threshold_s", _NUMBER, True), ("structure.kind", str, True),
                   ("structure.parts", (dict, type(None)), False), ("key_points.covered", list, True),
                   ("key_points.missing", list, True))
-_LISTED = {"personas": ("name", "stage"), "follow_ups": ("text", "transcript"), "findings": ("severity", "message"),
-           "deductions": ("points", "reason"), "words": ("text",)}
+_LISTED = {"personas": {"name": str, "stage": str}, "follow_ups": {"text": str, "transcript": str},
+           "findings": {"severity": str, "message": str}, "deductions": {"points": _NUMBER, "reason": str},
+           "words": {"text": str}}
 
 
 def _field(document: dict, dotted: str):
@@ -228,7 +231,8 @@ def _fields_problem(document: dict, fields: tuple, where: str) -> str | None:
             return f"{where}{dotted} has the wrong type ({type(value).__name__})"
         if dotted in _LISTED:
             for item in value:
-                if not isinstance(item, dict) or any(key not in item for key in _LISTED[dotted]):
+                if not isinstance(item, dict) or any(not isinstance(item.get(key), kinds) or isinstance(item[key], bool)
+                                                     for key, kinds in _LISTED[dotted].items()):
                     return f"{where}{dotted} entries need {', '.join(_LISTED[dotted])}"
     return None
 
@@ -241,7 +245,7 @@ def _session_problem(document: dict) -> str | None:
         where = f"answer {position}: "
         if not isinstance(answer, dict):
             return f"answer {position} is not an object"
-        problem = _fields_problem(answer, _ANSWER_FIELDS, where)
+        problem = _fields_problem(answer, _ANSWER_FIELDS, where) or _finding_times_problem(answer, where)
         if problem is None and "score" in answer:
             problem = _fields_problem(answer, _SCORED_FIELDS, where) or _score_parts_problem(answer, where)
         if problem:
@@ -253,15 +257,45 @@ def _session_problem(document: dict) -> str | None:
     return None
 
 
+def _finding_times_problem(answer: dict, where: str) -> str | None:
+    for finding in answer.get("findings", []):
+        at = finding.get("at_s")
+        if at is not None and (not isinstance(at, _NUMBER) or isinstance(at, bool)):
+            return f"{where}findings at_s must be a number of seconds"
+    return None
+
+
 def _score_parts_problem(answer: dict, where: str) -> str | None:
     band = answer["pace"]["band"]
     if len(band) != 2 or not all(isinstance(b, _NUMBER) for b in band):
         return f"{where}pace.band must be two numbers"
     for name, part in (answer["structure"].get("parts") or {}).items():
         if not isinstance(part, dict) or not isinstance(part.get("present"), bool) \
-                or not isinstance(part.get("seconds", 0), _NUMBER):
-            return f"{where}structure.parts.{name} needs present and seconds"
+                or not isinstance(part.get("seconds", 0), _NUMBER) \
+                or (part["present"] and not isinstance(part.get("start_s"), _NUMBER)):
+            return f"{where}structure.parts.{name} needs present, start_s and seconds"
+    for dotted in ("key_points.covered", "key_points.missing", "structure.missing"):
+        listed = _field(answer, dotted)
+        if listed is not _ABSENT and (not isinstance(listed, list) or not all(isinstance(x, str) for x in listed)):
+            return f"{where}{dotted} must be a list of strings"
+    counts = answer["fillers"]["counts"]
+    if not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in counts.items()):
+        return f"{where}fillers.counts must map each filler to a count"
+    for dotted, keys in _TIMED_ENTRIES.items():
+        entries = _field(answer, dotted)
+        if entries is _ABSENT:
+            continue
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and all(isinstance(e.get(k), kinds) and not isinstance(e.get(k), bool)
+                                            for k, kinds in keys.items()) for e in entries):
+            return f"{where}{dotted} entries need {', '.join(keys)}"
     return None
+
+
+# Timed lists the report's charts draw: each entry's fields and their types.
+_TIMED_ENTRIES = {"words": {"text": str, "start": _NUMBER, "end": _NUMBER},
+                  "pauses.list": {"start_s": _NUMBER, "seconds": _NUMBER},
+                  "fillers.at": {"start_s": _NUMBER, "text": str}}
 
 
 def _repair_unrecorded_answers(folder: Path, document: dict) -> None:

@@ -3,7 +3,9 @@
 Audio is committed in chunks that close at the candidate's pauses (after min_chunk_s) or are forced closed before
 Whisper's 30 s window fills. Committed words never change, so the live text does not flicker; between commits the
 open chunk is decoded now and then for tentative text. Every decoding window is prompted with fillers so Whisper
-writes "um" and "uh" instead of dropping them.
+writes "um" and "uh" instead of dropping them, and every final decode gets the filler pass of hesitation.py (voiced
+islands from webrtcvad, kept for the whole answer in `ChunkedTranscriber.voiced` and handed to the analyzers as
+Transcript.extra["voiced"]).
 """
 
 from __future__ import annotations
