@@ -37,9 +37,10 @@ def seconds_of(path: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
-def replay_and_report_work(folder: Path) -> None:
+def replay_and_report_work(folder: Path, shows: str) -> None:
     replay = run_cli("replay", str(folder), "--mute")
     assert replay.returncode == 0, replay.stderr
+    assert shows in replay.stdout
     report = run_cli("report", str(folder))
     assert report.returncode == 0, report.stderr
     assert (folder / "report.html").is_file()
@@ -89,7 +90,7 @@ def test_questions_back_are_heard_judged_and_answered(resume_session):
     for name in ("question_audio", "answer_audio", "reply_audio", "feedback_audio"):
         assert seconds_of(folder / asked[name]) > 0.5, name
     assert "Your questions for the hiring-manager interviewer" in result.stdout
-    replay_and_report_work(folder)
+    replay_and_report_work(folder, asked["reply"])
 
 
 def test_typed_panel_deep_dive_and_no_questions_back(tmp_path):
@@ -135,7 +136,7 @@ def test_exercise_on_a_short_clock_speaks_a_time_check_and_stops_at_time(tmp_pat
     assert seconds_of(folder / record["answer_audio"]) == pytest.approx(sum(t["seconds"] for t in turns), abs=0.05)
     assert record["spoken_feedback"] == exercise["spoken_feedback"]
     assert "Structuring exercise" in result.stdout and "missing" in result.stdout
-    replay_and_report_work(folder)
+    replay_and_report_work(folder, "Structuring exercise")
 
 
 def _truth_structure() -> dict:
@@ -165,3 +166,35 @@ def test_a_plan_day_runs_by_voice_and_is_marked_done(tmp_path):
     day5 = status["days"][4]
     assert day5["items"][0]["state"] == "done" and day5["items"][0]["sessions"] == [folder.name]
     assert status["today_day"] == 5 and status["due_today"] == []
+
+
+@pytest.mark.sound
+def test_a_live_candidate_is_interrupted_for_the_time_check(pulse, tmp_path):
+    """Through the real microphone path, the half-time check falls due mid-turn: the turn is cut there, the check is
+    spoken, listening resumes, and the clock stops the exercise at one minute."""
+    import os
+    import subprocess
+    import time
+
+    from conftest import CLI, ROOT
+
+    env = {**os.environ, **pulse["env"]}
+    process = subprocess.Popen([*CLI, "exercise", "--minutes", "1", "--input", "mic", "--mute", "--out",
+                                str(tmp_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(tmp_path.glob("*/a01-t01.wav")):
+        time.sleep(0.1)
+    assert list(tmp_path.glob("*/a01-t01.wav")), "the exercise never started listening"
+    time.sleep(0.5)
+    subprocess.run(["paplay", f"--device={pulse['sink']}", str(TURNS[0])], env=env, check=True, timeout=300)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    folder, session = only_session(tmp_path)
+    exercise = session["exercise"]
+    first = exercise["turns"][0]
+    assert first["end_reason"] == "time-check" and first["seconds"] == pytest.approx(30, abs=0.1)
+    assert exercise["time_checks"][0]["check"] == "half" and (folder / "time-01.wav").is_file()
+    assert exercise["finished_by"] == "time"
+    assert sum(t["seconds"] for t in exercise["turns"]) == pytest.approx(60, abs=0.5)
+    assert "charter" in exercise["covered"]

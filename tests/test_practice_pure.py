@@ -16,14 +16,9 @@ from voice_interviewer.exercise import SCENARIOS, find_scenario, framework_feedb
 from voice_interviewer.feedback.asks import ASK_PROMPT, analyze_asks, persona_reply
 from voice_interviewer.feedback.resume_match import DeepDive, match_resume, quantities
 from voice_interviewer.personas import FRAMEWORK_PARTS, STAGES, Question
-from voice_interviewer.plan import (
-    PLAN_DAYS,
-    THEMES,
-    build_plan,
-    item_command,
-    plan_status,
-    story_themes,
-)
+from voice_interviewer.plan import PLAN_DAYS, build_plan, item_command, plan_status
+from voice_interviewer.progress import Session
+from voice_interviewer.stories import THEMES
 from voice_interviewer.resume import KINDS, deep_dive_questions, program_bullets, read_resume
 
 PRACTICE = FIXTURES / "practice"
@@ -236,16 +231,27 @@ def test_the_plan_follows_the_guides_two_weeks():
     assert any(c and "--resume /tmp/cv.pdf" in c for c in commands)
 
 
-def _session(day: date, stage: str, answers: list[dict], **extra) -> dict:
-    return {"started": f"{day.isoformat()}T12:00:00+00:00", "stage": stage, "answers": answers,
-            "_folder": f"{day.isoformat()}-{stage}", **extra}
+def _session(day: date, stage: str, answers: list[dict], **extra) -> Session:
+    document = {"started": f"{day.isoformat()}T12:00:00+00:00", "stage": stage, "answers": answers, **extra}
+    return Session(f"{day.isoformat()}-{stage}", document["started"], document)
+
+
+def _story(question: str, said: str) -> dict:
+    """A scored STAR answer as the interview saves it, from typed words."""
+    from voice_interviewer.feedback import analyze
+    from voice_interviewer.interview import typed_transcript
+
+    doc = analyze(typed_transcript(said), None)
+    return doc | {"index": 1, "question_text": question, "structure": doc["structure"] | {"kind": "star"}}
 
 
 def test_plan_status_marks_done_due_and_missed_from_sessions():
     start = date(2026, 12, 1)
     plan = build_plan(start)
-    story = {"structure": {"kind": "star"}, "question_text": "Tell me about a conflict between two teams.",
-             "transcript": "The two teams disagreed on the API, so I brought data and we agreed on one design."}
+    story = _story("Tell me about a conflict between two teams.",
+                   "Last year two teams disagreed about the API and the conflict blocked the launch. I was the TPM. "
+                   "I brought both teams together with data and we agreed on one design. As a result we shipped "
+                   "two weeks early.")
     sessions = [
         _session(start, "hiring-manager", [story]),                                    # day 1 done
         _session(start + timedelta(days=4), "exercise", [{}], exercise={"scenario": "microservices-migration"}),
@@ -256,15 +262,11 @@ def test_plan_status_marks_done_due_and_missed_from_sessions():
     assert states["d01-2"] == "done" and states["d05-1"] == "done"
     assert states["d02-2"] == "missed"          # the resume deep-dive day had no session
     assert states["d06-1"] == "due"             # a different scenario that day does not count
+    assert states["d01-1"] == "past" and states["d08-1"] == "upcoming"
     assert status["today_day"] == 6 and [i["id"] for i in status["due_today"]] == ["d06-1"]
-    assert status["themes"]["resolving cross-team conflict"] == 1
+    assert status["stories"] == 1 and status["themes"]["resolving cross-team conflict"] == 1
     assert "handling failure" in status["themes_without_story"]
     assert set(status["themes_without_story"]) < set(THEMES)
-
-
-def test_story_themes_from_words():
-    assert story_themes("I convinced the VP to delay the launch") == {"influencing leadership"}
-    assert "handling failure" in story_themes("The launch failed and I owned the post mortem")
 
 
 def test_plan_command_saves_a_private_plan_and_rejects_bad_dates(tmp_path):

@@ -458,6 +458,25 @@ def replay(
         _play_if(speaker, folder, f"fb{record['index']:02d}.wav", play_wav)
         if rescore:
             _rescore(folder, record)
+    if answer is None:
+        _replay_practice(document, folder, speaker)
+
+
+def _replay_practice(document: dict, folder: Path, speaker) -> None:
+    """The exercise's written feedback and each stage's questions for the interviewer, with their audio."""
+    from voice_interviewer.voice import play_wav
+
+    if "exercise" in document and document["exercise"].get("parts"):
+        print_exercise(out, document["exercise"])
+    for asked in document.get("questions_back", []):
+        out.print(f"\n[bold]{asked.get('persona', '')}[/]: [bold cyan]{asked.get('question_text', '')}[/]")
+        for name in (asked.get("question_audio"), asked.get("answer_audio")):
+            _play_if(speaker, folder, name, play_wav)
+        out.print(asked.get("transcript") or "[dim](no speech)[/]")
+        out.print(f"[bold]{asked.get('persona', '')}[/]: {asked.get('reply', '')}")
+        _play_if(speaker, folder, asked.get("reply_audio"), play_wav)
+        print_questions_back(out, asked)
+        _play_if(speaker, folder, asked.get("feedback_audio"), play_wav)
 
 
 def _play_following(speaker, folder: Path, record: dict) -> bool:
@@ -648,6 +667,7 @@ def plan(
     import subprocess
 
     from voice_interviewer import plan as plans
+    from voice_interviewer.progress import saved_sessions
 
     home = sessions_home(out_dir)
     day = plans.parse_date(on, "--on") if on is not None else dt.date.today()
@@ -663,7 +683,10 @@ def plan(
     elif resume is not None:
         current["resume"] = str(resume.resolve())
         plans.save_plan(home, current)
-    status = plans.plan_status(current, plans.saved_sessions(home), day)
+    sessions, skipped = saved_sessions(home)
+    for reason in skipped:
+        _notice(f"skipped: {reason}")
+    status = plans.plan_status(current, sessions, day)
     if as_json:
         print(json.dumps(status, ensure_ascii=False))
         return
@@ -680,22 +703,25 @@ def plan(
     extra = [a for s in (input_ or []) for a in ("--input", s)] + (["--fast"] if fast else []) + \
         (["--mute"] if mute else []) + (["--out", str(out_dir)] if out_dir else [])
     for item in status["due_today"]:
-        args = plans.item_args(item, current.get("resume"))
+        args = plans.item_args(item, current.get("resume"), placeholder=False)
         if args is None:
             continue
+        if item.get("resume") and not current.get("resume"):
+            _notice("no resume in the plan, so no deep-dives today; add one with `plan --resume FILE`")
         out.print(f"\n[bold]Now: {item['what']}[/]  [dim]voice-interviewer {' '.join(args)}[/]")
         done = subprocess.run([sys.executable, "-m", "voice_interviewer", *args, *extra], check=False)
         if done.returncode != 0:
             raise UsageError(f"{item['what']!r} stopped with exit code {done.returncode}; fix it and run "
                              "`plan --today` again")
-    after = plans.plan_status(current, plans.saved_sessions(home), day)
-    left = len(after["due_today"])
-    out.print(f"\nToday's items: {len(status['due_today']) - left} done now, {left} still due.")
+    after = plans.plan_status(current, saved_sessions(home)[0], day)
+    before = [i for i in status["due_today"] if i["state"] == "due"]
+    left = [i for i in after["due_today"] if i["state"] == "due"]
+    out.print(f"\nToday's practice sessions: {len(before) - len(left)} done now, {len(left)} still due.")
 
 
 def _print_plan(status: dict) -> None:
-    marks = {"done": "[green]✓[/]", "due": "[yellow]•[/]", "missed": "[red]✗[/]", "past": "[dim]-[/]",
-             "upcoming": "[dim]·[/]"}
+    marks = {"done": "[green]✓[/]", "due": "[yellow]•[/]", "today": "[yellow]-[/]", "missed": "[red]✗[/]",
+             "past": "[dim]-[/]", "upcoming": "[dim]·[/]"}
     table = Table("day", "date", "focus", "items")
     for entry in status["days"]:
         style = "bold" if entry["day"] == status["today_day"] else ""
@@ -711,7 +737,8 @@ def _print_plan(status: dict) -> None:
         out.print(f"\n[bold]Due today (day {status['today_day']}):[/]")
         for item in status["due_today"]:
             out.print(f"  {item['what']}" + (f"\n    [cyan]{item['command']}[/]" if item["command"] else ""))
-        out.print("  Or run them all by voice: [cyan]voice-interviewer plan --today[/]")
+        if any(item["command"] for item in status["due_today"]):
+            out.print("  Or run them all by voice: [cyan]voice-interviewer plan --today[/]")
     else:
         out.print(f"\nNothing left for today (day {status['today_day']}).")
     gaps = status["themes_without_story"]

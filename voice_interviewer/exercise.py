@@ -249,7 +249,10 @@ class Exercise(Interview):
             source = self.candidate.answer(question, follow_up=False)
             if source is None:
                 return "input-ended"
-            clocked = _Clocked(source, left)
+            # A live candidate is interrupted for a time check that falls due mid-turn; a recording is not (the
+            # rest of the file would be lost), so its checks wait for the end of the turn.
+            due_at = checks[0][0] if checks and self.candidate.kind == "mic" else total_s
+            clocked = _Clocked(source, min(total_s, due_at) - clock)
             turn_q = question.model_copy(update={"budget_s": int(left)})
             answer = self._listen(clocked, turn_q, label, f"a01-t{number:02d}.wav")
             seconds = _wav_seconds(self.folder / answer.audio) if answer.audio else 0.0
@@ -257,12 +260,13 @@ class Exercise(Interview):
             self.session["exercise"]["turns"].append({
                 "index": number, "audio": answer.audio, "clock_start_s": round(clock, 2),
                 "seconds": round(seconds, 2), "transcript": answer.transcript.text,
-                "end_reason": "time" if clocked.clipped else answer.end.reason, "closed": answer.closed})
+                "end_reason": _turn_end(clocked, answer.end.reason, clock + seconds, total_s),
+                "closed": answer.closed})
             clock += seconds
             self._save()
             if answer.closed:
                 return "closing-phrase"
-            if clocked.clipped or clock >= total_s - 0.5:
+            if clock >= total_s - 0.5:
                 return "time"
             due = [name for at, name in checks if at <= clock]
             if due:
@@ -303,6 +307,12 @@ class Exercise(Interview):
         record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - started, 3)
         self._say(persona, "feedback", result["spoken_feedback"], "fb01.wav")
         self._save()
+
+
+def _turn_end(clocked, reason: str, clock: float, total_s: float) -> str:
+    if not clocked.clipped:
+        return reason
+    return "time" if clock >= total_s - 0.5 else "time-check"
 
 
 class _Clocked:

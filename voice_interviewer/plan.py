@@ -6,45 +6,27 @@ interviewers, light review on the last day). Every practice item is a command of
 entirely by voice; study items are for the candidate to do away from the tool.
 
 plan.json (0600) lives in the sessions dir. Progress is read from the saved sessions: an item is done when a session
-of its kind (stage, exercise scenario, resume deep-dive) started on the item's day. Story themes come from the
-behavioral answers of every session (`story_themes`, reusable by a stories command).
+of its kind (stage, exercise scenario, resume deep-dive) started on the item's day. Story themes are the story
+bank's (stories.py), built from the behavioral answers of every saved session.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from voice_interviewer.errors import SessionError, UsageError
+from voice_interviewer.progress import Session
+from voice_interviewer.stories import build_story_bank
 
-__all__ = ["THEMES", "PLAN_DAYS", "PLAN_FILE", "parse_date", "build_plan", "load_plan", "save_plan",
-           "saved_sessions", "session_day", "item_done", "plan_status", "story_themes", "theme_coverage",
-           "item_args", "item_command", "day_summary"]
+__all__ = ["PLAN_DAYS", "PLAN_FILE", "parse_date", "build_plan", "load_plan", "save_plan", "session_day",
+           "item_done", "plan_status", "item_args", "item_command", "day_summary"]
 
 PLAN_FILE = "plan.json"
 PLAN_SCHEMA = 1
-THEMES = ("driving alignment", "managing risk", "handling failure", "influencing leadership",
-          "deciding under ambiguity", "resolving cross-team conflict")
-_THEME_CUES = {
-    "driving alignment": re.compile(r"\b(?:align\w*|agree(?:d|ment)? on|consensus|buy ?in|same page|shared goal|"
-                                    r"brought (?:the )?teams together|rallied)\b"),
-    "managing risk": re.compile(r"\b(?:risks?|mitigat\w*|contingenc\w*|slip\w*|rollback|risk register|"
-                                r"early warning)\b"),
-    "handling failure": re.compile(r"\b(?:fail\w*|mistakes?|went wrong|missed|post ?mortem|outage|my fault|"
-                                   r"lessons? learned|what i learned)\b"),
-    "influencing leadership": re.compile(r"\b(?:leadership|executives?|vp|vice president|director|sponsor|"
-                                         r"influenc\w*|convinc\w*|persuad\w*|pushed back|c ?suite|cto|ceo)\b"),
-    "deciding under ambiguity": re.compile(r"\b(?:ambigu\w*|unclear|uncertain\w*|incomplete (?:information|data)|"
-                                           r"without (?:all|full|enough)|assumptions?|unknowns?)\b"),
-    "resolving cross-team conflict": re.compile(r"\b(?:conflicts?|disagree\w*|tension|competing|clash\w*|"
-                                                r"cross ?team|two teams|both teams)\b"),
-}
-
-
 @dataclass(frozen=True)
 class _Item:
     kind: str                # interview | exercise | study | stories | review | rest
@@ -76,7 +58,7 @@ _DAY_FOCUS_ITEMS: tuple[tuple[str, tuple[_Item, ...]], ...] = (
     ("Structuring exercise, a new scenario", (
         _Item("exercise", "Timed structuring exercise: card data residency", scenario="payments-data-residency",
               minutes=30),)),
-    ("Rest", (_Item("rest", "Rest. No practice today: tired candidates interview worse."),)),
+    ("Rest", (_Item("rest", "No practice today: tired candidates interview worse"),)),
     ("STAR stories", (
         _Item("stories", "Write 6-8 STAR stories from your resume and map each to a theme; keep each under "
                          "3 minutes."),
@@ -85,8 +67,9 @@ _DAY_FOCUS_ITEMS: tuple[tuple[str, tuple[_Item, ...]], ...] = (
         _Item("interview", "Panel stories, with resume deep-dives", "panel", 3, resume=True),)),
     ("Mock interview loop", (
         _Item("interview", "The whole loop, one question per stage", "loop", 1),)),
-    ("Mock interviews, scenarios", (
-        _Item("interview", "Scenario questions with the hiring manager", "hiring-manager", 3),
+    ("Mock interviews: your resume, a scenario, your questions", (
+        _Item("interview", "Resume deep-dive and scenarios with the hiring manager, ending with your questions",
+              "hiring-manager", 3, resume=True),
         _Item("exercise", "A shorter structuring exercise: observability", scenario="observability-rollout",
               minutes=15))),
     ("Company research and your questions", (
@@ -126,11 +109,14 @@ def build_plan(start: date, resume: str | None = None) -> dict:
     return {"schema": PLAN_SCHEMA, "start": start.isoformat(), "resume": resume, "days": days}
 
 
-def item_args(item: dict, resume: str | None) -> list[str] | None:
-    """The voice-interviewer arguments that run a practice item; None for study, rest and review items."""
+def item_args(item: dict, resume: str | None, placeholder: bool = True) -> list[str] | None:
+    """The voice-interviewer arguments that run a practice item; None for study, rest and review items.
+
+    A deep-dive item with no resume in the plan shows a placeholder path, or (placeholder=False) runs without it.
+    """
     if item["kind"] == "interview":
         args = ["interview", "--stage", item["stage"], "--questions", str(item["questions"])]
-        if item.get("resume"):
+        if item.get("resume") and (resume or placeholder):
             args += ["--resume", resume or "YOUR_RESUME.pdf"]
         return args
     if item["kind"] == "exercise":
@@ -175,32 +161,20 @@ def load_plan(home: Path) -> dict | None:
     return plan
 
 
-def saved_sessions(home: Path) -> list[dict]:
-    """Every readable session document in the sessions dir (damaged ones are skipped: progress is advisory)."""
-    found = []
-    for path in sorted(home.glob("*/session.json")) if home.is_dir() else []:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(document, dict) and isinstance(document.get("answers"), list):
-            found.append(document | {"_folder": path.parent.name})
-    return found
-
-
-def session_day(session: dict) -> date | None:
+def session_day(session: Session) -> date | None:
     """The local calendar day a session started on."""
     try:
-        return datetime.fromisoformat(session["started"]).astimezone().date()
+        return datetime.fromisoformat(session.document["started"]).astimezone().date()
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def item_done(item: dict, day: date, sessions: list[dict]) -> list[str]:
+def item_done(item: dict, day: date, sessions: list[Session]) -> list[str]:
     """Folders of the sessions that did this item on its day (empty when not done)."""
     matched = []
-    for session in sessions:
-        if session_day(session) != day or not session.get("answers"):
+    for saved in sessions:
+        session = saved.document
+        if session_day(saved) != day or not session.get("answers"):
             continue
         if item["kind"] == "exercise":
             ok = session.get("stage") == "exercise" and session.get("exercise", {}).get("scenario") == item["scenario"]
@@ -211,31 +185,11 @@ def item_done(item: dict, day: date, sessions: list[dict]) -> list[str]:
         else:
             ok = False
         if ok:
-            matched.append(session.get("_folder", ""))
+            matched.append(saved.id)
     return matched
 
 
-def story_themes(text: str) -> set[str]:
-    """The STAR themes a story touches, from its words (two cue words, or one in a short story)."""
-    low = text.lower()
-    return {theme for theme, pattern in _THEME_CUES.items() if pattern.search(low)}
-
-
-def theme_coverage(sessions: list[dict]) -> dict[str, list[dict]]:
-    """For each theme, the behavioral (STAR) answers that tell a story about it."""
-    coverage: dict[str, list[dict]] = {theme: [] for theme in THEMES}
-    for session in sessions:
-        for answer in session["answers"]:
-            if answer.get("structure", {}).get("kind") != "star" or not answer.get("transcript"):
-                continue
-            said = f"{answer.get('question_text', '')} {answer['transcript']}"
-            for theme in story_themes(said):
-                coverage[theme].append({"session": session.get("_folder"), "question_id": answer.get("question_id"),
-                                        "seconds": answer.get("timing", {}).get("duration_s")})
-    return coverage
-
-
-def plan_status(plan: dict, sessions: list[dict], today: date) -> dict:
+def plan_status(plan: dict, sessions: list[Session], today: date) -> dict:
     """Each day with its items marked done / due / missed / upcoming, today's day, and the story themes."""
     days, due_today, today_number = [], [], None
     for entry in plan["days"]:
@@ -247,7 +201,7 @@ def plan_status(plan: dict, sessions: list[dict], today: date) -> dict:
             if done:
                 state = "done"
             elif day == today:
-                state = "due"
+                state = "due" if tracked else "today"  # study, stories, rest, review: done away from the tool
             elif day < today:
                 state = "missed" if tracked else "past"
             else:
@@ -256,12 +210,12 @@ def plan_status(plan: dict, sessions: list[dict], today: date) -> dict:
                                  "command": item_command(item, plan.get("resume"))})
         if day == today:
             today_number = entry["day"]
-            due_today = [i for i in items if i["state"] == "due"]
+            due_today = [i for i in items if i["state"] in ("due", "today")]
         days.append(entry | {"items": items})
-    coverage = theme_coverage(sessions)
+    bank = build_story_bank(sessions)
     return {"start": plan["start"], "today": today.isoformat(), "today_day": today_number, "days": days,
-            "due_today": due_today, "themes": {t: len(v) for t, v in coverage.items()},
-            "themes_without_story": [t for t, v in coverage.items() if not v],
+            "due_today": due_today, "themes": {t: len(ids) for t, ids in bank["themes"].items()},
+            "themes_without_story": bank["missing_themes"], "stories": len(bank["stories"]),
             "done": sum(i["state"] == "done" for d in days for i in d["items"]),
             "tracked": sum(i["kind"] in ("interview", "exercise") for d in days for i in d["items"])}
 
@@ -275,13 +229,12 @@ def day_summary(status: dict) -> str:
                 else "Your two-week plan is over. Make a new one with plan --start.")
     entry = status["days"][number - 1]
     said = [f"Day {number} of {PLAN_DAYS}: {entry['focus']}."]
-    pending = [i for i in entry["items"] if i["state"] == "due"]
+    pending = [i for i in entry["items"] if i["state"] in ("due", "today")]
     if not pending:
-        said.append("Nothing left to do today." if entry["items"][0]["kind"] != "rest"
-                    else entry["items"][0]["what"])
+        said.append("Nothing left to do today.")
     for item in pending:
-        said.append(item["what"] + ".")
+        said.append(item["what"].rstrip(".") + ".")
     gaps = status["themes_without_story"]
     if gaps and number >= 8:
         said.append(f"Still no story for: {', '.join(gaps)}.")
-    return " ".join(s.replace("..", ".") for s in said)
+    return " ".join(said)

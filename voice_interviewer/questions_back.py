@@ -27,11 +27,8 @@ def asks_question(persona: Persona) -> Question:
 
 def ask_questions_back(interview, persona: Persona, label: str) -> dict | None:
     """Run the questions-back exchange inside an Interview; returns the stored record (None when skipped)."""
-    from voice_interviewer.interview import Notice
-
     stage = persona.stage
-    if not interview.candidate.has_asks(stage):
-        interview.on_event(Notice(f"no recorded questions for the {stage} interviewer; skipped"))
+    if not interview.candidate.has_asks(stage):  # recordings without <stage>.asks.wav: skipped without a word
         return None
     question = asks_question(persona)
     interview._say(persona, "question", question.text, f"{stage}-asks-q.wav")

@@ -46,6 +46,8 @@ its their our my this that these those than then new all each every led drove ra
 launched delivered built program programs project team teams engineering cross functional wide company
 year years move moved quarter quarters month months week weeks people person services service microservices""".split())
 _BUDGET_S = 120
+_IRREGULAR_VERBS = frozenset({"ran", "led", "drove", "built", "won", "made", "took", "set", "grew", "oversaw", "brought",
+                              "ship", "shipped", "own", "owned", "run", "lead", "drive", "build"})
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,8 @@ def _split_outcome(text: str) -> tuple[str, str]:
 
 def _subject(action: str) -> str:
     words = action.rstrip(",;:.").split()
-    if words and words[0].lower().endswith(("ed", "ran", "led", "drove", "ran", "built", "ought", "won")):
-        words = words[1:]
+    if words and (words[0].lower().endswith("ed") or words[0].lower() in _IRREGULAR_VERBS):
+        words = words[1:]  # "Drove the move of ..." -> "the move of ..."
     cut = next((k for k, w in enumerate(words) if k >= 4 and w.lower() in ("across", "with", "over", "for", "in",
                                                                           "spanning", "covering")), len(words))
     return " ".join(words[:min(cut, 14)])

@@ -12,10 +12,6 @@ from contextlib import contextmanager
 
 import typer
 
-try:  # typer 0.26+ carries its own copy of click; older typer uses click itself
-    from typer._click import exceptions as click_errors
-except ImportError:
-    from click import exceptions as click_errors
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -50,7 +46,7 @@ def progress_bar(err: Console, label: str, total: int):
 def ask_typed(question, follow_up: bool) -> str | None:
     try:
         text = typer.prompt("Your answer (empty line to stop)", default="", show_default=False)
-    except (click_errors.Abort, EOFError):
+    except (typer.Abort, EOFError):  # typer 0.26's own click copy has no exceptions.Abort; typer.Abort is both
         return None
     return text or None
 
