@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_interviewer.errors import UsageError
+from voice_interviewer.textfile import decode_text, read_bounded
 
 __all__ = ["JobTerm", "JobProfile", "read_job", "job_profile", "choose_questions", "question_relevance",
            "terms_in", "answer_terms", "session_terms", "MAX_TERMS"]
@@ -134,23 +135,8 @@ class JobProfile:
 def read_job(path: Path) -> JobProfile:
     """The job file checked and read; anything but a readable, non-empty UTF-8 text is a usage error."""
     allowed = "a job description as UTF-8 text or Markdown (.txt, .md)"
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"--job {path}: file not found; give {allowed}") from None
-    except IsADirectoryError:
-        raise UsageError(f"--job {path}: is a directory; give {allowed}") from None
-    except OSError as exc:
-        raise UsageError(f"--job {path}: cannot read ({exc.strerror}); give {allowed}") from None
-    if len(raw) > MAX_JOB_BYTES:
-        raise UsageError(f"--job {path}: {len(raw)} bytes is too long for a job description; "
-                         f"allowed up to {MAX_JOB_BYTES}")
-    if b"\x00" in raw:
-        raise UsageError(f"--job {path}: binary file; give {allowed}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"--job {path}: not UTF-8 text; give {allowed}") from None
+    name, what = f"--job {path}", "a job description"
+    text = decode_text(read_bounded(path, name, what, allowed, MAX_JOB_BYTES), name, what, allowed)
     profile = job_profile(text, path.name)
     if not profile.terms:
         raise UsageError(f"--job {path}: no job terms found (empty or too short); give {allowed}")

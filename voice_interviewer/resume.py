@@ -26,6 +26,7 @@ from voice_interviewer.feedback.resume_match import (
 )
 from voice_interviewer.feedback.score import SEVERITY_RANK, Finding
 from voice_interviewer.personas import KeyPoint, Persona, Question
+from voice_interviewer.textfile import decode_text, read_bounded
 
 __all__ = ["Bullet", "read_resume", "program_bullets", "deep_dive_questions", "ResumePlan", "resume_plan",
            "KINDS", "RESUME_STAGES", "MAX_RESUME_BYTES"]
@@ -60,27 +61,13 @@ class Bullet:
 
 def read_resume(path: Path) -> str:
     """The resume's text; an unreadable, binary or empty file is a UsageError naming what is allowed."""
-    if not path.exists():
-        raise UsageError(f"{path}: resume file not found; give {ALLOWED}")
-    if path.is_dir():
-        raise UsageError(f"{path}: is a directory; give {ALLOWED}")
-    try:
-        data = path.read_bytes()
-    except PermissionError:
-        raise UsageError(f"{path}: cannot read the resume (permission denied)") from None
-    if len(data) > MAX_RESUME_BYTES:
-        raise UsageError(f"{path}: {len(data)} bytes is too large for a resume; allowed up to {MAX_RESUME_BYTES}")
+    data = read_bounded(path, str(path), "a resume", ALLOWED, MAX_RESUME_BYTES)
     if data.startswith(b"%PDF"):
         text = _pdf_text(path, data)
     elif path.suffix.lower() == ".pdf":
         raise UsageError(f"{path}: named .pdf but is not a PDF; give {ALLOWED}")
-    elif b"\x00" in data:
-        raise UsageError(f"{path}: binary file, not a resume; give {ALLOWED}")
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UsageError(f"{path}: not UTF-8 text; give {ALLOWED}") from None
+        text = decode_text(data, str(path), "a resume", ALLOWED)
     if not text.strip():
         raise UsageError(f"{path}: the resume is empty; give {ALLOWED}")
     return text
