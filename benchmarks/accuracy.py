@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "audio_fixtures" / "eval"
 sys.path.insert(0, str(ROOT))
 
-from voice_interviewer.audio import WavFileSource  # noqa: E402
+from voice_interviewer.audio.sources import WavFileSource  # noqa: E402
 from voice_interviewer.config import TranscribeOptions  # noqa: E402
+from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, find_question, load_personas  # noqa: E402
 from voice_interviewer.feedback import analyze  # noqa: E402
-from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS, find_question, load_personas  # noqa: E402
 from voice_interviewer.records import Transcript, Word  # noqa: E402
-from voice_interviewer.transcribe import load_model, resolve_model, transcribe_frames  # noqa: E402
+from voice_interviewer.speech.transcribe import load_model, resolve_model, transcribe_frames  # noqa: E402
 
 MATCH_SLACK_S = 0.5
 START_TOLERANCE_S = 2.5

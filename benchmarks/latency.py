@@ -35,14 +35,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "audio_fixtures"
 sys.path.insert(0, str(ROOT))
 
-from voice_interviewer.audio import WavFileSource, read_audio  # noqa: E402
+from voice_interviewer.audio.files import read_audio
+from voice_interviewer.audio.sources import WavFileSource  # noqa: E402
 from voice_interviewer.config import FILLER_PROMPT, EndpointOptions, TranscribeOptions  # noqa: E402
-from voice_interviewer.endpointing import AnswerEnded  # noqa: E402
+from voice_interviewer.content.personas import find_question, load_personas  # noqa: E402
 from voice_interviewer.feedback import analyze  # noqa: E402
-from voice_interviewer.personas import find_question, load_personas  # noqa: E402
 from voice_interviewer.records import SAMPLE_RATE_HZ, Transcript, Word  # noqa: E402
-from voice_interviewer.transcribe import AnswerListener, load_model, resolve_model  # noqa: E402
-from voice_interviewer.wer import word_error_rate  # noqa: E402
+from voice_interviewer.speech.endpointing import AnswerEnded  # noqa: E402
+from voice_interviewer.speech.transcribe import AnswerListener, load_model, resolve_model  # noqa: E402
+from voice_interviewer.speech.wer import word_error_rate  # noqa: E402
 
 LIVE = TranscribeOptions(partial_every_s=2.0)
 MIN_STREAM_S = 0.001  # ratio guard: a p50 below this is counted as this

@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fake_openai_server import FakeOpenAI  # noqa: E402
+
+from voice_interviewer.content.personas import find_question, load_personas  # noqa: E402
 from voice_interviewer.feedback import analyze  # noqa: E402
-from voice_interviewer.interview import typed_transcript  # noqa: E402
-from voice_interviewer.llm import LlmCoach, LlmOptions  # noqa: E402
-from voice_interviewer.personas import find_question, load_personas  # noqa: E402
+from voice_interviewer.integrations.llm import LlmCoach, LlmOptions  # noqa: E402
+from voice_interviewer.session.interview import typed_transcript  # noqa: E402
 
 ANSWER = ("Two teams disagreed about the database for the checkout launch. I was the program manager, and I set up a "
           "design review with both tech leads where we compared latency data against the launch date.")

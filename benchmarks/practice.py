@@ -21,17 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PRACTICE = ROOT / "audio_fixtures" / "practice"
 sys.path.insert(0, str(ROOT))
 
-from voice_interviewer.audio import WavFileSource  # noqa: E402
+from voice_interviewer.audio.sources import WavFileSource  # noqa: E402
 from voice_interviewer.config import TranscribeOptions  # noqa: E402
-from voice_interviewer.exercise import framework_feedback  # noqa: E402
 from voice_interviewer.feedback.asks import analyze_asks  # noqa: E402
 from voice_interviewer.feedback.resume_match import match_resume  # noqa: E402
 from voice_interviewer.feedback.structure import analyze_structure  # noqa: E402
 from voice_interviewer.feedback.timing import split_sentences, tokenize  # noqa: E402
-from voice_interviewer.interview import typed_transcript  # noqa: E402
-from voice_interviewer.resume import program_bullets, read_resume  # noqa: E402
-from voice_interviewer.transcribe import load_model, resolve_model, transcribe_frames  # noqa: E402
-from voice_interviewer.wer import word_error_rate  # noqa: E402
+from voice_interviewer.practice.exercise import framework_feedback  # noqa: E402
+from voice_interviewer.practice.resume import program_bullets, read_resume  # noqa: E402
+from voice_interviewer.session.interview import typed_transcript  # noqa: E402
+from voice_interviewer.speech.transcribe import load_model, resolve_model, transcribe_frames  # noqa: E402
+from voice_interviewer.speech.wer import word_error_rate  # noqa: E402
 
 
 def _framework(text: str) -> dict:

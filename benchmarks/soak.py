@@ -38,13 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "audio_fixtures"
 sys.path.insert(0, str(ROOT))
 
-from voice_interviewer.audio import has_output_device  # noqa: E402
-from voice_interviewer.candidates import RecordedCandidate  # noqa: E402
+from voice_interviewer.audio.sources import has_output_device  # noqa: E402
 from voice_interviewer.config import TranscribeOptions  # noqa: E402
-from voice_interviewer.interview import Interview, Plan, Scored  # noqa: E402
-from voice_interviewer.personas import find_question, load_personas  # noqa: E402
-from voice_interviewer.store import create_session  # noqa: E402
-from voice_interviewer.voice import Speaker  # noqa: E402
+from voice_interviewer.content.personas import find_question, load_personas  # noqa: E402
+from voice_interviewer.session.candidates import RecordedCandidate  # noqa: E402
+from voice_interviewer.session.interview import Interview, Plan, Scored  # noqa: E402
+from voice_interviewer.session.store import create_session  # noqa: E402
+from voice_interviewer.voice.speaker import Speaker  # noqa: E402
 
 LIVE = TranscribeOptions(partial_every_s=2.0)
 STARTUP_ANSWER = FIXTURES / "answers" / "panel-alignment.wav"  # the first panel question's recording

@@ -30,7 +30,7 @@ def manifest() -> dict:
 
 @pytest.fixture(scope="session")
 def jfk_pcm() -> np.ndarray:
-    from voice_interviewer.audio import read_audio
+    from voice_interviewer.audio.files import read_audio
 
     return read_audio(FIXTURES / "real" / "jfk.wav")
 
@@ -38,7 +38,7 @@ def jfk_pcm() -> np.ndarray:
 @pytest.fixture(scope="session")
 def model():
     """The bundled tiny.en, loaded once for the whole test session."""
-    from voice_interviewer.transcribe import load_model, resolve_model
+    from voice_interviewer.speech.transcribe import load_model, resolve_model
 
     resolved = resolve_model(None)
     return load_model(resolved.source)
@@ -51,11 +51,11 @@ def home(tmp_path, monkeypatch) -> Path:
     return tmp_path / "home"
 
 
-from voice_interviewer.wer import word_error_rate  # noqa: E402,F401 - re-exported for the test modules
-
 # Fuzz tests explore new inputs on every local run; in CI (CI set, as .ci/run does) they replay a fixed sequence so
 # a red build is reproducible and never depends on luck.
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+from voice_interviewer.speech.wer import word_error_rate  # noqa: E402,F401 - re-exported for the test modules
 
 _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

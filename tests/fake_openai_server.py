@@ -63,9 +63,9 @@ class FakeOpenAI:
 
     def transcription(self, audio: bytes) -> dict:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from voice_interviewer.audio import WavFileSource
+        from voice_interviewer.audio.sources import WavFileSource
         from voice_interviewer.config import TranscribeOptions
-        from voice_interviewer.transcribe import load_model, resolve_model, transcribe_frames
+        from voice_interviewer.speech.transcribe import load_model, resolve_model, transcribe_frames
 
         with tempfile.NamedTemporaryFile(suffix=".wav") as handle:
             handle.write(audio)

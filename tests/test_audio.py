@@ -19,13 +19,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from voice_interviewer.audio import (
-    FRAME_SAMPLES,
-    MicrophoneSource,
-    WavFileSource,
-    iter_pcm_blocks,
-    read_audio,
-)
+from voice_interviewer.audio.files import iter_pcm_blocks, read_audio
+from voice_interviewer.audio.sources import FRAME_SAMPLES, MicrophoneSource, WavFileSource
 from voice_interviewer.errors import AudioInputError, DeviceError
 from voice_interviewer.records import FRAME_MS, SAMPLE_RATE_HZ
 

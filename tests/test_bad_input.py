@@ -21,10 +21,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import CLI, FIXTURES, ROOT, run_cli, word_error_rate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import CLI, FIXTURES, ROOT, run_cli, word_error_rate
 
 JFK = FIXTURES / "real" / "jfk.wav"
 JFK_WORDS = "ask not what your country can do for you"
@@ -78,7 +77,7 @@ def _wav(path: Path, samples: np.ndarray, rate: int = RATE, subtype: str = "PCM_
 
 
 def _jfk() -> np.ndarray:
-    from voice_interviewer.audio import read_audio
+    from voice_interviewer.audio.files import read_audio
 
     return read_audio(JFK)
 
@@ -297,7 +296,7 @@ def test_persona_missing_field(personas_copy, kept):
 
 
 def test_persona_duplicate_question_id(personas_copy, kept):
-    from voice_interviewer.personas import load_persona
+    from voice_interviewer.content.personas import load_persona
 
     persona = load_persona(personas_copy / "recruiter.toml")
     first, second = persona.questions[0].id, persona.questions[1].id
@@ -524,10 +523,10 @@ def test_fuzz_session_files_only_raise_session_errors(tmp_path, choice, value, d
     or raise InterviewerError."""
     from rich.console import Console
 
+    from voice_interviewer.cli.screen import print_feedback
     from voice_interviewer.errors import InterviewerError
-    from voice_interviewer.report import render_html, render_markdown
-    from voice_interviewer.screen import print_feedback
-    from voice_interviewer.store import load_session
+    from voice_interviewer.review.report import render_html, render_markdown
+    from voice_interviewer.session.store import load_session
 
     document = _base_session()
     paths = list(_paths(document))
@@ -561,7 +560,7 @@ def test_fuzz_session_files_only_raise_session_errors(tmp_path, choice, value, d
        data=st.binary(max_size=6000))
 def test_fuzz_streaming_frames_of_odd_wav_headers(tmp_path, fields, data):
     """The streaming path (WavFileSource.frames) on any fmt header: frames of the one shape, or AudioInputError."""
-    from voice_interviewer.audio import FRAME_SAMPLES, WavFileSource
+    from voice_interviewer.audio.sources import FRAME_SAMPLES, WavFileSource
     from voice_interviewer.errors import InterviewerError
 
     fmt = struct.pack("<HHIIHH", *fields)

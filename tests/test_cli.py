@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES, run_cli, word_error_rate
 
 SCORE_KEYS = {"schema", "audio", "question_id", "transcript", "words", "timing", "pace", "pauses", "fillers",

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_interviewer.audio import FRAME_SAMPLES, WavFileSource
+from voice_interviewer.audio.sources import FRAME_SAMPLES, WavFileSource
 from voice_interviewer.config import EndpointOptions
-from voice_interviewer.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
 from voice_interviewer.records import FRAME_MS, SAMPLE_RATE_HZ, AudioFrame
+from voice_interviewer.speech.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "audio_fixtures"
@@ -289,7 +289,7 @@ def _words(text: str):
 
 
 def test_closing_phrase_is_found_only_at_the_end():
-    from voice_interviewer.endpointing import closing_phrase_at
+    from voice_interviewer.speech.endpointing import closing_phrase_at
 
     assert closing_phrase_at(_words("We shipped two weeks early. That's my answer.")) == 5
     assert closing_phrase_at(_words("and cut costs by half, I'm done")) == 5

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_interviewer.audio import read_audio
+from voice_interviewer.audio.files import read_audio
 from voice_interviewer.config import TranscribeOptions
-from voice_interviewer.hesitation import VoicedSpans, add_hesitations, canonical, sound_kind, voiced_spans
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
-from voice_interviewer.transcribe import decode
+from voice_interviewer.speech.hesitation import VoicedSpans, add_hesitations, canonical, sound_kind, voiced_spans
+from voice_interviewer.speech.transcribe import decode
 
 EVAL = Path(__file__).resolve().parent.parent / "audio_fixtures" / "eval"
 LABELS = {a["id"]: a for a in json.loads((EVAL / "labels.json").read_text())["answers"]}

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_interviewer.audio import read_audio
-from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS, find_question, load_personas
+from voice_interviewer.audio.files import read_audio
+from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, find_question, load_personas
 
 EVAL = Path(__file__).resolve().parent.parent / "audio_fixtures" / "eval"
 LABELS = json.loads((EVAL / "labels.json").read_text(encoding="utf-8"))

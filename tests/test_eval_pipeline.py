@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from voice_interviewer.audio import WavFileSource
+from voice_interviewer.audio.sources import WavFileSource
 from voice_interviewer.config import TranscribeOptions
+from voice_interviewer.content.personas import find_question, load_personas
 from voice_interviewer.feedback import analyze
-from voice_interviewer.personas import find_question, load_personas
-from voice_interviewer.transcribe import load_model, resolve_model, transcribe_frames
+from voice_interviewer.speech.transcribe import load_model, resolve_model, transcribe_frames
 
 pytestmark = pytest.mark.model
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from voice_interviewer.personas import KeyPoint, Question
+from voice_interviewer.content.personas import KeyPoint, Question
 from voice_interviewer.records import Transcript, Word
 
 WPM = 150

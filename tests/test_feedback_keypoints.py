@@ -96,9 +96,9 @@ def test_multi_word_synonym_with_inflected_words():
 def test_near_matches_by_stem(synonym, said):
     from test_feedback_fixtures import spoken
 
+    from voice_interviewer.content.personas import KeyPoint
     from voice_interviewer.feedback.keypoints import PhraseIndex, key_points
     from voice_interviewer.feedback.timing import tokenize
-    from voice_interviewer.personas import KeyPoint
 
     index = PhraseIndex(tokenize(spoken(said).words))
     point = KeyPoint(id="p", label="the point", synonyms=(synonym,))
@@ -108,9 +108,9 @@ def test_near_matches_by_stem(synonym, said):
 def test_stems_do_not_match_other_words():
     from test_feedback_fixtures import spoken
 
+    from voice_interviewer.content.personas import KeyPoint
     from voice_interviewer.feedback.keypoints import PhraseIndex, key_points
     from voice_interviewer.feedback.timing import tokenize
-    from voice_interviewer.personas import KeyPoint
 
     index = PhraseIndex(tokenize(spoken("we scoped the launch and planned the teams").words))
     point = KeyPoint(id="p", label="the point", synonyms=("risk register", "cut scope"))

@@ -26,9 +26,9 @@ from test_feedback_fixtures import (
     spoken,
 )
 
+from voice_interviewer.content.personas import Question
 from voice_interviewer.feedback import analyze
 from voice_interviewer.feedback.mistakes import is_failure_question
-from voice_interviewer.personas import Question
 
 
 def kinds(text: str, question=ALIGNMENT) -> dict[str, dict]:

@@ -23,9 +23,9 @@ from test_feedback_fixtures import (
     spoken,
 )
 
+from voice_interviewer.content.personas import Question
 from voice_interviewer.feedback import analyze, choose_follow_up, spoken_summary
 from voice_interviewer.feedback.summary import MAX_WORDS, strength_sentence
-from voice_interviewer.personas import Question
 from voice_interviewer.records import Transcript
 
 WE_LONG = (

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import CLI, FIXTURES, ROOT, run_cli
 
 ANSWER = FIXTURES / "answers" / "panel-alignment.wav"  # the first panel question's recording (85 s)
@@ -71,7 +70,7 @@ def assert_kept(recording: Path, on_disk_before_s: float) -> np.ndarray:
 
 
 def assert_is_start_of_answer(samples: np.ndarray) -> None:
-    from voice_interviewer.audio import read_audio
+    from voice_interviewer.audio.files import read_audio
 
     original = read_audio(ANSWER)
     assert np.array_equal(samples, original[: samples.size]), "the kept audio is not the start of the answer"
@@ -107,9 +106,9 @@ def _killed_session(folder: Path) -> Path:
 
 
 def test_answer_audio_without_a_record_loads_as_interrupted(tmp_path):
-    from voice_interviewer.interview import plan_remaining
-    from voice_interviewer.personas import load_personas
-    from voice_interviewer.store import load_session
+    from voice_interviewer.content.personas import load_personas
+    from voice_interviewer.session.interview import plan_remaining
+    from voice_interviewer.session.store import load_session
 
     folder = _killed_session(tmp_path / "20260101-000000-panel")
     document = load_session(folder)
@@ -212,10 +211,10 @@ def test_microphone_vanishing_mid_answer_stops_with_one_error_line(doomed_pulse,
 def test_ctrl_c_keeps_the_audio_the_microphone_queued_during_a_decode(tmp_path, model):
     """Audio captured while the loop was busy (a Whisper decode) is in the microphone's queue, not yet in the WAV;
     Ctrl-C must not drop it."""
-    from voice_interviewer.candidates import RecordedCandidate
-    from voice_interviewer.interview import Interview, plan_for
-    from voice_interviewer.personas import load_personas
+    from voice_interviewer.content.personas import load_personas
     from voice_interviewer.records import AudioFrame
+    from voice_interviewer.session.candidates import RecordedCandidate
+    from voice_interviewer.session.interview import Interview, plan_for
 
     tone = (np.sin(np.arange(480) / 3) * 8000).astype("<i2").tobytes()
 
@@ -241,9 +240,9 @@ def test_live_audio_is_recorded_while_the_loop_is_busy(tmp_path):
     """The loop takes one frame and then is busy (a decode): the recorder still gets every frame the source gives."""
     import threading
 
-    from voice_interviewer.capture import RecordedFrames
+    from voice_interviewer.audio.capture import RecordedFrames
+    from voice_interviewer.audio.files import WavRecorder
     from voice_interviewer.records import AudioFrame
-    from voice_interviewer.store import WavRecorder
 
     given_all, release = threading.Event(), threading.Event()
 

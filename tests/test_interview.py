@@ -9,7 +9,6 @@ import time
 import wave
 
 import pytest
-
 from conftest import CLI, FIXTURES, ROOT, run_cli, word_error_rate
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]
@@ -137,9 +136,9 @@ def test_saying_thats_my_answer_ends_the_answer_at_once(tmp_path):
     import numpy as np
     import soundfile as sf
 
-    from voice_interviewer.audio import read_audio
-    from voice_interviewer.personas import VoiceSpec
-    from voice_interviewer.voice import render_wav
+    from voice_interviewer.audio.files import read_audio
+    from voice_interviewer.content.personas import VoiceSpec
+    from voice_interviewer.voice.speaker import render_wav
 
     spoken = tmp_path / "spoken.wav"
     render_wav("I set up a weekly dependency review with both leads, and we shipped on time. That's my answer.",

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, run_cli
+
+from voice_interviewer.content.job import (
+    answer_terms,
+    choose_questions,
+    job_profile,
+    question_relevance,
+    read_job,
+    session_terms,
+)
+from voice_interviewer.content.personas import load_personas
 from voice_interviewer.errors import UsageError
-from voice_interviewer.job import answer_terms, choose_questions, job_profile, question_relevance, read_job, \
-    session_terms
-from voice_interviewer.personas import load_personas
 
 JOB = ROOT / "tests" / "data" / "job-platform-tpm.md"
 

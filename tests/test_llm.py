@@ -5,13 +5,14 @@ from __future__ import annotations
 import socket
 
 import pytest
-
 from fake_openai_server import FakeOpenAI
+
+from voice_interviewer.content.personas import find_question, load_personas
 from voice_interviewer.errors import UsageError
 from voice_interviewer.feedback import analyze
-from voice_interviewer.interview import typed_transcript
-from voice_interviewer.llm import LlmCoach, LlmOptions, check_url, parse_reply
-from voice_interviewer.personas import find_question, load_personas
+from voice_interviewer.integrations.llm import LlmCoach, LlmOptions, parse_reply
+from voice_interviewer.remote import check_url
+from voice_interviewer.session.interview import typed_transcript
 
 ANSWER = ("Two teams disagreed about the database for the checkout launch. I was the program manager and I set up "
           "a design review with both tech leads, where we compared latency data against the launch date.")

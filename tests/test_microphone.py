@@ -11,7 +11,6 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import CLI, FIXTURES, ROOT, word_error_rate
 
 pytestmark = [pytest.mark.sound, pytest.mark.model, pytest.mark.slow]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES, run_cli, word_error_rate
 from fake_openai_server import FakeOpenAI
-from voice_interviewer.job import choose_questions, read_job
-from voice_interviewer.personas import load_personas
+
+from voice_interviewer.content.job import choose_questions, read_job
+from voice_interviewer.content.personas import load_personas
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 

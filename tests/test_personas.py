@@ -10,15 +10,14 @@ import json
 import math
 import re
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voice_interviewer.errors import PersonaError
-from voice_interviewer.personas import (
+from voice_interviewer.content.personas import (
     FRAMEWORK_PARTS,
     STAGES,
     STAR_PARTS,
@@ -26,6 +25,7 @@ from voice_interviewer.personas import (
     load_personas,
     personas_dir,
 )
+from voice_interviewer.errors import PersonaError
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSONAS = ROOT / "personas"

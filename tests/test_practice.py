@@ -9,15 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_cli
+
+from voice_interviewer.content.personas import FRAMEWORK_PARTS
 from voice_interviewer.feedback.asks import analyze_asks
 from voice_interviewer.feedback.resume_match import match_resume
 from voice_interviewer.feedback.structure import analyze_structure
 from voice_interviewer.feedback.timing import split_sentences, tokenize
-from voice_interviewer.interview import typed_transcript
-from voice_interviewer.personas import FRAMEWORK_PARTS
-from voice_interviewer.resume import program_bullets, read_resume
+from voice_interviewer.practice.resume import program_bullets, read_resume
+from voice_interviewer.session.interview import typed_transcript
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 

@@ -9,17 +9,23 @@ import stat
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import FIXTURES, run_cli
+
+from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAGES, Question
 from voice_interviewer.errors import UsageError
-from voice_interviewer.exercise import SCENARIOS, find_scenario, framework_feedback, time_check_text, time_checks
 from voice_interviewer.feedback.asks import ASK_PROMPT, analyze_asks, persona_reply
 from voice_interviewer.feedback.resume_match import DeepDive, match_resume, quantities
-from voice_interviewer.personas import FRAMEWORK_PARTS, STAGES, Question
-from voice_interviewer.plan import PLAN_DAYS, build_plan, item_command, plan_status
-from voice_interviewer.progress import Session
-from voice_interviewer.stories import THEMES
-from voice_interviewer.resume import KINDS, deep_dive_questions, program_bullets, read_resume
+from voice_interviewer.practice.exercise import (
+    SCENARIOS,
+    find_scenario,
+    framework_feedback,
+    time_check_text,
+    time_checks,
+)
+from voice_interviewer.practice.plan import PLAN_DAYS, build_plan, item_command, plan_status
+from voice_interviewer.practice.resume import KINDS, deep_dive_questions, program_bullets, read_resume
+from voice_interviewer.review.progress import Session
+from voice_interviewer.review.stories import THEMES
 
 PRACTICE = FIXTURES / "practice"
 MANIFEST = json.loads((PRACTICE / "manifest.json").read_text())
@@ -239,7 +245,7 @@ def _session(day: date, stage: str, answers: list[dict], **extra) -> Session:
 def _story(question: str, said: str) -> dict:
     """A scored STAR answer as the interview saves it, from typed words."""
     from voice_interviewer.feedback import analyze
-    from voice_interviewer.interview import typed_transcript
+    from voice_interviewer.session.interview import typed_transcript
 
     doc = analyze(typed_transcript(said), None)
     return doc | {"index": 1, "question_text": question, "structure": doc["structure"] | {"kind": "star"}}

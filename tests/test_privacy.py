@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CLI, ROOT, run_cli
 
 SECRET = "sk-test-secret"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import socket
 
 import pytest
-
 from conftest import FIXTURES, word_error_rate
 from fake_openai_server import FakeOpenAI
-from voice_interviewer.audio import read_audio
-from voice_interviewer.remote_stt import RemoteStt, SttOptions, wav_bytes, words_from_reply
+
+from voice_interviewer.audio.files import read_audio
+from voice_interviewer.speech.remote_stt import RemoteStt, SttOptions, wav_bytes, words_from_reply
 
 
 def test_server_word_times_are_used_as_given():

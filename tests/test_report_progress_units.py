@@ -12,15 +12,15 @@ import re
 import pytest
 from rich.console import Console
 
-from voice_interviewer.charts import line_chart_svg, pace_series
+from voice_interviewer.cli.screen import follow_along, progress_bar
+from voice_interviewer.content.personas import find_question, load_personas
 from voice_interviewer.feedback import analyze
-from voice_interviewer.interview import typed_transcript
-from voice_interviewer.personas import find_question, load_personas
-from voice_interviewer.progress import Session, build_progress, compare_feedback
 from voice_interviewer.records import Transcript, Word
-from voice_interviewer.report import align_words, render_html, render_markdown, stage_summary
-from voice_interviewer.screen import follow_along, progress_bar
-from voice_interviewer.stories import THEMES, build_story_bank
+from voice_interviewer.review.charts import line_chart_svg, pace_series
+from voice_interviewer.review.progress import Session, build_progress, compare_feedback
+from voice_interviewer.review.report import align_words, render_html, render_markdown, stage_summary
+from voice_interviewer.review.stories import THEMES, build_story_bank
+from voice_interviewer.session.interview import typed_transcript
 
 ROUGH = ("Um, so there was this time on the checkout rebuild where, you know, the payments team and the orders team "
          "basically could not agree on payment events. Um, we had a lot of meetings about it. I mean, we went with "
@@ -173,8 +173,9 @@ def test_answer_audio_is_embedded_as_opus_a_fraction_of_the_wav(tmp_path):
     import base64
 
     from conftest import FIXTURES
-    from voice_interviewer.audio import read_audio
-    from voice_interviewer.report_media import embed_audio, encode_audio
+
+    from voice_interviewer.audio.files import read_audio
+    from voice_interviewer.review.media import embed_audio, encode_audio
 
     wav = FIXTURES / "real" / "jfk.wav"
     mime, data = encode_audio(wav)
@@ -204,7 +205,7 @@ def test_progress_page_draws_a_line_per_stage_with_a_legend(questions):
                        "question_id": technical.id, "question_text": technical.text, "follow_ups": [], **tech}
         return _session(day, [_answer(1, "panel-alignment", text, questions), tech_record])
 
-    from voice_interviewer.progress import render_progress_html
+    from voice_interviewer.review.progress import render_progress_html
 
     doc = build_progress([loop(1, ROUGH), loop(8, GOOD)])
     assert set(doc["stages"]) == {"panel", "technical"}

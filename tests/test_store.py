@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from voice_interviewer.audio.files import WavRecorder
 from voice_interviewer.errors import SessionError
 from voice_interviewer.records import SAMPLE_RATE_HZ
-from voice_interviewer.store import (
+from voice_interviewer.session.store import (
     SESSION_SCHEMA,
-    WavRecorder,
     create_session,
     load_session,
     resolve_session,
@@ -118,7 +118,7 @@ _CRASHING_CHILD = """
 import os, signal, sys, time
 import numpy as np
 from pathlib import Path
-from voice_interviewer.store import WavRecorder
+from voice_interviewer.audio.files import WavRecorder
 recorder = WavRecorder(Path(sys.argv[1]))
 started = time.monotonic()
 index = 0

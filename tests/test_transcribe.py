@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import FIXTURES, word_error_rate
-from voice_interviewer.audio import WavFileSource
+
+from voice_interviewer.audio.sources import WavFileSource
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.errors import ModelError
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame
-from voice_interviewer.transcribe import AnswerListener, resolve_model, transcribe_frames
+from voice_interviewer.speech.transcribe import AnswerListener, resolve_model, transcribe_frames
 
 pytestmark = pytest.mark.model
 
@@ -108,7 +108,7 @@ def test_a_window_that_loops_is_recovered_not_dropped(model, manifest):
 def test_a_pause_decode_skipped_while_lagging_is_done_once_the_loop_catches_up(model, manifest):
     """Busy machine: the loop lags the speech by seconds when the last pause starts, so its decode is skipped; it
     catches up in the silence and decodes then, so the text is final (and a closing phrase heard) before the end."""
-    from voice_interviewer.audio import read_audio
+    from voice_interviewer.audio.files import read_audio
 
     answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-motivation")
     speech = read_audio(FIXTURES / answer["file"])

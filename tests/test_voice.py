@@ -5,13 +5,13 @@ from __future__ import annotations
 import wave
 
 import pytest
-
 from conftest import word_error_rate
-from voice_interviewer.audio import WavFileSource
+
+from voice_interviewer.audio.sources import WavFileSource
 from voice_interviewer.config import TranscribeOptions
-from voice_interviewer.personas import VoiceSpec, load_personas
-from voice_interviewer.transcribe import transcribe_frames
-from voice_interviewer.voice import Speaker, render_wav
+from voice_interviewer.content.personas import VoiceSpec, load_personas
+from voice_interviewer.speech.transcribe import transcribe_frames
+from voice_interviewer.voice.speaker import Speaker, render_wav
 
 SENTENCE = "Tell me about a time you drove alignment between two teams that disagreed."
 

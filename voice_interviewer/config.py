@@ -43,7 +43,7 @@ class TranscribeOptions:
     cpu_threads: int = 2
     beam_size: int = 1
     prompt: str = FILLER_PROMPT
-    # After each final decode, find the hesitations Whisper dropped (hesitation.py): "acoustic" and "second-pass".
+    # After each final decode, find the hesitations Whisper dropped (speech/hesitation.py): "acoustic" and "second-pass".
     # Measured on audio_fixtures/eval (benchmarks/accuracy.py --steps): filler recall 0.81 with the prompt alone.
     filler_pass: tuple[str, ...] = ("acoustic", "second-pass")
     # A chunk closes at the first pause after min_chunk_s. Measured on the 10 fixture answers: 6 s gave mean WER

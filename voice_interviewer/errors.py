@@ -1,4 +1,4 @@
-"""One exception hierarchy; only cli.py turns it into an exit code (2) and a one-line message."""
+"""One exception hierarchy; only cli/ turns it into an exit code (2) and a one-line message."""
 
 __all__ = [
     "InterviewerError",

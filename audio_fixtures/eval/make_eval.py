@@ -39,6 +39,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from make_fixtures import (  # noqa: E402 - the fixtures script is the one place the markup is defined
     ANSWERS as FIXTURE_ANSWERS,
+)
+from make_fixtures import (
     SAMPLE_RATE_HZ,
     _norm,
     _synthesise,
@@ -142,7 +144,7 @@ def _part_spans(parsed, segments: list[dict], speech_end: float) -> list[dict]:
 
 
 def _entry(answer: EvalAnswer, parsed, segments: list[dict], samples: int) -> dict:
-    from voice_interviewer.personas import find_question, load_personas
+    from voice_interviewer.content.personas import find_question, load_personas
 
     persona, question = find_question(load_personas(), answer.question_id)
     start, end = segments[0]["start_s"], segments[-1]["end_s"]
@@ -164,8 +166,8 @@ def _entry(answer: EvalAnswer, parsed, segments: list[dict], samples: int) -> di
 
 
 def _real_entry(real: RealAnswer, clips: dict) -> dict:
-    from voice_interviewer.audio import read_audio
-    from voice_interviewer.personas import find_question, load_personas
+    from voice_interviewer.audio.files import read_audio
+    from voice_interviewer.content.personas import find_question, load_personas
 
     persona, question = find_question(load_personas(), real.question_id)
     clip = clips[real.source]

@@ -24,7 +24,7 @@ import soundfile as sf
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from make_fixtures import RP_MALE, SAMPLE_RATE_HZ, US_FEMALE, US_MALE, Answer, render, speech_bounds  # noqa: E402
+from make_fixtures import RP_MALE, SAMPLE_RATE_HZ, US_FEMALE, Answer, render, speech_bounds  # noqa: E402
 
 MANIFEST = HERE / "manifest.json"
 RESUME_TXT = HERE / "sample_resume.txt"

@@ -11,6 +11,7 @@ findings[].evidence, deductions, score_unclamped and strength.
 
 from __future__ import annotations
 
+from voice_interviewer.content.personas import Question
 from voice_interviewer.feedback.fillers import filler_indices, filler_report, find_fillers
 from voice_interviewer.feedback.keypoints import PhraseIndex, key_points, work_terms
 from voice_interviewer.feedback.mistakes import guide_mistakes
@@ -27,7 +28,6 @@ from voice_interviewer.feedback.score import (
 from voice_interviewer.feedback.structure import MEASURED_OUTCOME, analyze_structure, empty_structure, infer_kind
 from voice_interviewer.feedback.summary import NO_SPEECH_FEEDBACK, spoken_summary, strength_sentence
 from voice_interviewer.feedback.timing import Token, pace, pauses, split_sentences, timing, tokenize
-from voice_interviewer.personas import Question
 from voice_interviewer.records import Transcript, join_words
 
 __all__ = ["analyze", "choose_follow_up", "spoken_summary"]

@@ -15,8 +15,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from voice_interviewer.content.personas import KeyPoint
 from voice_interviewer.feedback.timing import Token, match_form
-from voice_interviewer.personas import KeyPoint
 
 __all__ = ["Match", "PhraseIndex", "stem", "inflections", "phrase_pattern", "key_points", "work_terms"]
 

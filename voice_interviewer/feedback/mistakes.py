@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from voice_interviewer.content.personas import Question
 from voice_interviewer.feedback.keypoints import PhraseIndex
 from voice_interviewer.feedback.score import POINTS, Finding
 from voice_interviewer.feedback.structure import OUTCOME, first_person_actions
-from voice_interviewer.personas import Question
 
 __all__ = ["guide_mistakes", "is_failure_question"]
 

@@ -17,8 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS
 from voice_interviewer.feedback.timing import Sentence, Token, match_form
-from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS
 
 __all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "MEASURED_OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
            "empty_structure"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
+from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, Question
 from voice_interviewer.feedback.score import SEVERITY_RANK
 from voice_interviewer.feedback.structure import QUANTITY
 from voice_interviewer.feedback.timing import match_form
-from voice_interviewer.personas import FRAMEWORK_PARTS, STAR_PARTS, Question
 
 __all__ = ["MAX_WORDS", "NO_SPEECH_FEEDBACK", "strength_sentence", "spoken_summary"]
 

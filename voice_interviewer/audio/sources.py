@@ -1,0 +1,193 @@
+"""Audio sources with one frame type: 30 ms of 16 kHz mono int16 PCM (records.AudioFrame).
+
+MicrophoneSource's sounddevice callback only copies blocks into a queue; everything after it is plain code.
+WavFileSource decodes any common format through PyAV (already a faster-whisper dependency), streaming, and replays
+at speaking speed or as fast as possible.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from voice_interviewer.audio.files import check_audio_file, iter_pcm_blocks
+from voice_interviewer.errors import DeviceError
+from voice_interviewer.records import FRAME_MS, SAMPLE_RATE_HZ, AudioFrame
+
+__all__ = [
+    "AudioSource",
+    "MicrophoneSource",
+    "WavFileSource",
+    "FRAME_SAMPLES",
+    "list_devices",
+    "has_output_device",
+]
+
+FRAME_SAMPLES = SAMPLE_RATE_HZ * FRAME_MS // 1000
+_FRAME_BYTES = FRAME_SAMPLES * 2
+
+
+class AudioSource(Protocol):
+    def frames(self) -> Iterator[AudioFrame]:
+        """Yield consecutive 30 ms frames; start_s counts from the first frame of this call."""
+        ...
+
+    def flush(self) -> None:
+        """Drop audio captured so far (e.g. the interviewer's own voice)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class WavFileSource:
+    """Frames from an audio file, at speaking speed (realtime=True) or as fast as possible."""
+
+    def __init__(self, path: Path, *, realtime: bool = False) -> None:
+        check_audio_file(path)
+        self.path = path
+        self.realtime = realtime
+
+    def frames(self) -> Iterator[AudioFrame]:
+        pending = np.zeros(0, dtype=np.int16)
+        index = 0
+        started = time.monotonic()
+        for block in iter_pcm_blocks(self.path):
+            pending = np.concatenate([pending, block])
+            while pending.size >= FRAME_SAMPLES:
+                chunk, pending = pending[:FRAME_SAMPLES], pending[FRAME_SAMPLES:]
+                yield self._frame(chunk, index, started)
+                index += 1
+        if pending.size:
+            padded = np.concatenate([pending, np.zeros(FRAME_SAMPLES - pending.size, dtype=np.int16)])
+            yield self._frame(padded, index, started)
+
+    def _frame(self, chunk: np.ndarray, index: int, started: float) -> AudioFrame:
+        start_s = index * FRAME_MS / 1000
+        if self.realtime:
+            delay = started + start_s + FRAME_MS / 1000 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        return AudioFrame(chunk.astype("<i2").tobytes(), SAMPLE_RATE_HZ, start_s)
+
+    def flush(self) -> None:
+        """A recording has no interviewer voice in it: nothing to drop."""
+
+    def close(self) -> None:
+        """Nothing is held open between calls to frames()."""
+
+
+class MicrophoneSource:
+    """sounddevice input at 16 kHz mono int16; the callback only queues the block."""
+
+    def __init__(self, device: int | str | None = None) -> None:
+        sd = _sounddevice()
+        self._queue: queue.Queue[bytes] = queue.Queue()
+        self.overflows = 0
+        if device is None:
+            _check_default_input(sd)
+        try:
+            self._stream = sd.RawInputStream(
+                samplerate=SAMPLE_RATE_HZ, channels=1, dtype="int16", blocksize=FRAME_SAMPLES,
+                device=device, callback=self._callback)
+            self._stream.start()
+        except (sd.PortAudioError, ValueError) as exc:
+            raise DeviceError(f"cannot open input device {device if device is not None else '(default)'}: "
+                              f"{exc}; list devices with `voice-interviewer devices`") from None
+
+    def _callback(self, indata, frames, time_info, status) -> None:  # noqa: ARG002 - sounddevice's signature
+        if status.input_overflow:
+            self.overflows += 1
+        self._queue.put(bytes(indata))
+
+    def frames(self) -> Iterator[AudioFrame]:
+        pending = b""
+        index = 0
+        while True:
+            try:
+                pending += self._queue.get(timeout=2.0)
+            except queue.Empty:
+                raise DeviceError("the microphone stopped delivering audio (device removed or server gone); "
+                                  "check `voice-interviewer devices`") from None
+            while len(pending) >= _FRAME_BYTES:
+                chunk, pending = pending[:_FRAME_BYTES], pending[_FRAME_BYTES:]
+                yield AudioFrame(chunk, SAMPLE_RATE_HZ, index * FRAME_MS / 1000)
+                index += 1
+
+    def flush(self) -> None:
+        self.take_queued()
+
+    def take_queued(self) -> bytes:
+        """Audio captured but not yet consumed (e.g. while a decode ran), emptying the queue."""
+        blocks = []
+        while True:
+            try:
+                blocks.append(self._queue.get_nowait())
+            except queue.Empty:
+                return b"".join(blocks)
+
+    def pause(self) -> None:
+        """Stop capturing (while the interviewer speaks); the device stays reserved."""
+        self._quietly(lambda: self._stream.stop() if self._stream.active else None)
+
+    def resume(self) -> None:
+        self.flush()
+        if not self._stream.active:
+            try:
+                self._stream.start()
+            except _sounddevice().PortAudioError as exc:
+                raise DeviceError(f"the microphone cannot be restarted ({exc}); "
+                                  "check `voice-interviewer devices`") from None
+
+    def close(self) -> None:
+        self._quietly(self._stream.stop)
+        self._quietly(self._stream.close)
+
+    def _quietly(self, action) -> None:
+        """Stopping a device that has gone away (unplugged, sound server killed) must not hide the real error."""
+        try:
+            action()
+        except _sounddevice().PortAudioError:
+            pass
+
+
+def _sounddevice():
+    try:
+        import sounddevice
+    except OSError as exc:  # PortAudio missing: the wheel does not bundle it on Linux
+        raise DeviceError(f"sound devices unavailable ({exc}); install PortAudio (Debian: libportaudio2)") from None
+    return sounddevice
+
+
+def _check_default_input(sd) -> None:
+    try:
+        sd.query_devices(kind="input")
+    except (sd.PortAudioError, ValueError):
+        raise DeviceError("no input device (microphone) found; connect one and check `voice-interviewer devices`, "
+                          "or answer from recordings with --input PATH or by typing with --type") from None
+
+
+def list_devices() -> list[dict]:
+    sd = _sounddevice()
+    default_in, default_out = sd.default.device
+    devices = []
+    for index, info in enumerate(sd.query_devices()):
+        devices.append({
+            "index": index, "name": info["name"], "inputs": info["max_input_channels"],
+            "outputs": info["max_output_channels"], "default_rate_hz": info["default_samplerate"],
+            "default_input": index == default_in, "default_output": index == default_out,
+        })
+    return devices
+
+
+def has_output_device() -> bool:
+    try:
+        sd = _sounddevice()
+        sd.query_devices(kind="output")
+    except Exception:  # noqa: BLE001 - any failure means "no speaker we can use"
+        return False
+    return True

@@ -1,0 +1,76 @@
+"""What every command shares: the Typer app, the two consoles, the option types and small checks."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+try:  # typer 0.26+ carries its own copy of click; older typer uses click itself
+    from typer._click import exceptions as click_errors  # noqa: F401 - main() catches these
+except ImportError:
+    from click import exceptions as click_errors  # noqa: F401
+from voice_interviewer.content.personas import STAGES
+from voice_interviewer.errors import UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Offline, voice-driven mock interviewer for technical program manager interviews.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+StageOpt = Annotated[str, typer.Option("--stage", help=f"one of {', '.join(STAGES)}, or loop for all five")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="sessions dir (default $VOICE_INTERVIEWER_HOME/sessions)")]
+MuteOpt = Annotated[bool, typer.Option("--mute", help="do not play audio; write the interviewer's WAVs only")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+# Our own checks name the problem and what is allowed; click's "is not readable" does not.
+AudioArg = Annotated[Path, typer.Argument(help="an audio file (WAV, FLAC, OGG, MP3 or M4A)", readable=False)]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="model folder or name (default: bundled tiny.en)")]
+# Opt-in network helpers (integrations/llm.py, speech/remote_stt.py) and job tailoring (content/job.py);
+# without them nothing leaves the machine.
+LlmOpt = Annotated[Optional[str], typer.Option("--llm", help="OpenAI-compatible base URL for follow-ups and critique, "
+                   "e.g. http://127.0.0.1:11434/v1; key from $VOICE_INTERVIEWER_LLM_KEY or $OPENAI_API_KEY")]
+LlmModelOpt = Annotated[str, typer.Option("--llm-model", help="model name on the --llm server")]
+LlmTimeoutOpt = Annotated[float, typer.Option("--llm-timeout", help="longest wait for the LLM per answer, seconds")]
+LlmStreamOpt = Annotated[bool, typer.Option("--llm-stream/--no-llm-stream", help="stream the LLM's reply")]
+SttOpt = Annotated[Optional[str], typer.Option("--stt", help="OpenAI-compatible base URL for final transcripts "
+                   "(/v1/audio/transcriptions); the local model stays the fallback")]
+SttModelOpt = Annotated[str, typer.Option("--stt-model", help="model name on the --stt server")]
+SttTimeoutOpt = Annotated[float, typer.Option("--stt-timeout", help="longest wait for a transcript, seconds")]
+JobOpt = Annotated[Optional[Path], typer.Option("--job", help="job description (text or Markdown) to tailor to")]
+
+
+def print_notice(text: str) -> None:
+    err.print(f"notice: {text}", soft_wrap=True)
+
+
+def parse_stages(stage: str) -> list[str]:
+    if stage == "loop":
+        return list(STAGES)
+    if stage not in STAGES:
+        raise UsageError(f"unknown stage {stage!r}; allowed: {', '.join(STAGES)}, loop")
+    return [stage]
+
+
+def check_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise UsageError(f"{name} {value:g} is out of range; allowed {low:g} to {high:g}")
+
+
+def write_page(target: Path, text: str, flag: str) -> None:
+    if target.is_dir():
+        raise UsageError(f"{flag} {target} is a directory; give a file name such as {target / 'progress.html'}")
+    try:
+        target.write_text(text, encoding="utf-8")
+        target.chmod(0o600)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}; choose another {flag} path") from None
+
+
+def watch_enter(end_requested: threading.Event) -> None:
+    """Each Enter on the terminal ends the answer being recorded."""
+    for _ in sys.stdin:
+        end_requested.set()

@@ -1,0 +1,304 @@
+"""Terminal presentation of a running interview and of feedback; used by the cli/ commands only."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import select
+import sys
+import threading
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from voice_interviewer.records import join_words
+
+__all__ = ["Screen", "ask_typed", "follow_along", "print_comparison", "print_exercise", "print_feedback",
+           "print_progress", "print_questions_back", "print_stories", "progress_bar", "transcript_text",
+           "without_portaudio_noise"]
+
+# PortAudio's ALSA backend reports a vanished device on fd 2 itself, several lines per failure:
+#   Expression 'alsa_snd_pcm_poll_descriptors_revents( ... )' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 3665
+_PORTAUDIO_NOISE = re.compile(rb"^(Expression '.*' failed in 'src/|ALSA lib |PaAlsaStream)")
+
+
+
+@contextmanager
+def progress_bar(err: Console, label: str, total: int):
+    """Yields advance(); draws a bar on stderr only when stderr is a terminal and there is more than one step."""
+    if not err.is_terminal or total <= 1:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda: progress.advance(task)
+
+
+def ask_typed(question, follow_up: bool) -> str | None:
+    try:
+        text = typer.prompt("Your answer (empty line to stop)", default="", show_default=False)
+    except (typer.Abort, EOFError):  # typer 0.26's own click copy has no exceptions.Abort; typer.Abort is both
+        return None
+    return text or None
+
+
+class Screen:
+    """Turns interview events into terminal output: spoken lines, a live transcript and countdown, feedback."""
+
+    def __init__(self, out: Console, err: Console) -> None:
+        self.out, self.err = out, err
+        self._live: Live | None = None
+        self._status = Text()
+        self._transcript = Text()
+
+    def on_event(self, event) -> None:
+        from voice_interviewer.session import interview as iv
+
+        if isinstance(event, iv.Spoke):
+            self.stop()
+            style = {"question": "bold cyan", "follow-up": "cyan", "feedback": "green"}.get(event.kind, "white")
+            self.out.print(f"\n[bold]{event.persona.name}[/] [dim]({event.kind})[/]: [{style}]{event.text}[/]")
+        elif isinstance(event, iv.Listening):
+            left = event.budget_s - event.elapsed_s
+            clock = f"{int(event.elapsed_s // 60)}:{int(event.elapsed_s % 60):02d}"
+            budget = f"{int(left // 60)}:{int(left % 60):02d} left" if left >= 0 else f"{int(-left)} s over budget"
+            state = "speaking" if event.speaking else "waiting for you to start"
+            self._status = Text(f"● {clock}  {budget}  ({state})", style="red" if left < 0 else "yellow")
+            self._refresh()
+        elif isinstance(event, iv.Heard):
+            committed = join_words(w.text for w in event.update.committed)
+            tentative = join_words(w.text for w in event.update.tentative)
+            self._transcript = Text(committed, style="white") + Text(" " + tentative if tentative else "", "dim")
+            self._refresh()
+        elif isinstance(event, iv.Scored):
+            self.stop()
+            print_feedback(self.out, event.record)
+        elif isinstance(event, iv.Notice):
+            self.err.print(f"notice: {event.text}")
+
+    def _refresh(self) -> None:
+        if self._live is None:
+            self._live = Live(console=self.out, auto_refresh=False, transient=False)
+            self._live.start()
+        self._live.update(Text.assemble(self._status, "\n", self._transcript), refresh=True)
+
+    def stop(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+            self.out.print()
+            self._status, self._transcript = Text(), Text()
+
+
+def print_feedback(out: Console, doc: dict) -> None:
+    timing, pace, fillers = doc["timing"], doc["pace"], doc["fillers"]
+    out.print(f"[bold]Score {doc['score']}/100[/]  {timing['duration_s']:.0f} s"
+              f"{' (over budget)' if timing.get('over_budget') else ''}, {pace['wpm']:.0f} wpm ({pace['verdict']}), "
+              f"{fillers['total']} filler(s), {doc['pauses']['count']} long pause(s)")
+    parts = doc["structure"].get("parts") or {}
+    if parts:
+        shown = "  ".join(f"{name} {'✓' if p['present'] else '✗'}" for name, p in parts.items())
+        out.print(f"  {doc['structure']['kind']}: {shown}")
+    if doc["key_points"]["missing"]:
+        out.print(f"  missed: {'; '.join(doc['key_points']['missing'])}")
+    for deduction in doc.get("deductions", []):
+        out.print(f"  [dim]-{deduction['points']} {deduction['reason']}[/]")
+
+
+@contextlib.contextmanager
+def without_portaudio_noise():
+    """While a microphone is open, pass everything written to fd 2 through except PortAudio's own diagnostics.
+
+    When the microphone disappears mid-answer, our one `error:` line says what happened and what was kept; the C
+    library's lines around it would only bury it. Python's own output (and any traceback) still comes through.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        reader, writer = os.pipe()
+    except OSError:  # no stderr to filter (e.g. closed): nothing to do
+        yield
+        return
+    os.dup2(writer, 2)
+    os.close(writer)
+    stop = threading.Event()
+    thread = threading.Thread(target=_pump, args=(reader, saved, stop), daemon=True, name="stderr-filter")
+    thread.start()
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)  # child processes may still hold the pipe: stop by flag, not by end of file
+        stop.set()
+        thread.join(timeout=5)
+        os.close(saved)
+        os.close(reader)
+
+
+def _pump(reader: int, target: int, stop: threading.Event) -> None:
+    pending = b""
+    while True:
+        ready, _, _ = select.select([reader], [], [], 0.05)
+        if not ready:
+            if stop.is_set():
+                break
+            continue
+        chunk = os.read(reader, 65536)
+        if not chunk:
+            break
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        _forward([line + b"\n" for line in lines], target)
+    _forward([pending] if pending else [], target)
+
+
+def _forward(lines: list[bytes], target: int) -> None:
+    for line in lines:
+        if not _PORTAUDIO_NOISE.match(line):
+            os.write(target, line)
+
+
+def print_questions_back(out: Console, doc: dict) -> None:
+    """The written feedback on the candidate's questions for one interviewer."""
+    out.print(f"\n[bold]Your questions for the {doc['stage']} interviewer[/]: {doc['count']} asked "
+              f"(goal {doc['goal'][0]}-{doc['goal'][1]}), {doc['specific']} specific, {doc['searchable']} searchable")
+    for q in doc["questions"]:
+        mark = "searchable" if q["searchable"] else "specific" if q["specific"] else "generic"
+        out.print(f"  [{'red' if q['searchable'] else 'green' if q['specific'] else 'yellow'}]{mark:>10}[/]  {q['text']}")
+    out.print(f"  [green]{doc['spoken_feedback']}[/]")
+
+
+def print_exercise(out: Console, doc: dict) -> None:
+    """The written feedback of a structuring exercise: coverage, order and time per framework part."""
+    used, total = doc.get("clock_used_s", 0.0), doc.get("clock_total_s", 0.0)
+    out.print(f"\n[bold]Structuring exercise[/]: {doc['title']}  ({len(doc['turns'])} turn(s), "
+              f"{int(used // 60)}:{int(used % 60):02d} of {int(total // 60)}:{int(total % 60):02d} used, "
+              f"ended by {doc['finished_by']})")
+    for name, part in doc.get("parts", {}).items():
+        if part["present"]:
+            late = "  (out of order)" if name in doc["out_of_order"] else ""
+            out.print(f"  [green]✓[/] {name:<13} from {part['start_s']:>6.1f} s  {part['seconds']:>6.1f} s "
+                      f"({part['share']:.0%}){late}")
+        else:
+            out.print(f"  [red]✗[/] {name:<13} missing")
+    for finding in doc.get("findings", []):
+        out.print(f"  [dim]{finding['severity']}[/] {finding['message']}")
+    out.print(f"  [green]{doc.get('spoken_feedback', '')}[/]")
+
+
+def _word_text(token: str, filler: bool) -> Text:
+    return Text(token, style="bold red underline" if filler else "white")
+
+
+def transcript_text(record: dict) -> Text:
+    """The stored transcript with punctuation, fillers in red."""
+    from voice_interviewer.review.report import align_words
+
+    words = record.get("words") or []
+    groups = align_words(record.get("transcript", "").split(), words)
+    if groups is None:
+        groups = [(w["text"], [w]) for w in words]
+    text = Text()
+    for token, group in groups:
+        text.append_text(_word_text(token, any(w.get("filler") for w in group)))
+        text.append(" ")
+    return text
+
+
+def follow_along(out: Console, record: dict, elapsed, sleep) -> None:
+    """Print each word of the answer when its time comes; elapsed() is seconds since the audio started."""
+    from voice_interviewer.review.report import align_words
+
+    words = record.get("words") or []
+    groups = align_words(record.get("transcript", "").split(), words) or [(w["text"], [w]) for w in words]
+    for token, group in groups:
+        wait = group[0]["start"] - elapsed()
+        if wait > 0:
+            sleep(wait)
+        out.print(_word_text(token, any(w.get("filler") for w in group)), end=" ")
+    out.print()
+
+
+def print_comparison(out: Console, rows: list[dict]) -> None:
+    """Stored feedback against today's: one row per measure."""
+    table = Table("measure", "stored", "now", "change", title="Rescored with today's transcription and feedback")
+    for row in rows:
+        change = row["change"]
+        shown = "" if change is None else f"{change:+g}"
+        table.add_row(row["measure"], "-" if row["stored"] is None else f"{row['stored']:g}",
+                      "-" if row["now"] is None else f"{row['now']:g}", shown)
+    out.print(table)
+    findings = rows[-1]
+    for kind in findings.get("new", []):
+        out.print(f"  new finding: {kind}")
+    for kind in findings.get("gone", []):
+        out.print(f"  no longer found: {kind}")
+
+
+def _cell(metric: str, value) -> str:
+    from voice_interviewer.review.progress import format_metric
+
+    return "-" if value is None else format_metric(metric, value, units=False)
+
+
+_SHORT = {"score": "score", "wpm": "wpm", "fillers_per_min": "fillers/min", "structure": "structure",
+          "duration_s": "length"}
+
+
+def print_progress(out: Console, doc: dict) -> None:
+    """Per stage a row per session; per question first → latest; then what improved and what did not."""
+    from voice_interviewer.review.progress import METRICS
+
+    started = {s["id"]: s["started"][5:16].replace("T", " ") for s in doc["sessions"]}
+    headers = [_SHORT[m] for m in METRICS]
+    for stage, trend in doc["stages"].items():
+        table = Table("session", *headers, title=f"Stage {stage}")
+        for i, sid in enumerate(trend["sessions"]):
+            table.add_row(started[sid], *(_cell(m, trend["series"][m][i]) for m in METRICS))
+        out.print(table)
+    table = Table("question", "sessions", *headers, title="Per question: first → latest")
+    for qid, q in doc["questions"].items():
+        cells = []
+        for metric in METRICS:
+            known = [v for v in q["series"][metric] if v is not None]
+            cells.append("-" if not known else _cell(metric, known[0]) if len(known) == 1
+                         else f"{_cell(metric, known[0])} → {_cell(metric, known[-1])}")
+        table.add_row(qid, str(len(q["sessions"])), *cells)
+    table.columns[0].overflow = "fold"
+    out.print(table)
+    summary = doc["summary"]
+    out.print(f"\n[bold]{summary['note']}[/]")
+    for key, title, style in (("improved", "Improved", "green"), ("worse", "Got worse", "red"),
+                              ("steady", "No change yet", "yellow")):
+        if summary[key]:
+            out.print(f"[{style}]{title}:[/]")
+            for line in summary[key]:
+                out.print(f"  {line}")
+
+
+def print_stories(out: Console, bank: dict) -> None:
+    low, high = bank["target"]
+    table = Table("#", "story (latest telling opens with)", "told", "themes", "longest",
+                  title=f"Your STAR stories: {len(bank['stories'])} (the guide suggests {low}-{high})")
+    for story in bank["stories"]:
+        longest = f"{int(story['longest_s'] // 60)}:{int(story['longest_s'] % 60):02d}"
+        table.add_row(str(story["id"]), f"{story['title']}…\n[dim]{', '.join(story['terms'])}[/]",
+                      str(len(story["tellings"])), ", ".join(story["themes"]) or "-",
+                      f"[red]{longest}[/]" if story["over_limit"] else longest)
+    out.print(table)
+    if bank["missing_themes"]:
+        out.print(f"[yellow]Themes with no story yet:[/] {', '.join(bank['missing_themes'])}")
+    else:
+        out.print("[green]Every theme has at least one story.[/]")
+    long = [str(i) for i in bank["over_limit"]]
+    if long:
+        out.print(f"[red]Over {bank['limit_s'] / 60:.0f} minutes:[/] story {', '.join(long)}; tighten the "
+                  "situation and keep the action and result.")

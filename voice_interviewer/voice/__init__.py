@@ -1,0 +1,1 @@
+"""The interviewer's voice: speaking text to WAVs and playing them."""
