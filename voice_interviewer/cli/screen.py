@@ -18,7 +18,7 @@ from rich.text import Text
 
 from voice_interviewer.records import join_words
 
-__all__ = ["Screen", "ask_typed", "follow_along", "print_comparison", "print_exercise", "print_feedback",
+__all__ = ["Screen", "LIVE_LINES", "tail_lines", "pace_meter", "status_line", "ask_typed", "follow_along", "print_comparison", "print_exercise", "print_feedback",
            "print_progress", "print_questions_back", "print_stories", "progress_bar", "transcript_text",
            "without_portaudio_noise"]
 
@@ -50,14 +50,84 @@ def ask_typed(question, follow_up: bool) -> str | None:
     return text or None
 
 
+LIVE_LINES = 4  # the latest words: this many wrapped lines, older text scrolls away
+_PLAIN_STATUS_EVERY_S = 15.0  # a non-terminal gets a status line this often, not a redraw every tick
+
+
+def tail_lines(text: str, width: int, count: int = LIVE_LINES) -> list[str]:
+    """The last `count` lines of text wrapped to width (words longer than a line are broken)."""
+    import textwrap
+
+    return textwrap.wrap(text, max(10, width), break_on_hyphens=False)[-count:] if text.strip() else []
+
+
+def pace_meter(wpm: float | None, width: int = 17) -> str:
+    """A gauge from 60 to 220 wpm with the band in brackets and the reading as '●': '··[··●·]···'."""
+    from voice_interviewer.feedback.timing import PACE_BAND_WPM
+
+    low, high = 60.0, 220.0
+    cells = ["·"] * width
+
+    def at(value: float) -> int:
+        return min(width - 1, max(0, round((value - low) / (high - low) * (width - 1))))
+
+    band_low, band_high = at(PACE_BAND_WPM[0]), at(PACE_BAND_WPM[1])
+    cells[band_low], cells[band_high] = "[", "]"
+    if wpm is not None:
+        cells[at(wpm)] = "●"
+    return "".join(cells)
+
+
+def clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def status_line(elapsed_s: float, budget_s: float, speaking: bool, stats) -> str:
+    """One line: clock, countdown, pace gauge and reading, filler count (plain text, fits 80 columns)."""
+    from voice_interviewer.feedback.timing import PACE_BAND_WPM
+
+    elapsed_s = round(elapsed_s, 1)  # 14.99999 s of frames is 0:15, not 0:14
+    left = budget_s - elapsed_s
+    budget = f"{clock(left)} left" if left >= 0 else f"{int(-left)} s over"
+    if not speaking:
+        return f"● {clock(elapsed_s)}  {budget}  (waiting for you to start)"
+    reading = "--- wpm" if stats is None or stats.wpm is None else f"{stats.wpm:3.0f} wpm"
+    fillers = 0 if stats is None else stats.fillers
+    low, high = PACE_BAND_WPM
+    return (f"● {clock(elapsed_s)}  {budget}  pace {pace_meter(None if stats is None else stats.wpm)} {reading} "
+            f"({low}-{high})  fillers {fillers}")
+
+
 class Screen:
-    """Turns interview events into terminal output: spoken lines, a live transcript and countdown, feedback."""
+    """Turns interview events into terminal output: spoken lines, the live answer view, feedback.
+
+    On a terminal the live view is redrawn in place: a status line (clock, countdown, pace gauge over the last 20 s,
+    filler count), a quiet cue line, and the last LIVE_LINES wrapped lines of the answer. Anywhere else (a pipe, a
+    file) it is plain lines with no escape codes: the answer's final words as they are committed, a status line every
+    _PLAIN_STATUS_EVERY_S, and each cue once when it appears.
+    """
 
     def __init__(self, out: Console, err: Console) -> None:
         self.out, self.err = out, err
         self._live: Live | None = None
-        self._status = Text()
-        self._transcript = Text()
+        self._reset()
+
+    def _reset(self) -> None:
+        from voice_interviewer.feedback.live import CueState
+
+        self._listening = None
+        self._words: tuple = ()
+        self._committed_count = 0
+        self._printed = 0            # plain mode: committed words already printed
+        self._until_s: float | None = None
+        self._stats = None
+        self._cues = CueState()
+        self._shown_cues: tuple[str, ...] = ()
+        self._last_plain_status_s = -_PLAIN_STATUS_EVERY_S
+
+    @property
+    def _plain(self) -> bool:
+        return not self.out.is_terminal
 
     def on_event(self, event) -> None:
         from voice_interviewer.session import interview as iv
@@ -67,35 +137,90 @@ class Screen:
             style = {"question": "bold cyan", "follow-up": "cyan", "feedback": "green"}.get(event.kind, "white")
             self.out.print(f"\n[bold]{event.persona.name}[/] [dim]({event.kind})[/]: [{style}]{event.text}[/]")
         elif isinstance(event, iv.Listening):
-            left = event.budget_s - event.elapsed_s
-            clock = f"{int(event.elapsed_s // 60)}:{int(event.elapsed_s % 60):02d}"
-            budget = f"{int(left // 60)}:{int(left % 60):02d} left" if left >= 0 else f"{int(-left)} s over budget"
-            state = "speaking" if event.speaking else "waiting for you to start"
-            self._status = Text(f"● {clock}  {budget}  ({state})", style="red" if left < 0 else "yellow")
-            self._refresh()
+            self._listening = event
+            self._update_stats(event.elapsed_s)
+            self._show()
         elif isinstance(event, iv.Heard):
-            committed = join_words(w.text for w in event.update.committed)
-            tentative = join_words(w.text for w in event.update.tentative)
-            self._transcript = Text(committed, style="white") + Text(" " + tentative if tentative else "", "dim")
-            self._refresh()
+            update = event.update
+            self._words = tuple(update.committed) + tuple(update.tentative)
+            self._committed_count = len(update.committed)
+            self._until_s = update.until_s
+            if self._listening is not None:
+                self._update_stats(self._listening.elapsed_s)
+            self._show()
         elif isinstance(event, iv.Scored):
             self.stop()
             print_feedback(self.out, event.record)
         elif isinstance(event, iv.Notice):
             self.err.print(f"notice: {event.text}")
 
-    def _refresh(self) -> None:
+    def _update_stats(self, elapsed_s: float) -> None:
+        from voice_interviewer.feedback.live import live_stats, next_cues
+
+        if not self._words:
+            return
+        # pace up to where the transcript reaches: the words of the last second or two are not decoded yet
+        now_s = elapsed_s if self._until_s is None else min(elapsed_s, max(self._until_s, self._words[-1].end))
+        self._stats = live_stats(self._words, now_s)
+        self._cues = next_cues(self._cues, now_s, self._stats)
+
+    def _show(self) -> None:
+        if self._plain:
+            self._show_plain()
+            return
         if self._live is None:
             self._live = Live(console=self.out, auto_refresh=False, transient=False)
             self._live.start()
-        self._live.update(Text.assemble(self._status, "\n", self._transcript), refresh=True)
+        self._live.update(self._render(self.out.width), refresh=True)
+
+    def _render(self, width: int) -> Text:
+        event = self._listening
+        view = Text()
+        if event is not None:
+            over = event.elapsed_s > event.budget_s
+            view.append(status_line(event.elapsed_s, event.budget_s, event.speaking, self._stats),
+                        style="red" if over else "yellow")
+        view.append("\n")
+        view.append(" · ".join(self._cues.cues), style="italic magenta")
+        committed = join_words(w.text for w in self._words[:self._committed_count])
+        tentative = join_words(w.text for w in self._words[self._committed_count:])
+        lines = tail_lines(f"{committed} {tentative}".strip(), width - 1)
+        for _ in range(LIVE_LINES - len(lines)):
+            lines.insert(0, "")
+        for line in lines:
+            view.append("\n" + line)
+        return view
+
+    def _show_plain(self) -> None:
+        event = self._listening
+        if event is not None and event.elapsed_s - self._last_plain_status_s >= _PLAIN_STATUS_EVERY_S:
+            self._last_plain_status_s = event.elapsed_s
+            self._plain_print(status_line(event.elapsed_s, event.budget_s, event.speaking, self._stats))
+        for cue in self._cues.cues:
+            if cue not in self._shown_cues:
+                self._plain_print(f"  cue: {cue}")
+        self._shown_cues = self._cues.cues
+        self._print_committed(self._committed_count)
+
+    def _print_committed(self, upto: int) -> None:
+        if upto > self._printed:
+            text = join_words(w.text for w in self._words[self._printed:upto])
+            for line in tail_lines(text, self.out.width - 3, count=10 ** 6):
+                self._plain_print(f"  {line}")
+            self._printed = upto
+
+    def _plain_print(self, line: str) -> None:
+        self.out.print(line, markup=False, highlight=False, soft_wrap=True)
 
     def stop(self) -> None:
+        """The answer is over: leave its last view on screen (a terminal) or print the words not printed yet."""
         if self._live is not None:
             self._live.stop()
             self._live = None
             self.out.print()
-            self._status, self._transcript = Text(), Text()
+        elif self._plain and self._words:
+            self._print_committed(len(self._words))
+        self._reset()
 
 
 def print_feedback(out: Console, doc: dict) -> None:

@@ -83,6 +83,7 @@ class TranscriptUpdate:
 
     committed: tuple[Word, ...]
     tentative: tuple[Word, ...]
+    until_s: float | None = None  # how far into the answer's audio these words reach (None: not known)
 
     @property
     def text(self) -> str:
@@ -209,7 +210,7 @@ class ChunkedTranscriber:
             self._last_partial_s = self._end_s
             if self._keeping_up(_MAX_LAG_S):
                 tentative = self._decode(self._chunk_start_s, self._end_s, final=False)
-                return [TranscriptUpdate(self.committed, tuple(tentative))]
+                return [TranscriptUpdate(self.committed, tuple(tentative), self._end_s)]
         return []
 
     def _keeping_up(self, allowed_lag_s: float, *, count: bool = True) -> bool:
@@ -262,7 +263,7 @@ class ChunkedTranscriber:
         words = self._decode(self._chunk_start_s, cut_s)
         self._pending = (self._chunk_start_s, at_s, words)
         self._last_partial_s = self._end_s
-        return [TranscriptUpdate(self.committed, tuple(words))]
+        return [TranscriptUpdate(self.committed, tuple(words), cut_s)]
 
     def finish(self, speech_end_s: float | None = None) -> Transcript:
         end_s = self._end_s if speech_end_s is None else min(self._end_s, speech_end_s + _PRE_ROLL_S)
@@ -287,7 +288,7 @@ class ChunkedTranscriber:
         self._chunk_start_s = at_s
         self._last_partial_s = self._end_s
         self._trim()
-        return TranscriptUpdate(self.committed, ())
+        return TranscriptUpdate(self.committed, (), at_s)
 
     def _decode(self, start_s: float, end_s: float, *, final: bool = True) -> list[Word]:
         """Final decodes (commits, pauses, the end) get the filler pass; live tentative text does not need it."""
