@@ -297,3 +297,48 @@ def test_closing_phrase_is_found_only_at_the_end():
     assert closing_phrase_at(_words("I'm done with the plan when the teams agree")) is None
     assert closing_phrase_at(_words("that's my answer to the first part, and then")) is None
     assert closing_phrase_at(()) is None
+
+
+def _feed_with_verdict(endpointer: Endpointer, samples: np.ndarray, complete_at_pause: bool) -> list:
+    """As AnswerListener does with a judge: at each pause, say whether the words so far are a complete answer."""
+    events = []
+    for frame in frames_of(samples):
+        new = endpointer.accept(frame)
+        if of(PauseStarted, new):
+            endpointer.answer_complete(complete_at_pause)
+        events += new
+        if endpointer.ended is not None:
+            break
+    return events
+
+
+def test_a_complete_answer_ends_after_the_short_wait(speech_a):
+    endpointer = Endpointer(EndpointOptions(end_silence_s=4.0, short_end_silence_s=1.2))
+    events = _feed_with_verdict(endpointer, np.concatenate([quiet(0.5), speech_a, quiet(6.0)]), True)
+    end = of(AnswerEnded, events)[0]
+    assert end.reason == "silence" and 1.1 <= end.at_s - end.speech_end_s <= 1.3
+
+
+def test_an_open_answer_keeps_the_long_wait(speech_a):
+    endpointer = Endpointer(EndpointOptions(end_silence_s=4.0, short_end_silence_s=1.2))
+    events = _feed_with_verdict(endpointer, np.concatenate([quiet(0.5), speech_a, quiet(6.0)]), False)
+    end = of(AnswerEnded, events)[0]
+    assert 3.9 <= end.at_s - end.speech_end_s <= 4.1
+
+
+def test_speaking_again_restores_the_long_wait(speech_a, speech_b):
+    """Judged complete at the first pause, but the candidate goes on: the next pause waits long again."""
+    endpointer = Endpointer(EndpointOptions(end_silence_s=4.0, short_end_silence_s=1.2))
+    samples = np.concatenate([quiet(0.5), speech_a, quiet(0.8), speech_b, quiet(6.0)])
+    events = []
+    for frame in frames_of(samples):
+        new = endpointer.accept(frame)
+        if of(PauseStarted, new) and not of(PauseStarted, events):
+            endpointer.answer_complete(True)  # only the first pause is judged complete
+        events += new
+        if endpointer.ended is not None:
+            break
+    end = of(AnswerEnded, events)[0]
+    assert end.speech_end_s > 0.5 + 2.5 + 0.8 + 2.0  # the 0.8 s pause did not end it
+    assert 3.9 <= end.at_s - end.speech_end_s <= 4.1
+    assert not endpointer.complete and endpointer.end_wait_s == pytest.approx(4.0, abs=0.03)

@@ -19,12 +19,17 @@ class EndpointOptions:
 
     end_silence_s defaults to 4.0: the longest thinking pause in our fixtures is 3.5 s, which webrtcvad measures as
     up to ~3.6 s of non-speech (its decisions lag the audio by a frame or two); 4.0 s keeps every 3 s pause inside the
-    answer with margin. The candidate ends sooner by finishing the recording, or (later) by Enter or a closing phrase.
+    answer with margin. It is the wait when the answer may go on; when the words so far make a complete answer, the
+    endpointer is told (Endpointer.answer_complete) and short_end_silence_s ends it. Enter and the closing phrase end
+    it at once.
     """
 
     vad_mode: int = 3
     start_speech_s: float = 0.18      # voiced time within the last 300 ms that opens an answer
     end_silence_s: float = 4.0
+    # once the transcript at a pause says the answer is over (feedback/turns.py: the result said, a closing line),
+    # this much silence ends it; speaking again restores end_silence_s
+    short_end_silence_s: float = 1.2
     pause_s: float = 0.3              # a silence this long lets the transcriber close a chunk
     max_answer_s: float = 240.0
     no_answer_s: float = 30.0         # nothing said this long after the question: the answer is empty

@@ -208,6 +208,7 @@ class Exercise(Interview):
     scenario: Scenario = SCENARIOS[0]
     minutes: float = DEFAULT_MINUTES
     turns: list = field(default_factory=list)
+    turn_taking: bool = False  # thinking aloud: a turn ends after the long silence (--end-silence), never sooner
 
     def run(self) -> dict:
         persona = self.plan.stages[0][0]

@@ -35,7 +35,7 @@ def ask_questions_back(interview, persona: Persona, label: str) -> dict | None:
     source = interview.candidate.asks(stage, question)
     if source is None:
         return None
-    answer = interview._listen(source, question, label, f"{stage}-asks.wav")
+    answer = interview._listen(source, question, label, f"{stage}-asks.wav", turn_taking=False)  # questions, not an answer
     doc = analyze_asks(answer.transcript.text, stage)
     reply = persona_reply(stage, doc)
     record = {**doc, "persona": persona.name, "question_text": question.text,

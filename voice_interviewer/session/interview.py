@@ -23,6 +23,7 @@ from voice_interviewer.content.job import answer_terms, session_terms
 from voice_interviewer.content.personas import Persona, Question
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.feedback.turns import judge_turn
 from voice_interviewer.integrations.llm import gap_label, spoken_critique
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.session.candidates import Candidate, Typed
@@ -109,6 +110,7 @@ class Interview:
     transcribe: TranscribeOptions = TranscribeOptions()
     follow_ups: bool = True
     end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
+    turn_taking: bool = True  # a complete answer ends after the short silence (feedback/turns.py), else the long one
     session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
     llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
     stt: object | None = None   # remote_stt.RemoteStt (--stt): final transcripts from a shared server
@@ -247,10 +249,13 @@ class Interview:
         words = tuple(Word(w["text"], w["start"], w["end"]) for w in record.get("words", []))
         return Transcript(words, words[-1].end if words else 0.0)
 
-    def _listen(self, source: AudioSource | Typed, question: Question, label: str, wav_name: str) -> _Answer:
+    def _listen(self, source: AudioSource | Typed, question: Question, label: str, wav_name: str, *,
+                turn_taking: bool = True) -> _Answer:
         if isinstance(source, Typed):
             return _Answer(typed_transcript(source.text), AnswerEnded("typed", None, 0.0), time.monotonic())
-        listener = AnswerListener(self._model, self.transcribe, self.endpoint, label)
+        kind = question.structure_kind
+        judge = (lambda words: judge_turn(words, kind).complete) if turn_taking and self.turn_taking else None
+        listener = AnswerListener(self._model, self.transcribe, self.endpoint, label, judge=judge)
         recorder = WavRecorder(self.folder / wav_name)
         frames = RecordedFrames(source, recorder)  # on disk as captured, even while this loop lags behind
         end: AnswerEnded | None = None

@@ -1,7 +1,7 @@
 """Endpointing: webrtcvad frame decisions → answer start, pauses and answer end, as an explicit state machine.
 
 States: QUIET (waiting for the candidate) → SPEAKING → TRAILING (silence since the last speech) → SPEAKING again,
-or ENDED after end_silence_s of silence, at max_answer_s, or after no_answer_s with no speech at all.
+or ENDED after end_silence_s of silence (short_end_silence_s once told the answer is complete), at max_answer_s, or after no_answer_s with no speech at all.
 Delays are converted to frame counts once, in the constructor.
 """
 
@@ -68,7 +68,8 @@ class Endpointer:
         self.options = options
         self._vad = webrtcvad.Vad(options.vad_mode)
         self._start_frames = max(1, _frames(options.start_speech_s))
-        self._end_frames = _frames(options.end_silence_s)
+        self._long_end_frames = _frames(options.end_silence_s)
+        self._short_end_frames = min(self._long_end_frames, _frames(options.short_end_silence_s))
         self._pause_frames = max(1, _frames(options.pause_s))
         self._no_answer_frames = _frames(options.no_answer_s)
         self._ignore_frames = _frames(options.ignore_initial_s)
@@ -82,6 +83,19 @@ class Endpointer:
         self._last_speech_end_s: float | None = None
         self.speech_start_s: float | None = None
         self._end: AnswerEnded | None = None
+        self._end_frames = self._long_end_frames
+        self.complete = False
+
+    def answer_complete(self, complete: bool) -> None:
+        """The words so far make a complete answer (or not): the silence that ends it is the short one (or the long
+        one). Said during a pause, it applies to that pause; speaking again restores the long wait."""
+        self.complete = complete
+        self._end_frames = self._short_end_frames if complete else self._long_end_frames
+
+    @property
+    def end_wait_s(self) -> float:
+        """The silence that would end the answer now."""
+        return self._end_frames if math.isinf(self._end_frames) else self._end_frames * FRAME_MS / 1000
 
     @property
     def ended(self) -> AnswerEnded | None:
@@ -119,6 +133,8 @@ class Endpointer:
         if voiced and confident:
             self.state = State.SPEAKING
             self._silent_run = 0
+            if self.complete:
+                self.answer_complete(False)
             self._last_speech_end_s = frame.end_s
         else:
             self._silent_run += 1

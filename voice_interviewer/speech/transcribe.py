@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -311,12 +311,15 @@ class ChunkedTranscriber:
 class AnswerListener:
     """One answer: each frame goes to the endpointer and the transcriber, and pauses close transcript chunks.
 
+    With a judge, the words heard at each pause decide how long the endpointer waits (short when the answer is over).
+
     accept(frame) -> (transcript updates, the end event once the endpointer declares it); finish(speech_end_s).
     """
 
     def __init__(self, model, options: TranscribeOptions, endpoint: EndpointOptions, label: str = "",
-                 clock=time.monotonic) -> None:
+                 clock=time.monotonic, judge: Callable[[Sequence[Word]], bool] | None = None) -> None:
         self.endpointer = Endpointer(endpoint)
+        self.judge = judge  # words so far -> is the answer over? Told to the endpointer at each pause
         self.transcriber = ChunkedTranscriber(model, options, label, clock)
         self.label = label
 
@@ -333,6 +336,9 @@ class AnswerListener:
         if ended is None:
             if self.endpointer.state is State.TRAILING:
                 updates += self.transcriber.settle_owed_pause()
+                if updates and self.judge is not None:
+                    latest = updates[-1]
+                    self.endpointer.answer_complete(self.judge(latest.committed + latest.tentative))
             else:
                 self.transcriber.forget_owed_pause()  # speaking again: that pause was not the end
         return updates, ended
