@@ -71,6 +71,6 @@ def write_page(target: Path, text: str, flag: str) -> None:
 
 
 def watch_enter(end_requested: threading.Event) -> None:
-    """Each Enter on the terminal ends the answer being recorded."""
+    """Each Enter on the terminal ends the answer being recorded, or skips the rest of what the interviewer says."""
     for _ in sys.stdin:
         end_requested.set()

@@ -171,7 +171,8 @@ def _run_interview(plan, candidate, *, mute, out_dir, endpoint, transcribe, foll
                         **make_helpers(extras or {}, lambda text: screen.on_event(Notice(text))))
     if enter_ends_answer and sys.stdin is not None and sys.stdin.isatty():
         threading.Thread(target=watch_enter, args=(session.end_requested,), daemon=True).start()
-        out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early.[/]")
+        out.print("[dim]Press Enter, or say \"that's my answer\", to end an answer early; Enter while the "
+                  "interviewer talks skips the rest.[/]")
     try:
         with without_portaudio_noise() if candidate.kind == "mic" else contextlib.nullcontext():
             session.run()

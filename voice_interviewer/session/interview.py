@@ -109,7 +109,8 @@ class Interview:
     endpoint: EndpointOptions = EndpointOptions()
     transcribe: TranscribeOptions = TranscribeOptions()
     follow_ups: bool = True
-    end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
+    # set by Enter: the answer being recorded ends now, or the interviewer stops talking (the rest is skipped)
+    end_requested: threading.Event = field(default_factory=threading.Event)
     turn_taking: bool = True  # a complete answer ends after the short silence (feedback/turns.py), else the long one
     session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
     llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
@@ -297,7 +298,8 @@ class Interview:
     def _say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
         path = self.folder / wav_name
         self.on_event(Spoke(persona, kind, text, path))
-        self.speaker.speak(text, path, persona.voice)
+        self.speaker.speak(text, path, persona.voice, skip=self.end_requested)  # Enter skips the rest of it
+        self.end_requested.clear()  # ... and does not also end the answer that follows
         path.chmod(0o600)
 
     def _new_session(self, model_label: str) -> dict:

@@ -174,14 +174,14 @@ def wav_duration_s(path: Path) -> float:
         return handle.getnframes() / handle.getframerate()
 
 
-def play_wav(path: Path) -> bool:
-    """Play a WAV on the default output device and wait until it has been heard.
+def play_wav(path: Path, interrupt: threading.Event | None = None) -> bool:
+    """Play a WAV on the default output device and wait until it has been heard, or until `interrupt` is set.
 
     Returns False when the device stalls (PortAudio streams have been seen never to finish while an input stream
     is open on the same sound server): playback is stopped after the clip's length plus a grace period.
     """
     deadline = time.monotonic() + start_wav(path) + _PLAYBACK_GRACE_S
-    return wait_for_playback(deadline)
+    return wait_for_playback(deadline, interrupt)
 
 
 def start_wav(path: Path) -> float:
@@ -198,11 +198,15 @@ def start_wav(path: Path) -> float:
     return len(data) / rate
 
 
-def wait_for_playback(deadline: float) -> bool:
-    """Wait for the playing clip to end; past the deadline (a stalled device) stop it and return False."""
+def wait_for_playback(deadline: float, interrupt: threading.Event | None = None) -> bool:
+    """Wait for the playing clip to end; stop it at once when `interrupt` is set (the listener skipped the rest);
+    past the deadline (a stalled device) stop it and return False."""
     import sounddevice as sd
 
     while sd.get_stream().active:
+        if interrupt is not None and interrupt.is_set():
+            sd.stop()
+            return True
         if time.monotonic() > deadline:
             sd.stop()
             return False
@@ -219,9 +223,13 @@ class Speaker:
         if not mute and not self.audible:
             on_notice("no audio output device: the interviewer's voice is written to WAV files only")
 
-    def speak(self, text: str, wav_path: Path, spec: VoiceSpec) -> float:
+    def speak(self, text: str, wav_path: Path, spec: VoiceSpec, skip: threading.Event | None = None) -> float:
+        """Render and play; setting `skip` while it plays (Enter) stops the rest. It is cleared before playing, so a
+        key pressed earlier does not skip this one."""
         duration_s = render_wav(text, wav_path, spec)
-        if self.audible and not play_wav(wav_path):
+        if skip is not None:
+            skip.clear()
+        if self.audible and not play_wav(wav_path, skip):
             self.audible = False
             self._on_notice("the audio output stopped responding; continuing without sound (WAV copies are kept)")
         return duration_s
