@@ -38,7 +38,7 @@ TRAILING_WORDS = frozenset({
 # The last sentence wraps the answer up.
 CLOSING_LINE = re.compile(
     r"^(?:and |so |um |uh )*(?:(?:that s|that is|thats|this is) (?:how|why|what|the story|my story|the result|"
-    r"the outcome)|in the end|ultimately|in summary|to sum up|to summarize|overall|looking back|since then)\b"
+    r"the outcome)|in the end|ultimately|in summary|to sum up|to summarize|overall|looking back)\b"
     r"|\b(?:the lesson|the key lesson|what i learned|i learned|i took away|the takeaway|my takeaway)\b")
 _OUTCOME_SAID = re.compile(f"{_RESULT_VERBS}|{_RESULT_PHRASES}")
 _MIN_SCREEN_SENTENCES = 2
