@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, require_marker, run_cli
 from test_cli import assert_usage_error
 
 sys.path.insert(0, str(FIXTURES))
@@ -25,6 +25,7 @@ OUTPUT = ROOT / "test-output"
 
 
 def chromium() -> str:
+    require_marker("browser", "drives headless chromium")
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
         pytest.fail("chromium is not installed; `make test` installs the Debian package chromium")
@@ -54,9 +55,10 @@ def practice(tmp_path_factory) -> dict:
     return {"home": home, "sessions": folders, "root": root}
 
 
-pytestmark = [pytest.mark.model, pytest.mark.slow]
+pytestmark = [pytest.mark.cli, pytest.mark.model, pytest.mark.slow]
 
 
+@pytest.mark.browser
 def test_report_is_self_contained_and_renders_its_charts_in_chromium(practice, tmp_path):
     week3 = practice["sessions"][-1]
     target = tmp_path / "week3.html"
@@ -98,6 +100,7 @@ def test_report_is_self_contained_and_renders_its_charts_in_chromium(practice, t
     assert headless(written, tmp_path / "profile", "--window-size=1280,1800", f"--screenshot={shot1}").returncode == 0
 
 
+@pytest.mark.browser
 def test_progress_across_three_sessions_shows_real_trends(practice, tmp_path):
     page = tmp_path / "progress.html"
     result = run_cli("progress", "--out", str(practice["home"]), "--json", "--html", str(page))

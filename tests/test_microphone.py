@@ -11,9 +11,9 @@ import subprocess
 import time
 
 import pytest
-from conftest import CLI, FIXTURES, ROOT, word_error_rate
+from conftest import CLI, DEMO, FIXTURES, ROOT, word_error_rate
 
-pytestmark = [pytest.mark.sound, pytest.mark.model, pytest.mark.slow]
+pytestmark = [pytest.mark.cli, pytest.mark.sound, pytest.mark.model, pytest.mark.slow]
 
 
 def test_devices_lists_the_sound_server(pulse):
@@ -38,7 +38,7 @@ def test_one_full_turn_through_the_microphone(pulse, tmp_path, manifest):
         time.sleep(0.1)
     assert list(tmp_path.glob("*/a01.wav")), "the interview never started listening"
     time.sleep(0.5)
-    subprocess.run(["paplay", f"--device={pulse['sink']}", str(FIXTURES / answer["file"])], env=env,
+    subprocess.run(["paplay", f"--device={pulse['sink']}", str(DEMO / answer["file"])], env=env,
                    check=True, timeout=300)
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr

@@ -215,6 +215,7 @@ def test_progress_page_draws_a_line_per_stage_with_a_legend(questions):
     assert ">panel</text>" in page and ">technical</text>" in page  # the legend of the per-stage charts
 
 
+@pytest.mark.cli
 def test_help_lists_progress_and_stories():
     from conftest import run_cli
 
