@@ -106,6 +106,21 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 600, input_tex
                           cwd=ROOT, input=input_text)
 
 
+def wait_for_listening(folder: Path, pattern: str, timeout: float = 120) -> Path:
+    """Wait until the CLI records the microphone into folder/pattern: the file exists and holds audio beyond its
+    44-byte WAV header (the recorder flushes what the microphone gave it every half second). Only then does sound
+    played into the null sink reach the answer; fails after timeout seconds with what was seen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [p for p in folder.glob(pattern) if p.stat().st_size > 44]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    seen = {str(p): p.stat().st_size for p in folder.glob(pattern)}
+    pytest.fail(f"nothing was recorded from the microphone into {folder}/{pattern} within {timeout:.0f} s "
+                f"(files and sizes: {seen or 'none'})")
+
+
 def _start_pulse(runtime: Path) -> dict:
     """Start a PulseAudio daemon in its own runtime dir: a null sink whose monitor is the default source."""
     if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:

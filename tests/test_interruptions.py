@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CLI, DEMO, FIXTURES, ROOT, run_cli
+from conftest import CLI, DEMO, ROOT, run_cli
 
 ANSWER = DEMO / "panel-alignment.ogg"  # the first panel question's recording (85 s)
 RATE = 16000

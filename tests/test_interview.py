@@ -9,7 +9,7 @@ import time
 import wave
 
 import pytest
-from conftest import CLI, DEMO, FIXTURES, ROOT, run_cli, word_error_rate
+from conftest import CLI, DEMO, ROOT, run_cli, word_error_rate
 
 pytestmark = [pytest.mark.cli, pytest.mark.slow, pytest.mark.model]
 

@@ -179,19 +179,14 @@ def test_a_live_candidate_is_interrupted_for_the_time_check(pulse, tmp_path):
     spoken, listening resumes, and the clock stops the exercise at one minute."""
     import os
     import subprocess
-    import time
 
-    from conftest import CLI, ROOT
+    from conftest import CLI, ROOT, wait_for_listening
 
     env = {**os.environ, **pulse["env"]}
     process = subprocess.Popen([*CLI, "exercise", "--minutes", "1", "--input", "mic", "--mute", "--out",
                                 str(tmp_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(tmp_path.glob("*/a01-t01.wav")):
-        time.sleep(0.1)
-    assert list(tmp_path.glob("*/a01-t01.wav")), "the exercise never started listening"
-    time.sleep(0.5)
+    wait_for_listening(tmp_path, "*/a01-t01.wav")  # the brief is over and the microphone is being recorded
     subprocess.run(["paplay", f"--device={pulse['sink']}", str(TURNS[0])], env=env, check=True, timeout=300)
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, ROOT
+from conftest import DEMO, ROOT, word_error_rate
 
 pytestmark = [pytest.mark.wheel, pytest.mark.slow, pytest.mark.model]
 
@@ -85,14 +85,17 @@ def test_the_installed_package_is_the_one_that_runs(installed):
 def test_personas_score_demo_replay_and_report_from_another_folder(installed):
     cli, work, env = str(installed["bin"] / "voice-interviewer"), installed["work"], installed["env"]
     personas = json.loads(_run([cli, "personas", "--json"], cwd=work, env=env).stdout)
-    assert [p["stage"] for p in personas] == ["recruiter", "hiring-manager", "technical", "panel", "bar-raiser"]
+    assert list(personas) == ["recruiter", "hiring-manager", "technical", "panel", "bar-raiser"]
+    assert all(p["questions"] for p in personas.values())
 
     answer = work / "my-answer.ogg"  # a user's own recording, outside the package
     shutil.copy(DEMO / "panel-alignment.ogg", answer)
     scored = json.loads(_run([cli, "score", str(answer), "--question", "panel-alignment", "--json"],
                              cwd=work, env=env).stdout)
     assert scored["question_id"] == "panel-alignment" and 0 <= scored["score"] <= 100
-    assert "stakeholder" in scored["transcript"]["text"].lower()
+    spoken = next(a["transcript"] for a in json.loads((DEMO / "manifest.json").read_text())["answers"]
+                  if a["question_id"] == "panel-alignment" and not a.get("follow_up"))
+    assert word_error_rate(spoken, scored["transcript"]) <= 0.25, scored["transcript"]
 
     demo = _run([cli, "demo", "--mute", "--stage", "hiring-manager"], cwd=work, env=env)
     assert "Session saved:" in demo.stdout, demo.stdout

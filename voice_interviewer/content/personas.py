@@ -113,7 +113,7 @@ class Persona(_Strict):
 
     @property
     def id(self) -> str:
-        """DESIGN.md calls it the persona id; it is the stage id."""
+        """The persona id is its stage id (docs/personas.md)."""
         return self.stage
 
     @model_validator(mode="after")
