@@ -25,6 +25,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -57,13 +58,25 @@ def answers(quick: bool) -> list[dict]:
 
 
 def run_stream(model, path: Path, question, realtime: bool) -> dict:
-    """One answer through the live path; the timer starts when the source has run out and the end is declared."""
+    """One answer through the live path; the timer starts when the source has run out and the end is declared.
+
+    Also measured: CPU seconds of the whole process (all threads) from the first frame to the final transcript, and
+    how late each final word first appeared in the live text (the first update reaching its end, against the moment
+    its audio was fed).
+    """
     listener = AnswerListener(model, LIVE, EndpointOptions(), "stream")
     transcriber = listener.transcriber
     end: AnswerEnded | None = None
     cpu0, wall0 = time.process_time(), time.monotonic()
+    shown: list[tuple[float, float]] = []  # (wall time, how far the live text reaches on the audio clock)
+    fed_at: list[float] = []  # wall time each frame was fed, by frame index
     for frame in WavFileSource(path, realtime=realtime).frames():
-        _, end = listener.accept(frame)
+        fed_at.append(time.monotonic())
+        updates, end = listener.accept(frame)
+        for update in updates:
+            words = update.committed + update.tentative
+            if words:
+                shown.append((time.monotonic(), words[-1].end))
         if end is not None:
             break
     else:
@@ -71,10 +84,27 @@ def run_stream(model, path: Path, question, realtime: bool) -> dict:
     ended_at, feed_cpu_s = time.monotonic(), time.process_time() - cpu0
     transcript = listener.finish(end.speech_end_s)
     analyze(transcript, question)
+    cpu_s = time.process_time() - cpu0
     audio_s = transcriber.audio_end_s
     return {"seconds": time.monotonic() - ended_at, "text": transcript.text, "audio_s": audio_s,
             "decodes": transcriber.decode_calls, "reused": transcriber.reused_pause_decode,
-            "cpu_rtf": feed_cpu_s / audio_s, "behind_s": ended_at - (wall0 + audio_s), "end": end.reason}
+            "cpu_rtf": feed_cpu_s / audio_s, "cpu_per_speech_s": cpu_s / audio_s,
+            "live_lags": live_lags(transcript.words, shown, fed_at),
+            "behind_s": ended_at - (wall0 + audio_s), "end": end.reason}
+
+
+def live_lags(words, shown: list[tuple[float, float]], fed_at: list[float]) -> list[float]:
+    """Per final word: seconds from feeding its last frame to the first live update that reached it (0.25 s of
+    slack for word times that differ between decodes). Words never shown live are left out."""
+    from voice_interviewer.records import FRAME_MS
+
+    lags = []
+    for word in words:
+        frame = min(len(fed_at) - 1, int(word.end * 1000 // FRAME_MS))
+        first = next((wall for wall, reach in shown if reach >= word.end - 0.25 and wall >= fed_at[0]), None)
+        if first is not None and frame >= 0:
+            lags.append(max(0.0, first - fed_at[frame]))
+    return lags
 
 
 def run_batch(model, path: Path, question) -> dict:
@@ -91,7 +121,15 @@ def run_batch(model, path: Path, question) -> dict:
     return {"seconds": time.monotonic() - started, "text": transcript.text}
 
 
-ROW = "{:<24} {:>7} {:>9} {:>8} {:>9} {:>8} {:>7} {:>6} {:>7} {:>8}"
+ROW = "{:<24} {:>7} {:>9} {:>8} {:>9} {:>8} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8}"
+
+
+def quantiles(values: list[float]) -> tuple[float, float]:
+    """(p50, p90); NaN for no values."""
+    if not values:
+        return float("nan"), float("nan")
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
 
 
 def print_row(*cells) -> None:
@@ -100,12 +138,13 @@ def print_row(*cells) -> None:
 
 def header(args, label: str, count: int) -> None:
     feed = "FAST FEED (not the real measure: no speaking-speed pacing)" if args.fast_feed else "speaking speed"
+    feed += "; ONE CORE KEPT BUSY by another process" if args.busy_core else ""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"# model {label}; {count} answers fed at {feed}; cores {os.cpu_count()}; load average {load}")
     print("# stream_s/batch_s: seconds from end of input to final transcript + feedback; behind_s: how late the "
           "live loop finished after the audio did")
-    print_row("answer", "audio_s", "stream_s", "batch_s", "wer_strm", "wer_bat", "decodes", "reused", "cpu_rtf",
-              "behind_s")
+    print_row("answer", "audio_s", "stream_s", "batch_s", "wer_strm", "wer_bat", "decodes", "reused", "cpu/sp_s",
+              "behind_s", "live_p50", "live_p90")
 
 
 def measure(model, question_of, answer: dict, wer, realtime: bool) -> tuple[dict, dict]:
@@ -118,7 +157,8 @@ def measure(model, question_of, answer: dict, wer, realtime: bool) -> tuple[dict
     behind = f"{stream['behind_s']:.3f}" if realtime else "-"  # without pacing the loop runs ahead of the clock
     print_row(answer["question_id"], f"{stream['audio_s']:.1f}", f"{stream['seconds']:.3f}",
               f"{batch['seconds']:.3f}", f"{stream['wer']:.3f}", f"{batch['wer']:.3f}", stream["decodes"],
-              "yes" if stream["reused"] else "no", f"{stream['cpu_rtf']:.2f}", behind)
+              "yes" if stream["reused"] else "no", f"{stream['cpu_per_speech_s']:.2f}", behind,
+              *(f"{q:.2f}" for q in quantiles(stream["live_lags"])))
     return stream, batch
 
 
@@ -136,9 +176,13 @@ def summary(streams: list[dict], batches: list[dict], wall_s: float, realtime: b
           f"mean stream cpu_rtf {statistics.mean(s['cpu_rtf'] for s in streams):.2f}; "
           f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    speech_s = sum(s["audio_s"] for s in streams)
+    cpu_per_speech = sum(s["cpu_per_speech_s"] * s["audio_s"] for s in streams) / speech_s
+    live_p50, live_p90 = quantiles([lag for s in streams for lag in s["live_lags"]])
     return (f"latency stream_p50_s={stream_p50:.3f} batch_p50_s={batch_p50:.3f} ratio={batch_p50 / guarded:.2f} "
             f"wer_stream={statistics.mean(s['wer'] for s in streams):.3f} "
-            f"wer_batch={statistics.mean(b['wer'] for b in batches):.3f} peak_rss_mb={peak_rss_mb:.0f}")
+            f"wer_batch={statistics.mean(b['wer'] for b in batches):.3f} peak_rss_mb={peak_rss_mb:.0f} "
+            f"cpu_per_speech_s={cpu_per_speech:.3f} live_p50_s={live_p50:.2f} live_p90_s={live_p90:.2f}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -151,11 +195,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fast-feed", action="store_true",
                         help="feed the audio as fast as possible: a quick look, NOT the real measure")
     parser.add_argument("--model", default=None, help="model folder or name (default: the bundled tiny.en)")
+    parser.add_argument("--busy-core", action="store_true",
+                        help="keep one core busy with another process (a spinning Python) for the whole run")
+    parser.add_argument("--partial-every", type=float, default=LIVE.partial_every_s,
+                        help=f"seconds between live (tentative) decodes (default {LIVE.partial_every_s})")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    global LIVE
+    LIVE = TranscribeOptions(partial_every_s=args.partial_every)
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy_core else None
+    try:
+        return _run(args)
+    finally:
+        if busy is not None:
+            busy.kill()
+            busy.wait()
+
+
+def _run(args) -> int:
     resolved = resolve_model(args.model)
     model = load_model(resolved.source)
     personas = load_personas()

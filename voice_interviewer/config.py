@@ -57,6 +57,12 @@ class TranscribeOptions:
     min_chunk_s: float = 12.0
     max_chunk_s: float = 24.0         # ... and is forced closed here (Whisper's window is 30 s)
     partial_every_s: float | None = 2.0  # live tentative text; None when feeding as fast as possible
+    # A pause is decoded (closing phrase, turn-taking, feedback ready at the end) once its silence lasts this long
+    # (benchmarks/README.md: 0.3 s decoded nearly every pause between sentences).
+    pause_decode_s: float = 0.6
+    # Live text stops while the process has used more than this many CPU seconds per second of the answer
+    # (final decodes always run). None: no limit.
+    live_cpu_per_s: float | None = 0.35
 
 
 @dataclass(frozen=True)

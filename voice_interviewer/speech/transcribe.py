@@ -181,7 +181,11 @@ class ChunkedTranscriber:
         self._last_partial_s = 0.0
         self._committed: list[Word] = []
         self._pending: tuple[float, float, list[Word]] | None = None  # (chunk start, pause start, words)
-        self.owed_pause_s: float | None = None  # a pause whose decode the lag guard skipped
+        self._pending_cut_s = 0.0  # where the pending decode's audio ended
+        self._first_s = 0.0
+        self._cpu_start: float | None = None
+        self._partial_cpu_s = 0.0  # what the last live decode cost
+        self.owed_pause_s: float | None = None  # a pause not decoded yet (too short so far, or the loop lags)
         self.decode_calls = 0
         self.skipped_tentative = 0
         self.reused_pause_decode = False
@@ -199,6 +203,8 @@ class ChunkedTranscriber:
     def accept(self, frame: AudioFrame) -> list[TranscriptUpdate]:
         if self._started_at is None:
             self._started_at = self._clock() - frame.start_s
+            self._first_s = frame.start_s
+            self._cpu_start = time.process_time()
         self._buffer += frame.pcm
         self._end_s = frame.end_s
         self.voiced.accept(frame.pcm, frame.start_s)
@@ -208,10 +214,33 @@ class ChunkedTranscriber:
         every = self.options.partial_every_s
         if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
             self._last_partial_s = self._end_s
-            if self._keeping_up(_MAX_LAG_S):
-                tentative = self._decode(self._chunk_start_s, self._end_s, final=False)
+            if self._keeping_up(_MAX_LAG_S) and self._within_cpu_budget():
+                known, start_s = self._known_prefix()
+                cpu = time.process_time()
+                tentative = known + self._decode(start_s, self._end_s, final=False)
+                self._partial_cpu_s = time.process_time() - cpu
                 return [TranscriptUpdate(self.committed, tuple(tentative), self._end_s)]
         return []
+
+    def _known_prefix(self) -> tuple[list[Word], float]:
+        """Words of the open chunk already decoded at a pause, and where the audio after them starts: a live decode
+        only covers what changed since (fewer tokens to decode). Without such a pause, the whole open chunk."""
+        pending = self._pending
+        if pending is not None and pending[0] == self._chunk_start_s and self._pending_cut_s - pending[0] >= 1.0:
+            return list(pending[2]), self._pending_cut_s
+        return [], self._chunk_start_s
+
+    def _within_cpu_budget(self) -> bool:
+        """Live text is optional work: skip it while this process has used more than options.live_cpu_per_s
+        CPU seconds per second of audio since the answer began (final decodes are never skipped)."""
+        budget = self.options.live_cpu_per_s
+        if budget is None or self._cpu_start is None:
+            return True
+        heard_s = max(self._end_s - self._first_s, 1e-6)
+        if time.process_time() - self._cpu_start + self._partial_cpu_s <= budget * heard_s:
+            return True  # room for it, counting what the last live decode cost
+        self.skipped_tentative += 1
+        return False
 
     def _keeping_up(self, allowed_lag_s: float, *, count: bool = True) -> bool:
         """Tentative decodes are optional work: skip them while processing lags the audio (a busy machine), so
@@ -237,18 +266,20 @@ class ChunkedTranscriber:
             return [self._commit(cut_s, forced=False)]
         if self.options.partial_every_s is None:
             return []
-        if not self._keeping_up(_MAX_PAUSE_LAG_S):
-            self.owed_pause_s = at_s  # a busy machine: decode it once the loop catches up, if the pause lasts
-            return []
-        return self._decode_at_pause(at_s)
+        # Decoded once the silence has lasted pause_decode_s (most pauses between sentences are shorter, and the
+        # decode is only needed when the answer may be over), or later if the loop lags behind the audio.
+        self.owed_pause_s = at_s
+        return []
 
     def settle_owed_pause(self) -> list[TranscriptUpdate]:
-        """Still in the pause whose decode was skipped: do it now if the loop has caught up with the audio.
+        """Still in a pause that is owed its decode: do it once the silence has lasted options.pause_decode_s and the
+        loop has caught up with the audio.
 
         The loop catches up quickly in a pause (no tentative decodes), and this decode is the one that hears a
         closing phrase and lets finish() return at once, so it is worth more than any partial.
         """
-        if self.owed_pause_s is None or not self._keeping_up(_MAX_PAUSE_LAG_S, count=False):
+        if self.owed_pause_s is None or self._end_s - self.owed_pause_s < self.options.pause_decode_s or \
+                not self._keeping_up(_MAX_PAUSE_LAG_S, count=False):
             return []
         at_s, self.owed_pause_s = self.owed_pause_s, None
         return self._decode_at_pause(at_s)
@@ -262,6 +293,7 @@ class ChunkedTranscriber:
         cut_s = min(at_s + _CUT_INTO_PAUSE_S, self._end_s)
         words = self._decode(self._chunk_start_s, cut_s)
         self._pending = (self._chunk_start_s, at_s, words)
+        self._pending_cut_s = cut_s
         self._last_partial_s = self._end_s
         return [TranscriptUpdate(self.committed, tuple(words), cut_s)]
 
