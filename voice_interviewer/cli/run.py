@@ -54,7 +54,8 @@ def interview(
     typed: Annotated[bool, typer.Option("--type", help="type answers instead of speaking")] = False,
     mute: MuteOpt = False,
     out_dir: OutOpt = None,
-    end_silence: Annotated[float, typer.Option("--end-silence", help="seconds of silence that end an answer")] = 4.0,
+    end_silence: Annotated[float, typer.Option(
+        "--end-silence", help="seconds of silence that end an answer that may go on (a complete one: 1.2 s)")] = 4.0,
     max_answer: Annotated[float, typer.Option("--max-answer", help="longest answer in seconds")] = 240.0,
     model: ModelOpt = None,
     no_follow_ups: Annotated[bool, typer.Option("--no-follow-ups", help="never ask a follow-up")] = False,
