@@ -72,3 +72,66 @@ def test_an_answer_with_no_structure_is_over_past_half_its_budget():
 
 def test_no_words_is_not_an_answer():
     assert not verdict("", "star").complete
+
+
+# ---- the real pipeline: espeak-ng speech, webrtcvad, tiny.en, the judge -----------------------------------------
+
+def _rendered(tmp_path, parts):
+    """Sentences rendered by espeak-ng at 16 kHz with the given silences after them, then 6 s of silence."""
+    import subprocess
+
+    import numpy as np
+
+    from voice_interviewer.audio.files import read_audio
+
+    pieces = []
+    for number, (text, pause_s) in enumerate(parts):
+        raw, wav = tmp_path / f"{number}.raw.wav", tmp_path / f"{number}.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us+f2", "-s", "165", "-w", str(raw), "--", text], check=True,
+                       capture_output=True, timeout=60)
+        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True,
+                       capture_output=True, timeout=60)
+        pieces += [read_audio(wav), np.zeros(int(16000 * pause_s), np.int16)]
+    pieces.append(np.zeros(16000 * 6, np.int16))
+    return np.concatenate(pieces)
+
+
+def _listen(model, samples):
+    """The interview's listening path with a clock that keeps up with the audio (no decode skipped for lag)."""
+    from voice_interviewer.config import EndpointOptions, TranscribeOptions
+    from voice_interviewer.records import AudioFrame
+    from voice_interviewer.speech.transcribe import AnswerListener
+
+    now = [0.0]
+    listener = AnswerListener(model, TranscribeOptions(live_cpu_per_s=None), EndpointOptions(), "t",
+                              clock=lambda: now[0], judge=lambda words: judge_turn(words, "star", 180).complete)
+    step = 480
+    for index in range(0, samples.size - step + 1, step):
+        frame = AudioFrame(samples[index:index + step].astype("<i2").tobytes(), 16000, index / 16000)
+        now[0] = frame.end_s
+        _, end = listener.accept(frame)
+        if end is not None:
+            return end
+    return None
+
+
+STORY = [("Last year two of my teams disagreed about how our app should sync data.", 0.5),
+         ("My task was to get them to one design within two weeks.", 0.5),
+         ("I ran a workshop, and I brought usage data to the leads.", 0.5)]
+RESULT = [("We shipped on the planned date, and support tickets dropped by forty percent.", 0.0)]
+
+
+@pytest.mark.model
+def test_a_finished_story_ends_after_the_short_wait(model, tmp_path):
+    end = _listen(model, _rendered(tmp_path, STORY + RESULT))
+    assert end is not None and end.reason == "silence"
+    assert end.at_s - end.speech_end_s < 2.0, end
+
+
+@pytest.mark.model
+def test_thinking_pauses_mid_story_do_not_end_it(model, tmp_path):
+    paused = [STORY[0], (STORY[1][0], 3.0), ("I ran a workshop, and", 3.0), ("I brought usage data to the leads.", 0.5)]
+    samples = _rendered(tmp_path, paused + RESULT)
+    end = _listen(model, samples)
+    assert end is not None and end.reason == "silence"
+    assert end.speech_end_s > samples.size / 16000 - 6.5, end  # the end is the real end, not a pause
