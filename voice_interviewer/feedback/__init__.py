@@ -6,12 +6,14 @@ No function here reads files, prints or keeps state between calls.
 
 Added to the schema-1 document (DESIGN.md allows added fields): pauses.list, fillers.at,
 fillers.weighted_per_minute, structure.parts.*.quote, structure.order, key_points.at, outcomes, findings[].at_s,
-findings[].evidence, deductions, score_unclamped and strength.
+findings[].evidence, deductions, score_unclamped, strength and dimensions (feedback.dimensions: the guide's five
+dimensions the question tests, each with a rating and its evidence).
 """
 
 from __future__ import annotations
 
 from voice_interviewer.content.personas import Question
+from voice_interviewer.feedback.dimensions import assess_dimensions, no_speech_dimensions
 from voice_interviewer.feedback.fillers import filler_indices, filler_report, find_fillers
 from voice_interviewer.feedback.keypoints import PhraseIndex, key_points, work_terms
 from voice_interviewer.feedback.mistakes import guide_mistakes
@@ -79,6 +81,7 @@ def _no_speech_doc(transcript: Transcript, question: Question | None, audio_name
         "deductions": deductions,
         "strength": strength_sentence({"words": []}),
         "spoken_feedback": NO_SPEECH_FEEDBACK,
+        "dimensions": no_speech_dimensions(question),
     }
 
 
@@ -138,6 +141,7 @@ def analyze(transcript: Transcript, question: Question | None = None, *, audio_n
         "score": score,
         "score_unclamped": unclamped,
         "deductions": deductions,
+        "dimensions": assess_dimensions(m["index"], m["structure"], m["key_points"], findings, question),
     }
     doc["strength"] = strength_sentence(doc)
     doc["spoken_feedback"] = spoken_summary(doc, question)
