@@ -32,7 +32,7 @@ RATINGS = ("strong-no-hire", "no-hire", "hire", "strong-hire")
 NOT_ASSESSED = "not-assessed"
 RATING_VALUE = {name: value for value, name in enumerate(RATINGS)}
 # net evidence weight below each cut gets that rating; at or above the last cut, strong-hire
-RATING_CUTS = ((-1.5, "strong-no-hire"), (1.5, "no-hire"), (4.5, "hire"))
+RATING_CUTS = ((-1.5, "strong-no-hire"), (1.0, "no-hire"), (4.0, "hire"))
 # The guide's mistakes (feedback.mistakes finding kinds) and the dimension each hurts, with its weight against.
 MISTAKE_DIMENSION = {
     "vague-no-structure": ("program-structuring", 3.0),
@@ -42,7 +42,9 @@ MISTAKE_DIMENSION = {
     "failure-without-ownership": ("execution", 3.0),
     "we-not-i": ("execution", 1.0),
 }
-_BLOCKERS = ("no-speech", "off-topic", "too-short")  # nothing to rate: strong-no-hire everywhere
+_BLOCKERS = ("no-speech",)  # nothing to rate: strong-no-hire everywhere
+# the answer missed the question or stopped early: heavy evidence against every dimension it tests
+_AGAINST_ALL = {"off-topic": 2.5, "too-short": 2.5}
 _QUOTE_WORDS = 10
 
 
@@ -97,10 +99,16 @@ _SIGNALS = (
             _p(r"\b(?:(?:their|his|her|competing) priorit\w+|what (?:each|both) (?:side|team|lead|one)s? "
                r"(?:needed|wanted|feared|cared)|feared losing|understood (?:why|what)|listened|(?:their|his|her) "
                r"concerns?|what drove|expectations|what (?:mattered|matters) to)\b"), 2),
+    _Signal("stakeholder-management", True, 0.9, "chose the format and kept the relationship",
+            _p(r"\b(?:one on ones?|(?:talked|spoke|met) (?:to |with )?(?:each|both|him|her|them) (?:alone|privately|"
+               r"separately|first)|without losing (?:his|her|their) support|kept (?:his|her|their) (?:support|trust)|"
+               r"relationship|offered (?:him|her|them)|a (?:short|written) note|(?:weekly|regular) slot|"
+               r"be honest|honest about|(?:he|she|they) (?:agreed|picked|chose))\b"), 2),
     _Signal("stakeholder-management", True, 0.8, "brought options, not just the problem",
             _p(r"\b(?:options? (?:with|and) (?:their |the |its )?(?:trade ?offs?|costs?)|presented (?:\w+ )?options|"
                r"(?:two|three) options|a recommendation|my recommendation|decision request|a clear ask|"
-               r"proposed (?:a|an|two|three))\b"), 1),
+               r"proposed (?:a|an|two|three)|show (?:the )?(?:sponsor|leadership|them|him|her) what|"
+               r"let (?:them|him|her|the sponsor) (?:choose|decide|pick))\b"), 1),
     _Signal("stakeholder-management", False, 2.0, "held back bad news",
             _p(r"\b(?:didn't tell|did not tell|kept it quiet|(?:make|made) it up|catch up on (?:their|its) own|"
                r"waited until|hid|hide it|hoped? (?:it|they|the team) would)\b"), 1),
@@ -115,6 +123,13 @@ _SIGNALS = (
                r"showed (?:them|him|her|the \w+) (?:the )?(?:data|numbers|cost|chart)|an alternative|"
                r"compromise|came around|changed (?:his|her|their) minds?|agreed to|bought in|buy in|"
                r"signed off|won (?:them|him|her) over|in exchange)\b"), 3),
+    _Signal("influence", True, 1.0, "got their commitment",
+            _p(r"\b(?:adopted|agreed (?:on|to)|committed|came around|moved over|signed up|took (?:on|over) the|"
+               r"said yes|bought in|on board|picked (?:the|against|one)|chose (?:the|an?)|(?:he|she|they) agreed)\b"), 1),
+    _Signal("influence", True, 0.9, "set shared criteria and let data decide",
+            _p(r"\b(?:(?:agree|agreed) on (?:the )?criteria|decision criteria|(?:with|to) both (?:leads|teams|of them|"
+               r"sides)|in the same room|measured? (?:their|both|each)|(?:two|three|both) options|side by side|"
+               r"neutral|the numbers)\b"), 2),
     _Signal("influence", True, 1.0, "got there without escalating",
             _p(r"\b(?:without (?:escalat\w+|going over|my manager|my director|authority)|didn't (?:need to |have to )?"
                r"escalate|did not escalate|not to decide|nobody had to escalate|no one had to escalate|"
@@ -130,7 +145,8 @@ _SIGNALS = (
     _Signal("execution", True, 0.7, "managed the risk and the plan",
             _p(r"\b(?:critical path|mitigat\w+|contingenc\w+|buffer|risk register|root cause|re ?plan\w*|"
                r"cut (?:the )?scope|reduc\w+ (?:the )?scope|descop\w+|reprioriti\w+|revised (?:the )?(?:timeline|plan|"
-               r"date)|parallel\w*|added (?:people|engineers|resources)|fallback|rollback plan|go no go)\b"), 2),
+               r"date)|parallel\w*|added (?:people|engineers|resources)|fallback|rollback plan|go no go|in danger|"
+               r"at risk|what moves)\b"), 2),
     _Signal("execution", True, 1.2, "owned what went wrong and changed",
             _p(r"\b(?:i should have|my mistake|my fault|i learned|i learnt|i changed|since then i|now i (?:always|"
                r"require|make|ask)|i started (?:requiring|asking|using|doing)|i take responsibility|"
@@ -218,6 +234,16 @@ def _outcome_evidence(index: PhraseIndex, structure: Structure) -> list[dict]:
     return found
 
 
+def _result_evidence(structure: Structure) -> list[dict]:
+    """A story that ends in what changed shows the dimension at work; one that stops before it does not."""
+    result = structure.parts.get("result") or {}
+    if structure.kind == "star" and result.get("present"):
+        return [_item(True, result.get("quote"), result.get("start_s"), "closed with what changed", 0.8)]
+    if structure.kind == "star" and "result" in structure.missing:
+        return [_item(False, None, None, "the story stopped before anyone saw the outcome", 1.0)]
+    return []
+
+
 def _coverage_evidence(key_points: dict) -> list[dict]:
     covered, missing = key_points.get("covered", []), key_points.get("missing", [])
     total = len(covered) + len(missing)
@@ -225,10 +251,10 @@ def _coverage_evidence(key_points: dict) -> list[dict]:
         return []
     share = len(covered) / total
     at = (key_points.get("at") or [{}])[0]
-    if share >= 0.75:
+    if share >= 0.6:
         return [_item(True, at.get("text"), at.get("start_s"), f"covered {len(covered)} of {total} key points", 1.0)]
-    if share < 0.4:
-        return [_item(False, None, None, f"covered only {len(covered)} of {total} key points", 1.2)]
+    if share < 0.25:
+        return [_item(False, None, None, f"covered only {len(covered)} of {total} key points", 0.8)]
     return []
 
 
@@ -257,8 +283,11 @@ def _ordered(evidence: list[dict]) -> list[dict]:
 
 
 def assess_dimensions(index: PhraseIndex, structure: Structure, key_points: dict, findings: Sequence[Finding],
-                      question: Question | None) -> dict:
-    """`{dimension: {rating, evidence}}` for each dimension the question tests (none without a question)."""
+                      question: Question | None, *, plan: Structure | None = None) -> dict:
+    """`{dimension: {rating, evidence}}` for each dimension the question tests (none without a question).
+
+    `plan` is the answer read as a program framework, for a question that expects no set structure but is rated
+    on program structuring."""
     tested = question.dimensions if question is not None else ()
     blockers = [f for f in findings if f.kind in _BLOCKERS]
     result = {}
@@ -267,11 +296,17 @@ def assess_dimensions(index: PhraseIndex, structure: Structure, key_points: dict
             evidence = [_item(False, f.evidence, f.at_s, f.message, 5.0) for f in blockers]
             result[dimension] = {"rating": "strong-no-hire", "evidence": evidence}
             continue
-        evidence = _pattern_evidence(index, dimension) + _coverage_evidence(key_points)
+        evidence = _pattern_evidence(index, dimension)
+        if not any(f.kind == "off-topic" for f in findings):  # off topic already says no key point came up
+            evidence += _coverage_evidence(key_points)
         if dimension == "program-structuring":
-            evidence += _structure_evidence(structure)
+            evidence += _structure_evidence(plan or structure)
         if dimension == "execution":
             evidence += _outcome_evidence(index, structure)
+        if dimension != "execution":
+            evidence += _result_evidence(structure)
+        evidence += [_item(False, f.evidence, f.at_s, f.message, _AGAINST_ALL[f.kind]) for f in findings
+                     if f.kind in _AGAINST_ALL]
         mistakes, capped = _mistake_evidence(findings, dimension)
         evidence += mistakes
         result[dimension] = {"rating": _rate(evidence, capped), "evidence": _ordered(evidence)}
