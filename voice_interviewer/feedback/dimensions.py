@@ -279,7 +279,8 @@ def _rate(evidence: list[dict], capped: bool) -> str:
 
 
 def _ordered(evidence: list[dict]) -> list[dict]:
-    return sorted(evidence, key=lambda e: (not e["for"], -e["weight"], e["at_s"] if e["at_s"] is not None else 1e9))
+    return sorted(evidence, key=lambda e: (not e["for"], not e["quote"], -e["weight"],
+                                           e["at_s"] if e["at_s"] is not None else 1e9))
 
 
 def assess_dimensions(index: PhraseIndex, structure: Structure, key_points: dict, findings: Sequence[Finding],
