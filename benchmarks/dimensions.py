@@ -32,7 +32,7 @@ from voice_interviewer.audio.sources import WavFileSource  # noqa: E402
 from voice_interviewer.config import TranscribeOptions  # noqa: E402
 from voice_interviewer.content.personas import find_question, load_personas  # noqa: E402
 from voice_interviewer.feedback import analyze  # noqa: E402
-from voice_interviewer.feedback.dimensions import RATING_VALUE  # noqa: E402
+from voice_interviewer.feedback.dimensions import RATING_CUTS, RATING_VALUE, RATINGS  # noqa: E402
 from voice_interviewer.records import Transcript, Word  # noqa: E402
 from voice_interviewer.session.interview import typed_transcript  # noqa: E402
 
@@ -72,13 +72,12 @@ def _to_doc(transcript: Transcript) -> dict:
             "duration_s": transcript.audio_duration_s, "model": transcript.model, "extra": transcript.extra}
 
 
-def cached(path: Path, answers: dict) -> dict | None:
-    """Transcripts saved by an earlier run (--cache), or None when they do not cover these answers."""
+def cached(path: Path, answers: dict) -> dict:
+    """Transcripts saved by an earlier run (--cache) of these answers; the rest are transcribed again."""
     doc = json.loads(path.read_text())
-    if not set(answers) <= set(doc):
-        return None
     return {aid: Transcript(tuple(Word(*w) for w in doc[aid]["words"]), doc[aid]["duration_s"], doc[aid]["model"],
-                            {k: [tuple(s) for s in v] for k, v in doc[aid]["extra"].items()}) for aid in answers}
+                            {k: [tuple(s) for s in v] for k, v in doc[aid]["extra"].items()})
+            for aid in answers if aid in doc}
 
 
 def rate(answers: dict, labels: list[dict], said: dict) -> list[dict]:
@@ -90,10 +89,62 @@ def rate(answers: dict, labels: list[dict], said: dict) -> list[dict]:
     rows = []
     for label in labels:
         answer, doc = answers[label["answer"]], docs[label["answer"]]
-        got = doc["dimensions"].get(label["dimension"], {}).get("rating", "not-assessed")
+        found = doc["dimensions"].get(label["dimension"], {})
+        got = found.get("rating", "not-assessed")
+        net = sum(e["weight"] if e["for"] else -e["weight"] for e in found.get("evidence", []))
         rows.append({"answer": label["answer"], "dimension": label["dimension"], "label": label["rating"],
-                     "got": got, "split": answer["split"], "voice": answer["voice"]})
+                     "got": got, "split": answer["split"], "voice": answer["voice"], "net": net,
+                     "capped": got == "no-hire" and _cut(net, RATING_CUTS) not in ("strong-no-hire", "no-hire"),
+                     "fixed": any(e.get("signal", "").startswith("No speech") for e in found.get("evidence", []))})
     return rows
+
+
+def _cut(net: float, cuts) -> str:
+    for cut, rating in cuts:
+        if net < cut:
+            return rating
+    return "strong-hire"
+
+
+def _rated(row: dict, cuts) -> str:
+    """The row's rating under other cuts: the same evidence, the same cap at no-hire, no speech stays strong-no-hire."""
+    if row["fixed"]:
+        return "strong-no-hire"
+    rating = _cut(row["net"], cuts)
+    return "no-hire" if row["capped"] and RATING_VALUE[rating] > 1 else rating
+
+
+_GRID = [x / 4 for x in range(-24, 33)]  # -6 .. 8 in quarter steps
+
+
+def fit_cuts(rows: list[dict]):
+    """The three cuts that agree best with these rows' labels (exact plus within one), never giving strong-hire to
+    a no-hire label; ties go to the cuts nearest the shipped RATING_CUTS."""
+    shipped = [c for c, _ in RATING_CUTS]
+    best, best_key = None, None
+    for low in _GRID:
+        for mid in (m for m in _GRID if m > low):
+            for high in (h for h in _GRID if h > mid):
+                cuts = ((low, RATINGS[0]), (mid, RATINGS[1]), (high, RATINGS[2]))
+                got = [(_rated(r, cuts), r["label"]) for r in rows]
+                if any(g == "strong-hire" and RATING_VALUE[lab] <= 1 for g, lab in got):
+                    continue
+                exact = sum(g == lab for g, lab in got)
+                near = sum(abs(RATING_VALUE[g] - RATING_VALUE[lab]) <= 1 for g, lab in got)
+                key = (exact + near, -sum(abs(a - b) for a, b in zip((low, mid, high), shipped)))
+                if best_key is None or key > best_key:
+                    best, best_key = cuts, key
+    return best
+
+
+def leave_one_voice_out(rows: list[dict]) -> list[dict]:
+    """Each voice's rows rated with cuts fitted on every other voice's rows."""
+    out = []
+    for voice in sorted({r["voice"] for r in rows}):
+        cuts = fit_cuts([r for r in rows if r["voice"] != voice])
+        print(f"  cuts without {voice:<20} {', '.join(f'{c:g}' for c, _ in cuts)}")
+        out += [{**r, "got": _rated(r, cuts)} for r in rows if r["voice"] == voice]
+    return out
 
 
 def figures(rows: list[dict]) -> dict:
@@ -147,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         answers = {k: v for k, v in answers.items() if k in QUICK}
         labels = [label for label in labels if label["answer"] in answers]
     began = time.monotonic()
-    said = cached(args.cache, answers) if args.cache and args.cache.exists() and not args.typed else None
-    if said is None:
-        said = transcripts(answers, args.typed, args.model)
+    said = cached(args.cache, answers) if args.cache and args.cache.exists() and not args.typed else {}
+    missing = {k: v for k, v in answers.items() if k not in said}
+    if missing:
+        said |= transcripts(missing, args.typed, args.model)
         if args.cache and not args.typed:
             args.cache.write_text(json.dumps({k: _to_doc(t) for k, t in said.items()}))
     rows = rate(answers, labels, said)
@@ -157,8 +209,20 @@ def main(argv: list[str] | None = None) -> int:
           f"{'written transcripts' if args.typed else 'transcribed from audio'}, "
           f"{time.monotonic() - began:.0f} s")
     held = report(rows, args.show_held_out)
-    print(f"dimensions agree_within_one={held['within_one']:.3f} exact={held['exact']:.3f} n={held['n']} "
-          f"strong_hire_on_no_hire={held['violations']}")
+    print(f"\nshipped cuts {', '.join(f'{c:g}' for c, _ in RATING_CUTS)}; held-out answers with them: "
+          f"within one {held['within_one']:.3f}, exact {held['exact']:.3f}, n={held['n']}")
+    print("\nleave one voice out (cuts fitted on the other voices; signals were written on dev voices only)")
+    lovo = leave_one_voice_out(rows)
+    print(_line("all voices", figures(lovo)))
+    for split in ("dev", "held-out"):
+        print(_line(f"{split} voices", figures([r for r in lovo if r["split"] == split])))
+    for voice in sorted({r["voice"] for r in lovo}):
+        print(_line(f"voice {voice}", figures([r for r in lovo if r["voice"] == voice])))
+    dev_cuts = fit_cuts([r for r in rows if r["split"] == "dev"])
+    print(f"  cuts fitted on the dev voices (what RATING_CUTS should hold): {', '.join(f'{c:g}' for c, _ in dev_cuts)}")
+    final = figures([r for r in lovo if r["split"] == "held-out"])
+    print(f"dimensions agree_within_one={final['within_one']:.3f} exact={final['exact']:.3f} n={final['n']} "
+          f"strong_hire_on_no_hire={final['violations']}")
     return 0
 
 

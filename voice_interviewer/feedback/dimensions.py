@@ -46,6 +46,8 @@ _BLOCKERS = ("no-speech",)  # nothing to rate: strong-no-hire everywhere
 # the answer missed the question or stopped early: heavy evidence against every dimension it tests
 _AGAINST_ALL = {"off-topic": 2.5, "too-short": 2.5}
 _QUOTE_WORDS = 10
+DECAY = 0.6
+MISSING_PARTS_MAX = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ class _Signal:
     weight: float
     label: str
     pattern: re.Pattern[str]
-    hits: int = 1  # how many distinct hits count (each further one at half the weight of the one before)
+    hits: int = 1  # how many distinct hits count (each further one at DECAY of the weight of the one before)
 
 
 def _p(pattern: str) -> re.Pattern[str]:
@@ -69,10 +71,12 @@ _TECH_TERMS = _p(
     r"scal(?:e|ing|ability)|architecture|back ?end|monolith|event driven|events|streaming|batch|synchronous|"
     r"asynchronous|retr(?:y|ies)|timeouts?|dual writes?|backfill\w*|encryption|authentication|lock in|"
     r"single points? of failure|redundan\w+|read path|write path|storage|network|servers?|cloud|pipelines?|"
-    r"deploy(?:s|ed|ment|ments)?|tokeni[sz]\w+|ledger)\b")
+    r"deploy(?:s|ed|ment|ments)?|tokeni[sz]\w+|ledger|upstream|downstream|third party|staging|production|"
+    r"test coverage|incidents?|recovery|traffic|config\w*|connection pools?|alerts?|monitoring|on call|queries|"
+    r"indexing|throttl\w+|rate limit\w*|regions?)\b")
 _SIGNALS = (
     # technical fluency
-    _Signal("technical-fluency", True, 0.6, "spoke the system's language", _TECH_TERMS, 4),
+    _Signal("technical-fluency", True, 0.6, "spoke the system's language", _TECH_TERMS, 6),
     _Signal("technical-fluency", True, 1.2, "named a trade-off",
             _p(r"\b(?:trade ?offs?|at the cost of|in exchange for|versus|instead of|gave up|give up|the downside|"
                r"the price (?:was|of)|weighed|on the other hand|cheaper but|faster but|slower but)\b"), 2),
@@ -104,6 +108,10 @@ _SIGNALS = (
                r"separately|first)|without losing (?:his|her|their) support|kept (?:his|her|their) (?:support|trust)|"
                r"relationship|offered (?:him|her|them)|a (?:short|written) note|(?:weekly|regular) slot|"
                r"be honest|honest about|(?:he|she|they) (?:agreed|picked|chose))\b"), 2),
+    _Signal("stakeholder-management", True, 0.8, "made the cost concrete for them",
+            _p(r"\b(?:(?:a|the) chart|in writing|what (?:each|it|that) (?:one )?(?:had )?cost|cost in (?:days|weeks|"
+               r"dollars)|agree\w* with (?:product|engineering|both|the (?:sponsor|directors?|leads?|business))|"
+               r"check ins? with)\b"), 2),
     _Signal("stakeholder-management", True, 0.8, "brought options, not just the problem",
             _p(r"\b(?:options? (?:with|and) (?:their |the |its )?(?:trade ?offs?|costs?)|presented (?:\w+ )?options|"
                r"(?:two|three) options|a recommendation|my recommendation|decision request|a clear ask|"
@@ -117,19 +125,22 @@ _SIGNALS = (
             _p(r"\b(?:facilitat\w+|brought (?:both|the two|them|everyone|the leads?) (?:sides |teams |leads )?"
                r"together|common ground|shared (?:goals?|objectives?|interests?|criteria)|both sides|win win|"
                r"one on ones?|met (?:both|each|them|the) (?:\w+ )?(?:separately|individually|one on one)|"
-               r"workshop|decision doc\w*|design review|criteria (?:we|they|both) agreed|let the data)\b"), 2),
+               r"workshop|decision doc\w*|design review|criteria (?:we|they|both) agreed|let the data|"
+               r"(?:meet|met|talk to|talked to|sat down with) both (?:leads|teams|sides|of them)|another approach|"
+               r"a different approach|a temporary \w+|workaround)\b"), 2),
     _Signal("influence", True, 1.1, "persuaded with a case",
             _p(r"\b(?:convinc\w+|persuad\w+|built (?:the|a|my) case|made the case|with data|the data show\w*|"
                r"showed (?:them|him|her|the \w+) (?:the )?(?:data|numbers|cost|chart)|an alternative|"
                r"compromise|came around|changed (?:his|her|their) minds?|agreed to|bought in|buy in|"
-               r"signed off|won (?:them|him|her) over|in exchange)\b"), 3),
+               r"signed off|won (?:them|him|her) over|in exchange|show(?:ed)? (?:them|him|her) what|"
+               r"escalat\w+ (?:\w+ ){0,4}with (?:a clear|data|the options|options|a decision))\b"), 3),
     _Signal("influence", True, 1.0, "got their commitment",
             _p(r"\b(?:adopted|agreed (?:on|to)|committed|came around|moved over|signed up|took (?:on|over) the|"
                r"said yes|bought in|on board|picked (?:the|against|one)|chose (?:the|an?)|(?:he|she|they) agreed)\b"), 1),
     _Signal("influence", True, 0.9, "set shared criteria and let data decide",
             _p(r"\b(?:(?:agree|agreed) on (?:the )?criteria|decision criteria|(?:with|to) both (?:leads|teams|of them|"
                r"sides)|in the same room|measured? (?:their|both|each)|(?:two|three|both) options|side by side|"
-               r"neutral|the numbers)\b"), 2),
+               r"neutral|the numbers)\b"), 3),
     _Signal("influence", True, 1.0, "got there without escalating",
             _p(r"\b(?:without (?:escalat\w+|going over|my manager|my director|authority)|didn't (?:need to |have to )?"
                r"escalate|did not escalate|not to decide|nobody had to escalate|no one had to escalate|"
@@ -147,10 +158,24 @@ _SIGNALS = (
                r"cut (?:the )?scope|reduc\w+ (?:the )?scope|descop\w+|reprioriti\w+|revised (?:the )?(?:timeline|plan|"
                r"date)|parallel\w*|added (?:people|engineers|resources)|fallback|rollback plan|go no go|in danger|"
                r"at risk|what moves)\b"), 2),
+    _Signal("execution", True, 0.8, "followed through with owners and dates",
+            _p(r"\b(?:(?:an |its )?owners? and (?:a )?dates?|owner and a deadline|followed up|follow up on|until (?:they|it) "
+               r"(?:closed|were done|was done)|every action item|action items?)\b"), 1),
+    _Signal("execution", False, 1.5, "blamed others for what went wrong",
+            _p(r"\b(?:out of my control|outside (?:of )?my control|not my fault|their fault|because (?:another|the other) "
+               r"team|the vendor (?:delivered|was|failed|missed)|(?:the )?other team missed)\b"), 1),
+    _Signal("execution", False, 1.5, "absorbed it with overtime instead of a trade-off",
+            _p(r"\b(?:work(?:ing)? (?:a few |some )?(?:extra )?weekends|fit it in|work(?:ing)? harder|push(?:ed)? them "
+               r"harder|figure it out as we go)\b"), 1),
     _Signal("execution", True, 1.2, "owned what went wrong and changed",
             _p(r"\b(?:i should have|my mistake|my fault|i learned|i learnt|i changed|since then i|now i (?:always|"
                r"require|make|ask)|i started (?:requiring|asking|using|doing)|i take responsibility|"
                r"i took responsibility|the lesson)\b"), 1),
+    _Signal("execution", True, 0.8, "delivered at scale",
+            _p(r"\b(?:moved|migrated|led|ran|managed|delivered|shipped|coordinated) (?:\w+ ){0,3}(?:\d+|two|three|four|"
+               r"five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousands?)"
+               r"(?: \w+)? (?:services|teams|engineers|people|programs|customers|systems|regions|agents|"
+               r"microservices|program managers)\b"), 1),
     _Signal("execution", True, 0.6, "owned the decision",
             _p(r"\bi (?:owned|took ownership|was accountable|made the call|decided|chose|committed)\b"), 1),
     # program structuring
@@ -158,7 +183,8 @@ _SIGNALS = (
             _p(r"\b(?:first(?:ly)?|second(?:ly)?|step one|after that|finally|the next step|from there)\b"), 2),
     _Signal("program-structuring", True, 0.5, "named the program's building blocks",
             _p(r"\b(?:work ?streams?|phases?|phase gates?|milestones?|raci|charter|success metrics?|dependency map|"
-               r"critical path|go no go|cadence|steering|owners?|single owner|checkpoints?)\b"), 3),
+               r"critical path|go no go|cadence|steering|owners?|single owner|checkpoints?|waves?|pilot|"
+               r"before starting the next)\b"), 3),
 )
 
 
@@ -196,12 +222,13 @@ def _pattern_evidence(index: PhraseIndex, dimension: str) -> list[dict]:
             seen.add(match.text)
             quote = index.quote(match, after=5, max_words=_QUOTE_WORDS)
             found.append(_item(signal.positive, quote, match.start_s, signal.label, weight))
-            weight /= 2
+            weight *= DECAY
     return found
 
 
-def _structure_evidence(structure: Structure) -> list[dict]:
-    """Framework parts said (and the charter first) or a complete STAR story, for; missing parts against."""
+def _structure_evidence(structure: Structure, expected: bool = True) -> list[dict]:
+    """Framework parts said (and the charter first) or a complete STAR story, for; missing parts against when the
+    question expects that structure (`expected`), up to MISSING_PARTS_MAX."""
     parts = structure.parts
     if structure.kind == "framework":
         found = [_item(True, parts[p].get("quote"), parts[p].get("start_s"), f"covered the {p}", 0.6)
@@ -209,9 +236,9 @@ def _structure_evidence(structure: Structure) -> list[dict]:
         if structure.order and structure.order[0] == "charter":
             found.append(_item(True, parts["charter"].get("quote"), parts["charter"].get("start_s"),
                                "opened with the charter", 0.6))
-        if len(structure.missing) * 2 >= len(parts):
+        if expected and len(structure.missing) * 2 >= len(parts):
             found.append(_item(False, None, None, "left out " + ", ".join(structure.missing),
-                               0.5 * len(structure.missing)))
+                               min(MISSING_PARTS_MAX, 0.5 * len(structure.missing))))
         return found
     if structure.kind == "star":
         if not structure.missing and structure.order == ("situation", "task", "action", "result"):
@@ -252,7 +279,7 @@ def _coverage_evidence(key_points: dict) -> list[dict]:
     share = len(covered) / total
     at = (key_points.get("at") or [{}])[0]
     if share >= 0.6:
-        return [_item(True, at.get("text"), at.get("start_s"), f"covered {len(covered)} of {total} key points", 1.0)]
+        return [_item(True, at.get("text"), at.get("start_s"), f"covered {len(covered)} of {total} key points", 0.8)]
     if share < 0.25:
         return [_item(False, None, None, f"covered only {len(covered)} of {total} key points", 0.8)]
     return []
@@ -297,18 +324,22 @@ def assess_dimensions(index: PhraseIndex, structure: Structure, key_points: dict
             evidence = [_item(False, f.evidence, f.at_s, f.message, 5.0) for f in blockers]
             result[dimension] = {"rating": "strong-no-hire", "evidence": evidence}
             continue
+        mistakes, capped = _mistake_evidence(findings, dimension)
         evidence = _pattern_evidence(index, dimension)
-        if not any(f.kind == "off-topic" for f in findings):  # off topic already says no key point came up
+        if mistakes:  # the guide's mistake already counts what these words show against the dimension
+            evidence = [e for e in evidence if e["for"]]
+        if not any(f.kind in _AGAINST_ALL for f in findings):  # a missed or cut-short answer covers little anyway
             evidence += _coverage_evidence(key_points)
         if dimension == "program-structuring":
-            evidence += _structure_evidence(plan or structure)
+            evidence += _structure_evidence(plan or structure, expected=plan is None)
         if dimension == "execution":
             evidence += _outcome_evidence(index, structure)
         if dimension != "execution":
             evidence += _result_evidence(structure)
-        evidence += [_item(False, f.evidence, f.at_s, f.message, _AGAINST_ALL[f.kind]) for f in findings
-                     if f.kind in _AGAINST_ALL]
-        mistakes, capped = _mistake_evidence(findings, dimension)
+        missed = [f for f in findings if f.kind in _AGAINST_ALL]
+        if missed:  # off topic and too short are one failure to answer: count the heavier once
+            worst = max(missed, key=lambda f: _AGAINST_ALL[f.kind])
+            evidence.append(_item(False, worst.evidence, worst.at_s, worst.message, _AGAINST_ALL[worst.kind]))
         evidence += mistakes
         result[dimension] = {"rating": _rate(evidence, capped), "evidence": _ordered(evidence)}
     return result
