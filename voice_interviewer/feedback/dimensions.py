@@ -32,7 +32,7 @@ RATINGS = ("strong-no-hire", "no-hire", "hire", "strong-hire")
 NOT_ASSESSED = "not-assessed"
 RATING_VALUE = {name: value for value, name in enumerate(RATINGS)}
 # net evidence weight below each cut gets that rating; at or above the last cut, strong-hire
-RATING_CUTS = ((-1.5, "strong-no-hire"), (1.0, "no-hire"), (4.0, "hire"))
+RATING_CUTS = ((-2.5, "strong-no-hire"), (1.0, "no-hire"), (3.5, "hire"))  # fitted on the dev voices
 # The guide's mistakes (feedback.mistakes finding kinds) and the dimension each hurts, with its weight against.
 MISTAKE_DIMENSION = {
     "vague-no-structure": ("program-structuring", 3.0),
@@ -46,7 +46,6 @@ _BLOCKERS = ("no-speech",)  # nothing to rate: strong-no-hire everywhere
 # the answer missed the question or stopped early: heavy evidence against every dimension it tests
 _AGAINST_ALL = {"off-topic": 2.5, "too-short": 2.5}
 _QUOTE_WORDS = 10
-DECAY = 0.6
 MISSING_PARTS_MAX = 1.5
 
 
@@ -57,7 +56,8 @@ class _Signal:
     weight: float
     label: str
     pattern: re.Pattern[str]
-    hits: int = 1  # how many distinct hits count (each further one at DECAY of the weight of the one before)
+    hits: int = 1  # how many distinct hits count (each further one at `decay` of the weight of the one before)
+    decay: float = 0.6
 
 
 def _p(pattern: str) -> re.Pattern[str]:
@@ -76,7 +76,8 @@ _TECH_TERMS = _p(
     r"indexing|throttl\w+|rate limit\w*|regions?)\b")
 _SIGNALS = (
     # technical fluency
-    _Signal("technical-fluency", True, 0.6, "spoke the system's language", _TECH_TERMS, 6),
+    # breadth is the signal here: each further distinct term still counts most of the one before
+    _Signal("technical-fluency", True, 0.6, "spoke the system's language", _TECH_TERMS, 6, decay=0.8),
     _Signal("technical-fluency", True, 1.2, "named a trade-off",
             _p(r"\b(?:trade ?offs?|at the cost of|in exchange for|versus|instead of|gave up|give up|the downside|"
                r"the price (?:was|of)|weighed|on the other hand|cheaper but|faster but|slower but)\b"), 2),
@@ -222,7 +223,7 @@ def _pattern_evidence(index: PhraseIndex, dimension: str) -> list[dict]:
             seen.add(match.text)
             quote = index.quote(match, after=5, max_words=_QUOTE_WORDS)
             found.append(_item(signal.positive, quote, match.start_s, signal.label, weight))
-            weight *= DECAY
+            weight *= signal.decay
     return found
 
 
