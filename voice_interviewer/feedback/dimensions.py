@@ -137,7 +137,8 @@ _SIGNALS = (
                r"escalat\w+ (?:\w+ ){0,4}with (?:a clear|data|the options|options|a decision))\b"), 3),
     _Signal("influence", True, 1.0, "got their commitment",
             _p(r"\b(?:adopted|agreed (?:on|to)|committed|came around|moved over|signed up|took (?:on|over) the|"
-               r"said yes|bought in|on board|picked (?:the|against|one)|chose (?:the|an?)|(?:he|she|they) agreed)\b"), 1),
+               r"said yes|bought in|on board|picked (?:the|against|one)|chose (?:the|an?)|"
+               r"(?:he|she|they) agreed)\b"), 1),
     _Signal("influence", True, 0.9, "set shared criteria and let data decide",
             _p(r"\b(?:(?:agree|agreed) on (?:the )?criteria|decision criteria|(?:with|to) both (?:leads|teams|of them|"
                r"sides)|in the same room|measured? (?:their|both|each)|(?:two|three|both) options|side by side|"
@@ -160,11 +161,11 @@ _SIGNALS = (
                r"date)|parallel\w*|added (?:people|engineers|resources)|fallback|rollback plan|go no go|in danger|"
                r"at risk|what moves)\b"), 2),
     _Signal("execution", True, 0.8, "followed through with owners and dates",
-            _p(r"\b(?:(?:an |its )?owners? and (?:a )?dates?|owner and a deadline|followed up|follow up on|until (?:they|it) "
-               r"(?:closed|were done|was done)|every action item|action items?)\b"), 1),
+            _p(r"\b(?:(?:an |its )?owners? and (?:a )?dates?|owner and a deadline|followed up|follow up on|"
+               r"until (?:they|it) (?:closed|were done|was done)|every action item|action items?)\b"), 1),
     _Signal("execution", False, 1.5, "blamed others for what went wrong",
-            _p(r"\b(?:out of my control|outside (?:of )?my control|not my fault|their fault|because (?:another|the other) "
-               r"team|the vendor (?:delivered|was|failed|missed)|(?:the )?other team missed)\b"), 1),
+            _p(r"\b(?:out of my control|outside (?:of )?my control|not my fault|their fault|"
+               r"because (?:another|the other) team|the vendor (?:delivered|was|failed|missed)|(?:the )?other team missed)\b"), 1),
     _Signal("execution", False, 1.5, "absorbed it with overtime instead of a trade-off",
             _p(r"\b(?:work(?:ing)? (?:a few |some )?(?:extra )?weekends|fit it in|work(?:ing)? harder|push(?:ed)? them "
                r"harder|figure it out as we go)\b"), 1),

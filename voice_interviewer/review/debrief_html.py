@@ -13,8 +13,8 @@ from voice_interviewer.feedback.debrief import answer_dimensions, build_debrief
 from voice_interviewer.feedback.dimensions import NOT_ASSESSED
 from voice_interviewer.review.charts import clock
 
-__all__ = ["debrief_of", "debrief_html", "debrief_markdown", "answer_dimensions_html", "DEBRIEF_STYLE", "DEBRIEF_SCRIPT",
-           "dimension_grid_svg"]
+__all__ = ["debrief_of", "debrief_html", "debrief_markdown", "answer_dimensions_html", "DEBRIEF_STYLE",
+           "DEBRIEF_SCRIPT", "dimension_grid_svg"]
 
 RATING_COLOURS = {"strong-no-hire": "#b3262a", "no-hire": "#e07b53", "hire": "#5aa469", "strong-hire": "#1f7a47",
                   NOT_ASSESSED: "#e6e9f0"}

@@ -196,7 +196,8 @@ def summarise(doc: dict) -> dict:
             out[v["verdict"]].append(f"{label} ({where}): {format_metric(v['metric'], v['first'])} → "
                                      f"{format_metric(v['metric'], v['last'])}")
     for v in doc.get("dimensions", {}).get("verdicts", []):
-        out[v["verdict"]].append(f"{v['name']} rating: {v['first'].replace('-', ' ')} → {v['last'].replace('-', ' ')}")
+        first, last = v["first"].replace("-", " "), v["last"].replace("-", " ")
+        out[v["verdict"]].append(f"{v['name']} rating: {first} → {last}")
     counts = {k: len(v) for k, v in out.items()}
     note = (f"Across {len(doc['sessions'])} sessions: {counts['improved']} trend(s) improved, "
             f"{counts['worse']} got worse, {counts['steady']} held steady.")
