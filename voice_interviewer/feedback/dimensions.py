@@ -165,7 +165,8 @@ _SIGNALS = (
                r"until (?:they|it) (?:closed|were done|was done)|every action item|action items?)\b"), 1),
     _Signal("execution", False, 1.5, "blamed others for what went wrong",
             _p(r"\b(?:out of my control|outside (?:of )?my control|not my fault|their fault|"
-               r"because (?:another|the other) team|the vendor (?:delivered|was|failed|missed)|(?:the )?other team missed)\b"), 1),
+               r"because (?:another|the other) team|the vendor (?:delivered|was|failed|missed)|"
+               r"(?:the )?other team missed)\b"), 1),
     _Signal("execution", False, 1.5, "absorbed it with overtime instead of a trade-off",
             _p(r"\b(?:work(?:ing)? (?:a few |some )?(?:extra )?weekends|fit it in|work(?:ing)? harder|push(?:ed)? them "
                r"harder|figure it out as we go)\b"), 1),
