@@ -87,6 +87,9 @@ def web(
 
         if not webbrowser.open(server.url):
             print_notice("no browser could be opened here; open the URL above yourself")
-    server.serve()
+    try:
+        server.serve()
+    except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then raises it again for us
+        pass
     err.print("Stopped.")
 
