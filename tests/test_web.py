@@ -148,22 +148,28 @@ def test_a_browser_interview_is_heard_scored_and_saved(tmp_path, answer_wav, ans
 @pytest.mark.browser
 @pytest.mark.model
 @pytest.mark.slow
-def test_closing_the_page_mid_answer_keeps_an_interrupted_replayable_answer(tmp_path, answer_wav):
+def test_skip_then_closing_the_page_mid_answer_keeps_interrupted_replayable_answers(tmp_path, answer_wav):
     out = tmp_path / "out"
     with web_server(out, "--no-questions-back") as (process, url):
         driver = chromium(answer_wav)
+        opened = "return window.viTimes.micOpened.length"
         try:
-            driver.get(f"{url}&autostart=1&stage=recruiter&questions=1")
-            wait_for(lambda: driver.execute_script("return window.viTimes.micOpened.length"), 180, "the microphone")
+            driver.get(f"{url}&autostart=1&stage=recruiter&questions=2")
+            wait_for(lambda: driver.execute_script(opened) == 1, 180, "the microphone")
+            time.sleep(4)
+            driver.find_element("id", "skip").click()  # the first question is passed over 4 s in
+            wait_for(lambda: driver.execute_script(opened) == 2, 120, "the second question's microphone")
             time.sleep(8)  # 8 s into the 25 s answer
         finally:
             driver.quit()  # the tab closes mid-answer
         folder, session = wait_for(lambda: _ended(out), 60, "the interview to save and stop")
-        (record,) = session["answers"]
-        assert record["interrupted"] is True and "score" not in record
-        heard_s = ((folder / "a01.wav").stat().st_size - 44) / 32000
-        assert 5 <= heard_s <= 20, heard_s  # what the page sent before it closed, no more
+        skipped, closed = session["answers"]
+        assert skipped["interrupted"] is True and skipped["end_reason"] == "skipped" and "score" not in skipped
+        assert closed["interrupted"] is True and "score" not in closed and "end_reason" not in closed
+        for name, low, high in (("a01.wav", 2, 10), ("a02.wav", 5, 20)):
+            heard_s = ((folder / name).stat().st_size - 44) / 32000
+            assert low <= heard_s <= high, (name, heard_s)  # what the page sent before the skip or the close
         assert process.poll() is None  # the server outlives the page, ready for the next interview
     assert "interview stopped: the browser page was closed" in process.stderr.read()
     replay = run_cli("replay", str(folder), "--mute")
-    assert replay.returncode == 0 and "Interrupted before it could be scored" in replay.stdout, replay.stdout
+    assert replay.returncode == 0 and replay.stdout.count("Interrupted before it could be scored") == 2, replay.stdout

@@ -123,3 +123,15 @@ def test_guard_needs_token_host_and_origin(request_scope, refused):
 def test_loopback_hosts():
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20") and not is_loopback("no-such-host.invalid")
+
+
+def test_a_finished_source_ends_after_what_was_pushed():
+    source = PushedSource(first_frame_timeout_s=5)
+    source.resume()
+    source.push(b"\x01\x00" * FRAME_SAMPLES * 2)
+    source.finish()
+    source.push(b"\x02\x00" * FRAME_SAMPLES)  # after the page closed its microphone: not part of the answer
+    assert len(list(source.frames())) == 2
+    source.resume()  # the next answer starts clean
+    source.push(b"\x03\x00" * FRAME_SAMPLES)
+    assert next(source.frames()).pcm[:2] == b"\x03\x00"

@@ -157,11 +157,15 @@ class MicrophoneSource:
             pass
 
 
+_END_OF_INPUT = b""  # PushedSource.finish()'s marker; push() never queues an empty block
+
+
 class PushedSource:
     """16 kHz mono int16 PCM pushed in by another thread (a browser's WebSocket), cut into 30 ms frames.
 
     Like a microphone: audio is taken only while accepting (between resume() and pause()); lose(reason) ends the
-    current and every later frames() with a DeviceError, exactly as a microphone that vanished.
+    current and every later frames() with a DeviceError, exactly as a microphone that vanished. finish() says the
+    sender closed its microphone: frames() ends once what was pushed has been read.
     """
 
     def __init__(self, *, first_frame_timeout_s: float = 120.0, frame_timeout_s: float = 3.0) -> None:
@@ -173,14 +177,20 @@ class PushedSource:
 
     def push(self, pcm: bytes) -> None:
         """Called by the connection's thread; audio pushed while paused is dropped (the interviewer is speaking)."""
-        if self._accepting and self._lost is None:
-            self._queue.put(bytes(pcm[: len(pcm) // 2 * 2]))
+        data = bytes(pcm[: len(pcm) // 2 * 2])
+        if self._accepting and self._lost is None and data:
+            self._queue.put(data)
 
     def lose(self, reason: str) -> None:
         """The connection is gone: a waiting frames() raises DeviceError(reason), and so does every later one."""
         if self._lost is None:
             self._lost = DeviceError(reason)
             self._queue.put(self._lost)
+
+    def finish(self) -> None:
+        if self._accepting:
+            self._accepting = False
+            self._queue.put(_END_OF_INPUT)
 
     @property
     def lost(self) -> bool:
@@ -206,6 +216,8 @@ class PushedSource:
                                   "microphone unplugged or blocked)") from None
             if isinstance(item, DeviceError):
                 raise item
+            if item is _END_OF_INPUT:
+                return
             pending += item
             while len(pending) >= _FRAME_BYTES:
                 chunk, pending = pending[:_FRAME_BYTES], pending[_FRAME_BYTES:]
@@ -223,7 +235,7 @@ class PushedSource:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 return b"".join(blocks)
-            if isinstance(item, bytes):
+            if isinstance(item, bytes) and item is not _END_OF_INPUT:
                 blocks.append(item)
 
     def close(self) -> None:

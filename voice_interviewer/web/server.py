@@ -222,12 +222,10 @@ async def _command(command: dict, link: Link, runner: Runner) -> None:
                          "allow it for this page, or check the device")
     elif kind == "played":
         link.played()
-    elif kind == "done" and link.interview is not None:
-        link.interview.end_requested.set()
-    elif kind == "skip" and link.interview is not None:
-        skip = getattr(link.interview, "skip_requested", None)
-        if skip is not None:
-            skip.set()
+    elif kind in ("done", "skip") and link.interview is not None:
+        # the page has closed its microphone: the answer is the audio it sent before the press
+        (link.interview.end_requested if kind == "done" else link.interview.skip_requested).set()
+        link.source.finish()
 
 
 async def _send_all(websocket, outbox: asyncio.Queue) -> None:

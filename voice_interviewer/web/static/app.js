@@ -295,15 +295,18 @@ function makeResampler(from, to) {
   };
 }
 
+// Both close the microphone first: the answer is what was sent before the press, however far the engine trails.
 function endAnswer() {
   if (!listening) return;
   window.viTimes.done.push(performance.now());
+  stopMic();
   send({ type: "done" });
   setStatus("Finishing your answer…");
 }
 
 function skipQuestion() {
   if (!listening || $("skip").disabled) return;
+  stopMic();
   send({ type: "skip" });
   setStatus("Skipping…");
 }
