@@ -135,3 +135,16 @@ def test_a_finished_source_ends_after_what_was_pushed():
     source.resume()  # the next answer starts clean
     source.push(b"\x03\x00" * FRAME_SAMPLES)
     assert next(source.frames()).pcm[:2] == b"\x03\x00"
+
+
+def test_the_page_fetches_nothing_from_the_network():
+    from importlib import resources
+
+    static = resources.files("voice_interviewer.web") / "static"
+    names = sorted(p.name for p in static.iterdir())
+    assert names == ["app.css", "app.js", "capture.js", "index.html"]
+    for name in names:
+        text = (static / name).read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text, name
+    page = (static / "index.html").read_text(encoding="utf-8")
+    assert page.count("<script") == 2 and 'src="/static/app.js"' in page  # the config block and our own script
