@@ -134,6 +134,7 @@ class Runner:
         self._lock = threading.Lock()
         self._active: Link | None = None
         self._thread: threading.Thread | None = None
+        self._model = None  # the speech model the first interview loaded, kept for the next ones
 
     @property
     def busy(self) -> bool:
@@ -184,7 +185,7 @@ class Runner:
         interview = Interview(plan, BrowserCandidate(link), speaker, folder, on_event, options.endpoint,
                               options.transcribe, options.follow_ups, review=review,
                               stage_end=ask_questions_back if options.questions_back else None,
-                              **make_helpers(options.extras, lambda text: on_event_notice(link, text)))
+                              model=self._model, **make_helpers(options.extras, lambda text: on_event_notice(link, text)))
         link.interview = interview
         link.send({"type": "started", "session": folder.name, "stage": plan.stage_label,
                    "questions": [{"stage": p.stage, "persona": p.name, "role": p.role, "count": len(qs)}
@@ -209,6 +210,7 @@ class Runner:
         else:
             link.send(finished_message(session, folder.name))
         finally:
+            self._model = interview.model or self._model
             with self._lock:
                 self._active = None
 
