@@ -23,6 +23,7 @@ from voice_interviewer.content.job import session_terms
 from voice_interviewer.content.personas import Persona, Question
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.feedback.debrief import build_debrief, spoken_debrief
 from voice_interviewer.integrations.extras import finish_answer, review_answer
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.session.candidates import Candidate, Typed
@@ -31,8 +32,8 @@ from voice_interviewer.speech.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.speech.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
 from voice_interviewer.voice.speaker import Speaker
 
-__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Answer", "Interview", "typed_transcript",
-           "plan_for", "plan_remaining"]
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Debriefed", "Notice", "Answer", "Interview",
+           "typed_transcript", "plan_for", "plan_remaining"]
 
 _TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
 _TYPED_WPM = 150
@@ -52,7 +53,7 @@ class Plan:
 @dataclass(frozen=True)
 class Spoke:
     persona: Persona
-    kind: str  # opening | question | follow-up | feedback | closing
+    kind: str  # opening | question | follow-up | feedback | debrief | closing
     text: str
     audio: Path
 
@@ -74,6 +75,14 @@ class Heard:
 class Scored:
     index: int
     record: dict
+    moved: dict = field(default_factory=dict)  # dimension -> (stage rating before, after) this answer
+
+
+@dataclass(frozen=True)
+class Debriefed:
+    stage: str
+    debrief: dict
+    loop: bool  # the loop's debrief (the last stage of a loop), not only the stage's
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,7 @@ class Interview:
                     break
             if self.stage_end is not None:
                 self.stage_end(self, persona, label)
+            self._debrief(persona, last=persona is self.plan.stages[-1][0] and len(self.plan.stages) > 1)
             self.say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
 
     def wait_for_model(self) -> None:
@@ -223,10 +233,34 @@ class Interview:
         record["interrupted"] = False
         if self.job is not None:
             self.session["job"] = session_terms(self.job, self.session["answers"])
+        moved = self._update_debrief(persona.stage)
         self.save()
-        self.on_event(Scored(index, record))
+        self.on_event(Scored(index, record, moved))
         self.say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
         return True
+
+    def _update_debrief(self, stage: str) -> dict:
+        """The session's debrief after this answer, and which of the stage's ratings the answer moved."""
+        before = (self.session.get("debrief") or {}).get("stages", {}).get(stage, {})
+        spoken = (self.session.get("debrief") or {}).get("spoken", {"stages": {}, "loop": None})
+        self.session["debrief"] = build_debrief(self.session["answers"]) | {"spoken": spoken}
+        after = self.session["debrief"]["stages"].get(stage, {})
+        return {d: (before.get(d, "not-assessed"), r) for d, r in after.items()
+                if r != "not-assessed" and before.get(d, "not-assessed") != r}
+
+    def _debrief(self, persona: Persona, last: bool) -> None:
+        """At a stage's end the interviewer speaks the stage's debrief; the last stage of a loop speaks the loop's."""
+        debrief = self.session.get("debrief")
+        if not debrief or persona.stage not in debrief["stages"]:
+            return
+        text = spoken_debrief(debrief, None if last else persona.stage)
+        if last:
+            debrief["spoken"]["loop"] = text
+        else:
+            debrief["spoken"]["stages"][persona.stage] = text
+        self.save()
+        self.on_event(Debriefed(persona.stage, debrief, last))
+        self.say(persona, "debrief", text, f"{persona.stage}-debrief.wav" if not last else "loop-debrief.wav")
 
     def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
                    label: str, review=None) -> Answer | None:
