@@ -58,6 +58,8 @@ def test_every_request_and_the_websocket_need_the_token_and_this_origin(tmp_path
 
 
 @pytest.mark.cli
+@pytest.mark.model
+@pytest.mark.slow
 def test_one_interview_at_a_time_and_bad_choices_are_refused(tmp_path):
     with web_server(tmp_path / "out", "--no-questions-back") as (process, url):
         base, token = base_of(url), token_of(url)
@@ -111,6 +113,7 @@ def _page(driver, element_id: str) -> str:
 
 
 @pytest.mark.browser
+@pytest.mark.cli
 @pytest.mark.model
 @pytest.mark.slow
 def test_a_browser_interview_is_heard_scored_and_saved(tmp_path, answer_wav, answer_label):
@@ -146,6 +149,7 @@ def test_a_browser_interview_is_heard_scored_and_saved(tmp_path, answer_wav, ans
 
 
 @pytest.mark.browser
+@pytest.mark.cli
 @pytest.mark.model
 @pytest.mark.slow
 def test_skip_then_closing_the_page_mid_answer_keeps_interrupted_replayable_answers(tmp_path, answer_wav):

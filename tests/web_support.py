@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from conftest import CLI, ROOT
+from conftest import CLI, ROOT, require_marker
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -22,6 +22,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 @contextmanager
 def web_server(out: Path, *args: str, env: dict | None = None):
     """The server as a user starts it; yields (process, url). Stopped with Ctrl-C (SIGINT) afterwards."""
+    require_marker("cli", "starts `voice-interviewer web` as a subprocess")
     process = subprocess.Popen([*CLI, "web", "--no-browser", "--port", "0", "--out", str(out), *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                                env={**os.environ, **(env or {})})
@@ -69,6 +70,7 @@ def chromium(microphone_wav: Path, width: int = 1100, height: int = 1300):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    require_marker("browser", "drives headless chromium")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream",
