@@ -204,6 +204,8 @@ function showFeedback(index, record) {
   const parts = (record.structure || {}).parts || {};
   const names = Object.keys(parts);
   if (names.length) add("p", `${record.structure.kind}: ` + names.map((n) => `${n} ${parts[n].present ? "✓" : "✗"}`).join("  "));
+  const rated = Object.entries(record.dimensions || {}).filter(([, d]) => d.rating && d.rating !== "not-assessed");
+  if (rated.length) add("p", rated.map(([id, d]) => `${id}: ${d.rating}`).join(" · "), "dimensions");
   const missing = (record.key_points || {}).missing || [];
   if (missing.length) add("p", `Missed: ${missing.join("; ")}`);
   const list = document.createElement("ul");
