@@ -71,8 +71,9 @@ class Link:
         self._played.set()
 
     @property
-    def lost(self) -> bool:
-        return self._lost is not None
+    def lost(self) -> str | None:
+        """Why the page went away, or None while it is there."""
+        return self._lost
 
     def play(self, wav_path: Path, duration_s: float) -> None:
         """The Speaker's sink: the page fetches and plays the WAV; returns once it says it has been heard."""
@@ -94,7 +95,7 @@ class BrowserCandidate(Candidate):
 
     def answer(self, question: Question, follow_up: bool) -> PushedSource:
         if self.link.lost:
-            raise DeviceError(self.link._lost)
+            raise DeviceError(self.link.lost)
         self.link.source.resume()
         self.link.send({"type": "listen", "question_id": question.id, "budget_s": question.budget_s,
                         "follow_up": follow_up})
@@ -185,7 +186,8 @@ class Runner:
         interview = Interview(plan, BrowserCandidate(link), speaker, folder, on_event, options.endpoint,
                               options.transcribe, options.follow_ups, review=review,
                               stage_end=ask_questions_back if options.questions_back else None,
-                              model=self._model, **make_helpers(options.extras, lambda text: on_event_notice(link, text)))
+                              model=self._model,
+                              **make_helpers(options.extras, lambda text: link.send({"type": "notice", "text": text})))
         link.interview = interview
         link.send({"type": "started", "session": folder.name, "stage": plan.stage_label,
                    "questions": [{"stage": p.stage, "persona": p.name, "role": p.role, "count": len(qs)}
@@ -221,10 +223,6 @@ class Runner:
             link.lose(reason)
         if self._thread is not None:
             self._thread.join(timeout=30)
-
-
-def on_event_notice(link: Link, text: str) -> None:
-    link.send({"type": "notice", "text": text})
 
 
 def finished_message(session: dict, name: str) -> dict:

@@ -79,7 +79,7 @@ function send(message) {
 }
 
 const handlers = {
-  hello(m) { if (m.busy) notice("Another interview is running on this server; yours starts when it ends or is closed."); },
+  hello(m) { if (m.busy) notice("Another interview is running on this server (another tab or window): finish or close it first."); },
   started(m) {
     $("setup").hidden = true;
     $("room").hidden = false;
