@@ -82,14 +82,24 @@ def web(
                      "use the interviewer and hear your answers; traffic is not encrypted, and browsers allow the "
                      "microphone on plain http only for localhost")
     err.print(f"Serving the interview page; sessions are saved in {options.home}. Ctrl-C stops.", soft_wrap=True)
-    if not no_browser:
-        import webbrowser
-
-        if not webbrowser.open(server.url):
-            print_notice("no browser could be opened here; open the URL above yourself")
+    if not no_browser and not _open_browser(server.url):
+        print_notice("no browser could be opened here; open the URL above yourself")
     try:
         server.serve()
     except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then raises it again for us
         pass
     err.print("Stopped.")
 
+
+def _open_browser(url: str) -> bool:
+    """The desktop's browser. Without a display, Python's webbrowser would run a text browser in this terminal."""
+    import os
+    import sys
+    import webbrowser
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    try:
+        return webbrowser.open(url)
+    except webbrowser.Error:
+        return False
