@@ -120,6 +120,8 @@ class Interview:
     transcribe: TranscribeOptions = TranscribeOptions()
     follow_ups: bool = True
     end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
+    # set by a skip button: the answer ends now unscored, kept as interrupted (`--continue` asks it again)
+    skip_requested: threading.Event = field(default_factory=threading.Event)
     session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
     llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
     stt: object | None = None   # remote_stt.RemoteStt (--stt): final transcripts from a shared server
@@ -202,6 +204,12 @@ class Interview:
         self.save()
         try:
             answer = self.listen(source, question, label, f"a{index:02d}.wav")
+            if answer.end.reason == "skipped":
+                record |= {"answer_audio": answer.audio, "end_reason": "skipped", "input": self.candidate.kind}
+                self.save()
+                self.on_event(Notice(f"{question.id} skipped; its recording is kept and `interview --continue` "
+                                     "asks it again"))
+                return True
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
             if self.review is not None:
                 doc = self.review(question, doc)
@@ -299,7 +307,9 @@ class Interview:
         recorder = WavRecorder(self.folder / wav_name)
         frames = RecordedFrames(source, recorder)  # on disk as captured, even while this loop lags behind
         end: AnswerEnded | None = None
+        requested: tuple[str, float] | None = None  # "enter" or "skipped", and where the audio then ended
         self.end_requested.clear()
+        self.skip_requested.clear()
         try:
             for count, frame in enumerate(frames, start=1):
                 updates, end = listener.accept(frame)
@@ -307,15 +317,17 @@ class Interview:
                     self.on_event(Heard(update))
                     if end is None and closing_phrase_at(update.committed + update.tentative) is not None:
                         end = listener.endpointer.finish("closing-phrase", frame.end_s)
-                if end is None and self.end_requested.is_set():
-                    end = listener.endpointer.finish("enter", frame.end_s)
+                requested = requested or self._requested_end(frames.recorded_s)
+                if end is None and requested is not None and frame.end_s >= requested[1]:
+                    end = listener.endpointer.finish(requested[0], frame.end_s)
                 if count % _TICK_FRAMES == 0:
                     speaking = listener.endpointer.speech_start_s is not None
                     self.on_event(Listening(question, frame.end_s, question.budget_s, speaking))
                 if end is not None:
                     break
-            else:
-                end = listener.endpointer.finish("input-ended")
+            else:  # the source ran out (a recording's end, or a page that closed its microphone on request)
+                requested = requested or self._requested_end(frames.recorded_s)
+                end = listener.endpointer.finish(requested[0] if requested else "input-ended")
         except BaseException:  # Ctrl-C or a lost device: what the microphone captured is the candidate's, keep it
             frames.keep_queued()
             raise
@@ -333,6 +345,14 @@ class Interview:
             transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
+
+    def _requested_end(self, recorded_s: float) -> tuple[str, float] | None:
+        """Enter or skip: the answer is what was captured until now (this loop may trail the microphone)."""
+        if self.skip_requested.is_set():
+            return "skipped", recorded_s
+        if self.end_requested.is_set():
+            return "enter", recorded_s
+        return None
 
     def say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
         """The persona says text aloud (kind: opening, question, follow-up, feedback, closing, reply, time-check...);
