@@ -77,9 +77,16 @@ def test_one_interview_at_a_time_and_bad_choices_are_refused(tmp_path):
             assert "already running" in busy["text"]
         folder, session = wait_for(lambda: _ended(tmp_path / "out"), 60, "the interview to end with its page")
         assert session["completed"] is False and session["input"] == "browser"
+        with socket_to(url, origin=base, token=token) as third:  # the server is free again for the next one
+            assert json.loads(third.recv(timeout=30)) == {"type": "hello", "busy": False}
+            third.send(json.dumps({"type": "start", "stage": "panel", "questions": 1}))
+            assert json.loads(third.recv(timeout=60))["type"] == "started"
 
 
 def _ended(out):
+    """The one session in out once its end is recorded (session.json appears just after "started")."""
+    if not any((p / "session.json").exists() for p in out.iterdir()):
+        return None
     folder, session = session_of(out)
     return (folder, session) if session.get("ended") else None
 
