@@ -184,3 +184,30 @@ def test_skip_then_closing_the_page_mid_answer_keeps_interrupted_replayable_answ
     assert "interview stopped: the browser page was closed" in process.stderr.read()
     replay = run_cli("replay", str(folder), "--mute")
     assert replay.returncode == 0 and replay.stdout.count("Interrupted before it could be scored") == 2, replay.stdout
+
+
+@pytest.mark.cli
+def test_https_with_a_certificate_for_phones_on_the_network(tmp_path):
+    import ssl
+    import subprocess
+
+    from websockets.sync.client import connect
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True, timeout=60)
+    unverified = ssl.create_default_context()
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE  # a self-signed test certificate
+    with web_server(tmp_path / "out", "--certfile", str(cert), "--keyfile", str(key), https=True) as (_, url):
+        with urllib.request.urlopen(url, context=unverified, timeout=30) as response:
+            assert response.status == 200
+        base = base_of(url)
+        address = base.replace("https://", "wss://") + f"/ws?token={token_of(url)}"
+        with connect(address, origin=base, ssl=unverified, open_timeout=30) as socket:
+            assert json.loads(socket.recv(timeout=30))["type"] == "hello"
+        from websockets.exceptions import InvalidStatus
+
+        with pytest.raises(InvalidStatus):  # the same host over plain http is another origin
+            connect(address, origin=base.replace("https://", "http://"), ssl=unverified, open_timeout=30)
+    result = run_cli("web", "--no-browser", "--certfile", str(cert))
+    assert result.returncode == 2 and "--certfile and --keyfile go together" in result.stderr
