@@ -92,6 +92,23 @@ def _ended(out):
 
 
 @pytest.mark.cli
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_resume_gives_the_page_deep_dive_questions(tmp_path):
+    resume = FIXTURES / "practice" / "sample_resume.txt"
+    with web_server(tmp_path / "out", "--resume", str(resume), "--no-questions-back") as (_, url):
+        with socket_to(url, origin=base_of(url), token=token_of(url)) as page:
+            page.recv(timeout=30)
+            page.send(json.dumps({"type": "start", "stage": "hiring-manager", "questions": 2}))
+            assert json.loads(page.recv(timeout=60))["type"] == "started"
+            folder = wait_for(lambda: next((tmp_path / "out").glob("*/session.json"), None), 60, "session.json")
+            asked = [q["id"] for q in json.loads(folder.read_text())["questions"]]
+    assert len(asked) == 2 and all(qid.startswith("resume-") for qid in asked), asked
+    result = run_cli("web", "--no-browser", "--resume", str(tmp_path / "missing.txt"))
+    assert result.returncode == 2 and "missing.txt" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.cli
 def test_bad_flags_and_a_busy_port_are_one_line_errors(tmp_path):
     result = run_cli("web", "--no-browser", "--stage", "sales")
     assert result.returncode == 2 and "unknown stage 'sales'" in result.stderr and not result.stdout
