@@ -34,6 +34,9 @@ def web(
                                       "machines reach the page (with its token)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port to listen on (0 picks a free one)")] = 8765,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="print the URL only; do not open a browser")] = False,
+    certfile: Annotated[Optional[Path], typer.Option("--certfile", help="TLS certificate (PEM): serve https, so a "
+                                                     "phone on your network may use its microphone")] = None,
+    keyfile: Annotated[Optional[Path], typer.Option("--keyfile", help="the certificate's private key (PEM)")] = None,
     out_dir: OutOpt = None,
     stage: StageOpt = "hiring-manager",
     questions: Annotated[int, typer.Option("--questions", help="questions per stage the page starts with (1-8)")] = 3,
@@ -75,12 +78,13 @@ def web(
                          transcribe=TranscribeOptions(model=model), follow_ups=not no_follow_ups,
                          questions_back=not no_questions_back, extras=extras, resume_text=resume_text,
                          resume_name=resume.name if resume else "")
-    server = WebServer(options, host, port, print_notice)
+    server = WebServer(options, host, port, print_notice, _tls(certfile, keyfile))
     print(server.url, flush=True)  # the first line on stdout, for scripts and tests
     if not is_loopback(host):
         print_notice(f"listening on {host}, not loopback: anyone who can reach this machine and has the URL can "
-                     "use the interviewer and hear your answers; traffic is not encrypted, and browsers allow the "
-                     "microphone on plain http only for localhost")
+                     "use the interviewer and hear your answers" + (
+                         "" if certfile else "; traffic is not encrypted, and browsers allow the microphone on "
+                         "plain http only for localhost (give --certfile and --keyfile for https)"))
     err.print(f"Serving the interview page; sessions are saved in {options.home}. Ctrl-C stops.", soft_wrap=True)
     if not no_browser and not _open_browser(server.url):
         print_notice("no browser could be opened here; open the URL above yourself")
@@ -103,3 +107,21 @@ def _open_browser(url: str) -> bool:
         return webbrowser.open(url)
     except webbrowser.Error:
         return False
+
+
+def _tls(certfile: Path | None, keyfile: Path | None) -> tuple[Path, Path] | None:
+    """Both files or neither; each must be a readable PEM file (checked now, not when the first page connects)."""
+    import ssl
+
+    from voice_interviewer.errors import UsageError
+
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None or keyfile is None:
+        raise UsageError("--certfile and --keyfile go together: give both PEM files, or neither for plain http")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"cannot use --certfile {certfile} with --keyfile {keyfile}: "
+                         f"{getattr(exc, 'strerror', None) or exc}; give a PEM certificate and its private key") from None
+    return certfile, keyfile
