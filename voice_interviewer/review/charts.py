@@ -10,8 +10,10 @@ import html
 import math
 from collections.abc import Sequence
 
+from voice_interviewer.wording import clock
+
 __all__ = ["PART_COLOURS", "FILLER_COLOUR", "score_colour", "pace_series", "answer_timeline_svg", "score_bars_svg",
-           "line_chart_svg", "donut_svg", "clock"]
+           "line_chart_svg", "donut_svg"]
 
 PART_COLOURS = {
     "situation": "#4e79a7", "task": "#b07aa1", "action": "#59a14f", "result": "#e8a317",
@@ -27,11 +29,6 @@ _PACE_STEP_S = 1.5
 
 def score_colour(score: float) -> str:
     return "#2e8b57" if score >= 75 else "#d98c00" if score >= 50 else "#c8383b"
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def _e(text: object) -> str:
@@ -102,7 +99,7 @@ def answer_timeline_svg(answer: dict, width: int = 760) -> str:
         x0, x1 = x(part["start_s"]), x(part["start_s"] + part["seconds"])
         colour = PART_COLOURS.get(name, "#888")
         out.append(f'<rect x="{x0}" y="{top}" width="{max(x1 - x0, 2):.1f}" height="20" rx="3" fill="{colour}">'
-                   f'<title>{_e(name)}: {clock(part["start_s"])}, {part["seconds"]:.0f} s</title></rect>')
+                   f'<title>{_e(name)}: {clock(round(part["start_s"]))}, {part["seconds"]:.0f} s</title></rect>')
         if x1 - x0 > 8 * len(name):
             out.append(f'<text x="{x0 + 5}" y="{top + 14}" class="part">{_e(name)}</text>')
     low, high = PACE_BAND_WPM
@@ -114,7 +111,7 @@ def answer_timeline_svg(answer: dict, width: int = 760) -> str:
     for p in (answer.get("pauses") or {}).get("list", []):
         x0, x1 = x(p["start_s"]), x(p["start_s"] + p["seconds"])
         out.append(f'<rect x="{x0}" y="{plot_top}" width="{max(x1 - x0, 3):.1f}" height="{lane_y + 10 - plot_top}" '
-                   f'class="pause"><title>pause of {p["seconds"]:.1f} s at {clock(p["start_s"])}</title></rect>'
+                   f'class="pause"><title>pause of {p["seconds"]:.1f} s at {clock(round(p["start_s"]))}</title></rect>'
                    f'<text x="{(x0 + x1) / 2:.1f}" y="{plot_top + 10}" class="pause-label" text-anchor="middle">'
                    f'{p["seconds"]:.1f} s</text>')
     if series:
@@ -129,9 +126,9 @@ def answer_timeline_svg(answer: dict, width: int = 760) -> str:
         cx = x(hit["start_s"])
         out.append(f'<line x1="{cx}" x2="{cx}" y1="{plot_top}" y2="{lane_y}" class="filler-line"/>'
                    f'<circle cx="{cx}" cy="{lane_y}" r="5.5" fill="{FILLER_COLOUR}">'
-                   f'<title>"{_e(hit["text"])}" at {clock(hit["start_s"])}</title></circle>')
+                   f'<title>"{_e(hit["text"])}" at {clock(round(hit["start_s"]))}</title></circle>')
     for t in _axis_ticks(total):
-        out.append(f'<text x="{x(t)}" y="{height - 6}" class="tick" text-anchor="middle">{clock(t)}</text>')
+        out.append(f'<text x="{x(t)}" y="{height - 6}" class="tick" text-anchor="middle">{clock(round(t))}</text>')
     out.append(f'<line class="playhead" x1="{left}" x2="{left}" y1="{top}" y2="{lane_y + 8}"/></svg>')
     return "".join(out)
 

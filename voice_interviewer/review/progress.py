@@ -16,6 +16,7 @@ from pathlib import Path
 
 from voice_interviewer.review.charts import PACE_BAND_WPM, line_chart_svg
 from voice_interviewer.review.report import completeness, scored
+from voice_interviewer.wording import clock
 
 __all__ = ["METRICS", "STEPS", "saved_sessions", "answer_metrics", "build_progress", "compare_feedback",
            "render_progress_html"]
@@ -146,7 +147,7 @@ def format_metric(metric: str, value: float, *, units: bool = True) -> str:
     if metric == "fillers_per_min":
         return f"{value:.1f}/min" if units else f"{value:.1f}"
     if metric == "duration_s":
-        return f"{int(value // 60)}:{int(value % 60):02d}"
+        return clock(value)
     if metric == "wpm" and units:
         return f"{value:.0f} wpm"
     return f"{value:.0f}"

@@ -15,11 +15,11 @@ from voice_interviewer.review.charts import (
     PACE_BAND_WPM,
     PART_COLOURS,
     answer_timeline_svg,
-    clock,
     donut_svg,
     score_bars_svg,
     score_colour,
 )
+from voice_interviewer.wording import clock
 
 __all__ = ["render_markdown", "render_html", "scored",
            "stage_summary", "completeness", "align_words", "UNSCORED_NOTE"]
@@ -33,9 +33,7 @@ def scored(answers: list[dict]) -> list[dict]:
 
 
 def _minutes(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    return "-" if seconds is None else clock(seconds)
 
 
 def completeness(answer: dict) -> float | None:
@@ -318,7 +316,7 @@ def _legend(answer: dict) -> str:
 def _findings_html(answer: dict) -> str:
     findings = answer.get("findings", [])
     fixes = "".join(f'<li><span class="sev {_e(f["severity"])}">{_e(f["severity"])}</span>{_e(f["message"])}'
-                    + (f' <span class="ded">at {clock(f["at_s"])}</span>' if f.get("at_s") is not None else "")
+                    + (f' <span class="ded">at {clock(round(f["at_s"]))}</span>' if f.get("at_s") is not None else "")
                     + "</li>" for f in findings) or "<li>Nothing to fix.</li>"
     covered = "".join(f"<li>{_e(k)}</li>" for k in answer["key_points"]["covered"]) or "<li>None yet.</li>"
     missed = "".join(f"<li>{_e(k)}</li>" for k in answer["key_points"]["missing"])
