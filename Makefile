@@ -15,8 +15,9 @@ demo: system-deps venv
 test: system-deps venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Only what needs none of the slow tiers (see the markers in pyproject.toml): pure tests, under 2 minutes.
 test-fast: venv
-	$(BIN)/python -m pytest -m "not model and not sound and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not model and not sound and not cli and not browser and not root and not wheel and not slow" $(PYTEST_ARGS)
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

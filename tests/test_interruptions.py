@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CLI, FIXTURES, ROOT, run_cli
+from conftest import CLI, DEMO, ROOT, run_cli
 
-ANSWER = FIXTURES / "answers" / "panel-alignment.wav"  # the first panel question's recording (85 s)
+ANSWER = DEMO / "panel-alignment.ogg"  # the first panel question's recording (85 s)
 RATE = 16000
 
 
@@ -119,6 +119,7 @@ def test_answer_audio_without_a_record_loads_as_interrupted(tmp_path):
     assert [q.id for _, qs in plan.stages for q in qs] == ["panel-alignment"]
 
 
+@pytest.mark.cli
 def test_replay_and_report_handle_a_repaired_session(tmp_path):
     folder = _killed_session(tmp_path / "20260101-000000-panel")
     assert_replay_and_report_handle(folder)
@@ -127,6 +128,7 @@ def test_replay_and_report_handle_a_repaired_session(tmp_path):
 
 # --- real interviews interrupted mid-answer ----------------------------------------------------------------------
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 def test_ctrl_c_mid_answer_keeps_every_second_and_replays(tmp_path):
@@ -143,6 +145,7 @@ def test_ctrl_c_mid_answer_keeps_every_second_and_replays(tmp_path):
     assert_replay_and_report_handle(recording.parent)
 
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 def test_sigkill_mid_answer_keeps_a_valid_session_and_continue_finishes_it(tmp_path):
@@ -179,6 +182,7 @@ def test_sigkill_mid_answer_keeps_a_valid_session_and_continue_finishes_it(tmp_p
     assert again.returncode == 2 and again.stderr.startswith("error: ") and "nothing to continue" in again.stderr
 
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 @pytest.mark.sound

@@ -9,9 +9,9 @@ import time
 import wave
 
 import pytest
-from conftest import CLI, FIXTURES, ROOT, run_cli, word_error_rate
+from conftest import CLI, DEMO, ROOT, run_cli, word_error_rate
 
-pytestmark = [pytest.mark.slow, pytest.mark.model]
+pytestmark = [pytest.mark.cli, pytest.mark.slow, pytest.mark.model]
 
 
 def only_session(out) -> tuple:
@@ -75,7 +75,7 @@ def test_the_full_loop_runs_five_stages_in_order(tmp_path):
 
 
 def test_missing_result_gets_a_follow_up(tmp_path):
-    answer = FIXTURES / "answers" / "br-ambiguity.wav"
+    answer = DEMO / "br-ambiguity.ogg"
     result = run_cli("interview", "--stage", "bar-raiser", "--questions", "1", "--input", str(answer), "--fast",
                      "--mute", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -104,7 +104,7 @@ def test_typed_answers(tmp_path):
 
 
 def test_ctrl_c_mid_answer_keeps_what_was_recorded(tmp_path):
-    answer = FIXTURES / "answers" / "panel-alignment.wav"
+    answer = DEMO / "panel-alignment.ogg"
     process = subprocess.Popen([*CLI, "interview", "--stage", "panel", "--questions", "1", "--input", str(answer),
                                 "--mute", "--out", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)

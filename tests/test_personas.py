@@ -28,7 +28,7 @@ from voice_interviewer.content.personas import (
 from voice_interviewer.errors import PersonaError
 
 ROOT = Path(__file__).resolve().parent.parent
-PERSONAS = ROOT / "personas"
+PERSONAS = ROOT / "voice_interviewer" / "data" / "personas"
 
 GUIDE_QUESTION_IDS = (
     "hm-platform-migration", "hm-slip-three-weeks", "hm-failure",

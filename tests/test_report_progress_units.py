@@ -135,7 +135,11 @@ def test_compare_feedback_lists_each_change(questions):
     rows = {r["measure"]: r for r in compare_feedback(before, after)}
     assert rows["score"]["change"] == after["score"] - before["score"]
     assert rows["fillers"]["change"] == after["fillers"]["total"] - before["fillers"]["total"] < 0
-    assert "missing-task" in rows["findings"]["gone"] or rows["findings"]["gone"]
+    before_kinds = {f["kind"] for f in before["findings"]}
+    after_kinds = {f["kind"] for f in after["findings"]}
+    assert rows["findings"]["gone"] == sorted(before_kinds - after_kinds)
+    assert rows["findings"]["new"] == sorted(after_kinds - before_kinds)
+    assert "missing-task" in before_kinds - after_kinds  # the rough answer had no task; the good one states it
 
 
 def test_story_bank_groups_retellings_maps_themes_and_flags_long_stories(questions):
@@ -231,6 +235,7 @@ def test_progress_page_draws_a_line_per_stage_with_a_legend(questions):
     assert ">panel</text>" in page and ">technical</text>" in page  # the legend of the per-stage charts
 
 
+@pytest.mark.cli
 def test_help_lists_progress_and_stories():
     from conftest import run_cli
 

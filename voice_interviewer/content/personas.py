@@ -1,4 +1,4 @@
-"""Load and validate the stage personas in personas/*.toml.
+"""Load and validate the stage personas: voice_interviewer/data/personas/*.toml (package data).
 
 Every error names the file, the field and what is allowed, so a persona author can fix it without reading code.
 """
@@ -12,6 +12,7 @@ from typing import Literal, get_args
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from voice_interviewer.config import package_data
 from voice_interviewer.errors import PersonaError
 
 __all__ = [
@@ -112,7 +113,7 @@ class Persona(_Strict):
 
     @property
     def id(self) -> str:
-        """DESIGN.md calls it the persona id; it is the stage id."""
+        """The persona id is its stage id (docs/personas.md)."""
         return self.stage
 
     @model_validator(mode="after")
@@ -128,11 +129,11 @@ class Persona(_Strict):
 
 
 def personas_dir() -> Path:
-    """$VOICE_INTERVIEWER_PERSONAS, else the personas/ folder beside the package."""
+    """$VOICE_INTERVIEWER_PERSONAS, else the personas shipped with the package (data/personas)."""
     env = os.environ.get("VOICE_INTERVIEWER_PERSONAS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "personas"
+    return package_data("personas")
 
 
 def _fields_at(location: tuple) -> list[str]:

@@ -4,7 +4,7 @@
 scores the answer; `choose_follow_up` picks what to ask next; `spoken_summary` is what the interviewer says.
 No function here reads files, prints or keeps state between calls.
 
-Added to the schema-1 document (DESIGN.md allows added fields): pauses.list, fillers.at,
+Added to the schema-1 document (docs/json.md: fields are only ever added): pauses.list, fillers.at,
 fillers.weighted_per_minute, structure.parts.*.quote, structure.order, key_points.at, outcomes, findings[].at_s,
 findings[].evidence, deductions, score_unclamped and strength.
 """
@@ -117,7 +117,7 @@ def _judge(m: dict, question: Question | None) -> list[Finding]:
 
 
 def analyze(transcript: Transcript, question: Question | None = None, *, audio_name: str = "") -> dict:
-    """The schema-1 score document for one answer (see DESIGN.md, `score --json`)."""
+    """The schema-1 score document for one answer (docs/json.md, `score --json`)."""
     tokens = tokenize(transcript.words)
     if not tokens:
         return _no_speech_doc(transcript, question, audio_name)
