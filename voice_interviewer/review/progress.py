@@ -13,7 +13,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from voice_interviewer.content.personas import DIMENSIONS
+from voice_interviewer.feedback.dimensions import NOT_ASSESSED, RATING_VALUE
 from voice_interviewer.review.charts import PACE_BAND_WPM, line_chart_svg
+from voice_interviewer.review.debrief_html import debrief_of
 from voice_interviewer.review.report import completeness, scored
 from voice_interviewer.review.jinja import Markup, render
 from voice_interviewer.wording import clock
@@ -135,9 +138,36 @@ def build_progress(sessions: list[Session], stage: str | None = None) -> dict:
     stages = {st: _trend(st, "stage", pts) for st, pts in by_stage.items()}
     questions = {q: {**_trend(q, "question", pts), "text": texts[q], "stage": stages_of[q]}
                  for q, pts in by_question.items()}
-    doc = {"schema": 1, "stage": stage, "sessions": used, "stages": stages, "questions": questions}
+    doc = {"schema": 1, "stage": stage, "sessions": used, "stages": stages, "questions": questions,
+           "dimensions": dimension_trends(sessions, [u["id"] for u in used], stage)}
     doc["summary"] = summarise(doc)
     return doc
+
+
+def dimension_trends(sessions: list[Session], ids: list[str], stage: str | None = None) -> dict:
+    """Each dimension's rating per session (the loop's, or the stage's with `stage`), first → latest verdicts.
+
+    `series` holds the ratings by name ("not-assessed" where the session did not rate it), `values` the same on
+    0 (strong-no-hire) to 3 (strong-hire) with None where not assessed. A change of one step or more counts.
+    """
+    by_id = {s.id: s for s in sessions}
+    series: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    for sid in ids:
+        debrief = debrief_of(by_id[sid].document)
+        ratings = debrief["stages"].get(stage, {}) if stage else debrief["loop"]
+        for dim in DIMENSIONS:
+            series[dim].append(ratings.get(dim, NOT_ASSESSED))
+    values = {d: [RATING_VALUE.get(r) for r in rs] for d, rs in series.items()}
+    verdicts = []
+    for dim, vs in values.items():
+        known = [(v, r) for v, r in zip(vs, series[dim]) if v is not None]
+        if len(known) < 2:
+            continue
+        delta = known[-1][0] - known[0][0]
+        verdict = "steady" if delta == 0 else "improved" if delta > 0 else "worse"
+        verdicts.append({"scope": "dimension", "name": dim, "metric": "rating", "first": known[0][1],
+                         "last": known[-1][1], "verdict": verdict})
+    return {"sessions": list(ids), "series": series, "values": values, "verdicts": verdicts}
 
 
 def format_metric(metric: str, value: float, *, units: bool = True) -> str:
@@ -166,6 +196,9 @@ def summarise(doc: dict) -> dict:
             label = METRICS[v["metric"]][0]
             out[v["verdict"]].append(f"{label} ({where}): {format_metric(v['metric'], v['first'])} → "
                                      f"{format_metric(v['metric'], v['last'])}")
+    for v in doc.get("dimensions", {}).get("verdicts", []):
+        first, last = v["first"].replace("-", " "), v["last"].replace("-", " ")
+        out[v["verdict"]].append(f"{v['name']} rating: {first} → {last}")
     counts = {k: len(v) for k, v in out.items()}
     note = (f"Across {len(doc['sessions'])} sessions: {counts['improved']} trend(s) improved, "
             f"{counts['worse']} got worse, {counts['steady']} held steady.")
@@ -220,6 +253,16 @@ def _verdict_rows(doc: dict) -> list[dict]:
     return rows
 
 
+def _dimensions_chart(doc: dict, labels: list[str]) -> Markup | None:
+    """The five dimensions over sessions: 0 strong no hire, 1 no hire, 2 hire, 3 strong hire."""
+    trends = doc.get("dimensions")
+    if not trends or not any(v is not None for vs in trends["values"].values() for v in vs):
+        return None
+    series = [(dim, trends["values"][dim]) for dim in DIMENSIONS]
+    return line_chart_svg("dimension ratings (0 strong no hire, 1 no hire, 2 hire, 3 strong hire)", labels, series,
+                          y_max=3, width=640, height=240)
+
+
 def render_progress_html(doc: dict) -> str:
     """A self-contained page: what changed at a glance, one chart per measure per stage, then per question."""
     labels = [s["started"][5:16].replace("T", " ") for s in doc["sessions"]]
@@ -243,7 +286,8 @@ def render_progress_html(doc: dict) -> str:
     questions = [{"id": qid, "text": q["text"], "stage": q["stage"], "sessions": len(q["sessions"]),
                   "charts": charts({qid: q})} for qid, q in doc["questions"].items()]
     return render("progress.html", note=doc["summary"]["note"], headers=[label for label, _, _ in METRICS.values()],
-                  rows=_verdict_rows(doc), stage_charts=charts(doc["stages"]), questions=questions) + "\n"
+                  rows=_verdict_rows(doc), stage_charts=charts(doc["stages"]), questions=questions,
+                  dimensions_chart=_dimensions_chart(doc, labels)) + "\n"
 
 
 def progress_json(doc: dict) -> str:

@@ -18,6 +18,13 @@ from voice_interviewer.review.charts import (
     score_bars_svg,
     score_colour,
 )
+from voice_interviewer.review.debrief_html import (
+    DEBRIEF_SCRIPT,
+    DEBRIEF_STYLE,
+    answer_dimensions_html,
+    debrief_html,
+    debrief_markdown,
+)
 from voice_interviewer.review.jinja import Markup, render
 from voice_interviewer.wording import clock
 
@@ -99,6 +106,7 @@ def render_markdown(session: dict) -> str:
     if scored(answers):
         mean = sum(a["score"] for a in scored(answers)) / len(scored(answers))
         out += [f"{len(scored(answers))} scored answer(s), average score {mean:.0f}/100.", ""]
+        out += debrief_markdown(session)
     for answer in answers:
         out += [f"## {answer['index']}. {answer['question_text']}", ""]
         if "score" not in answer:
@@ -114,6 +122,8 @@ def render_markdown(session: dict) -> str:
             out.append(f"- **{finding['severity']}** {finding['message']}")
         for deduction in answer.get("deductions", []):
             out.append(f"- -{deduction['points']}: {deduction['reason']}")
+        for dim, found in (answer.get("dimensions") or {}).items():
+            out.append(f"- {dim}: **{found['rating']}**")
         out += ["", f"Interviewer's feedback: {answer['spoken_feedback']}", ""]
     return "\n".join(out)
 
@@ -268,7 +278,7 @@ def _answer(answer: dict, audio: Mapping[str, str], prefix: str | None) -> dict:
                      for f in answer.get("findings", [])],
         "deductions": ", ".join(f"-{d['points']} {d['reason']}" for d in answer.get("deductions", [])),
         "covered": answer["key_points"]["covered"], "missed": answer["key_points"]["missing"],
-        "feedback": answer["spoken_feedback"]}
+        "dimensions": Markup(answer_dimensions_html(answer)), "feedback": answer["spoken_feedback"]}
 
 
 def _stages(session: dict) -> list[dict]:
@@ -288,5 +298,6 @@ def render_html(session: dict, audio_prefix: str | None = "", *, audio: Mapping[
         "report.html", started=str(session.get("started", ""))[:16].replace("T", " "), stage=session["stage"],
         who=", ".join(f"{p['name']} ({p['stage']})" for p in session.get("personas", [])),
         overall=donut_svg(mean, 110) if mean is not None else "", scored_count=len(answers), mean=mean,
-        stages=_stages(session), bars=bars, unscored_note=UNSCORED_NOTE, filler_colour=FILLER_COLOUR,
+        stages=_stages(session), bars=bars, debrief=Markup(debrief_html(session)),
+        debrief_style=Markup(DEBRIEF_STYLE), debrief_script=Markup(DEBRIEF_SCRIPT), unscored_note=UNSCORED_NOTE, filler_colour=FILLER_COLOUR,
         answers=[_answer(a, audio, audio_prefix) for a in session["answers"]]) + "\n"

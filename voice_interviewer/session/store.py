@@ -146,7 +146,7 @@ _ANSWER = {
     "findings": NotRequired[list[_shape("_Finding", {"severity": str, "message": str,
                                                       "at_s": NotRequired[Optional[float]]})]],
     "deductions": NotRequired[list[_shape("_Deduction", {"points": float, "reason": str})]],
-    "words": NotRequired[list[_shape("_Word", {"text": str})]]}
+    "words": NotRequired[list[_shape("_Word", {"text": str})]], "dimensions": NotRequired[dict]}
 _SCORED = _ANSWER | {
     "score": int, "transcript": str, "spoken_feedback": str,
     "timing": _shape("_Timing", {"duration_s": float, "budget_s": NotRequired[Optional[float]]}),
@@ -161,7 +161,7 @@ _SCORED = _ANSWER | {
     "words": NotRequired[list[_shape("_TimedWord", {"text": str, "start": float, "end": float})]]}
 _SESSION = _shape("_Session", {"stage": str, "started": NotRequired[str], "answers": list[dict],
                                "personas": NotRequired[list[_shape("_Persona", {"name": str, "stage": str})]],
-                               "questions": NotRequired[list]})
+                               "questions": NotRequired[list], "debrief": NotRequired[Optional[dict]]})
 
 
 @cache
