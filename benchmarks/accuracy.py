@@ -439,11 +439,21 @@ def main(argv: list[str] | None = None) -> int:
                     help="microphone conditions (default: all; clean runs on every answer)")
     ap.add_argument("--per-voice", type=int, default=2, metavar="N",
                     help="answers per voice in the non-clean conditions (default 2; 0 = every answer)")
+    ap.add_argument("--voices", nargs="+", metavar="NAME",
+                    help="only answers in these voices or families (espeak-ng, flite, festival, real)")
+    ap.add_argument("--no-hallucination-filter", action="store_true",
+                    help="keep every word Whisper writes (speech/hallucination.py off): the figure before that step")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per answer")
     ap.add_argument("--transcripts", type=Path, metavar="JSON",
                     help="reuse the transcripts saved in this file (written when missing): analyzers only")
     args = ap.parse_args(argv)
     entries = load_labels(args.quick, args.only)
+    if args.voices:
+        entries = [e for e in entries if voice_of(e) in args.voices or family_of(e) in args.voices]
+    if args.no_hallucination_filter:
+        import voice_interviewer.speech.transcribe as transcribe_module
+
+        transcribe_module.drop_unsupported = lambda words, spans, **_: list(words)
     conditions = ["clean"] if args.quick else args.conditions
     questions = {e["question_id"]: find_question(load_personas(), e["question_id"])[1] for e in entries}
     resolved = resolve_model(args.model)
