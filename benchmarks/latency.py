@@ -3,7 +3,7 @@
 Both paths run on the same recorded answers in one process, one after the other per answer, with one loaded model.
 
 Streaming: the answer is fed at speaking speed (WavFileSource realtime=True) through Endpointer and a live
-ChunkedTranscriber exactly as Interview._listen drives them; the source running out ends the answer
+ChunkedTranscriber exactly as Interview.listen drives them; the source running out ends the answer
 (endpointer.finish("input-ended")). Its latency is the wall time from that moment (the last frame handled) until
 transcriber.finish() and analyze() have returned. The endpointer's end-of-answer silence is not counted: in a real
 interview it is added on top of both paths alike.

@@ -228,10 +228,10 @@ def test_ctrl_c_keeps_the_audio_the_microphone_queued_during_a_decode(tmp_path, 
             return tone * 40  # 1.2 s captured while the loop was decoding
 
     plan = plan_for(load_personas(), ["panel"], 1)
-    interview = Interview(plan, RecordedCandidate([], realtime=False), None, tmp_path, lambda event: None)
-    interview._model = model
+    interview = Interview(plan, RecordedCandidate([], realtime=False), None, tmp_path, lambda event: None,
+                          model=model)
     with pytest.raises(KeyboardInterrupt):
-        interview._listen(BusyMicrophone(), plan.stages[0][1][0], "test", "a01.wav")
+        interview.listen(BusyMicrophone(), plan.stages[0][1][0], "test", "a01.wav")
     samples = valid_samples(tmp_path / "a01.wav")
     assert samples.size == 90 * 480
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from voice_interviewer.errors import UsageError
 
-__all__ = ["opt_ins", "job_question_ids", "make_helpers", "score_extras"]
+__all__ = ["opt_ins", "job_question_ids", "make_helpers", "review_answer", "finish_answer", "score_extras"]
 
 
 def opt_ins(llm: str | None, llm_model: str, llm_timeout: float, llm_stream: bool, stt: str | None,
@@ -65,23 +65,39 @@ def make_helpers(extras: dict, notice: Callable[[str], None]) -> dict:
     return helpers
 
 
-def score_extras(doc: dict, transcript, found, helpers: dict) -> None:
-    """Adds the opt-in fields (stt, job_terms, llm) to a score document; found is (persona, question) or None."""
+def review_answer(doc: dict, transcript, persona, question, llm) -> object | None:
+    """The opt-in --stt and --llm fields of an answer's document (added in place); the LLM's review, or None.
+
+    The LLM needs the question (its key points); without one, or without --llm, there is no review."""
     from voice_interviewer.feedback import choose_follow_up
-    from voice_interviewer.integrations.llm import gap_label, spoken_critique
+    from voice_interviewer.integrations.llm import gap_label
 
     if transcript.extra.get("stt"):
         doc["stt"] = transcript.extra["stt"]
-    if helpers.get("job") is not None:
+    if llm is None or question is None:
+        return None
+    choice = choose_follow_up(doc, question)
+    review = llm.review(persona, question, doc, gap_label(question, choice[0]) if choice else None)
+    if review is not None:
+        doc["llm"] = review.as_doc()
+    return review
+
+
+def finish_answer(doc: dict, review, job, said: str) -> None:
+    """The LLM's critique joins the spoken feedback; with --job, the job's terms are counted over what was said."""
+    from voice_interviewer.integrations.llm import spoken_critique
+
+    if review is not None and review.critique:
+        doc["spoken_feedback"] += " " + spoken_critique(review.critique)
+    if job is not None:
         from voice_interviewer.content.job import answer_terms
 
-        doc["job_terms"], finding = answer_terms(helpers["job"], doc["transcript"])
-        doc["findings"].append(finding)
-    if "llm" in helpers and found is not None:
-        persona, question = found
-        choice = choose_follow_up(doc, question)
-        review = helpers["llm"].review(persona, question, doc, gap_label(question, choice[0]) if choice else None)
-        if review is not None:
-            doc["llm"] = review.as_doc()
-            if review.critique:
-                doc["spoken_feedback"] += " " + spoken_critique(review.critique)
+        doc["job_terms"], finding = answer_terms(job, said)
+        doc["findings"] = doc["findings"] + [finding]
+
+
+def score_extras(doc: dict, transcript, found, helpers: dict) -> None:
+    """Adds the opt-in fields (stt, llm, job_terms) to a score document; found is (persona, question) or None."""
+    persona, question = found or (None, None)
+    review = review_answer(doc, transcript, persona, question, helpers.get("llm"))
+    finish_answer(doc, review, helpers.get("job"), doc["transcript"])

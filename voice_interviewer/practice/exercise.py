@@ -26,8 +26,7 @@ from voice_interviewer.feedback import analyze
 from voice_interviewer.feedback.structure import analyze_structure
 from voice_interviewer.feedback.timing import split_sentences, tokenize
 from voice_interviewer.records import SAMPLE_RATE_HZ, Transcript, Word
-from voice_interviewer.session.interview import Interview, Plan, Scored, _Loader, _now
-from voice_interviewer.speech.transcribe import resolve_model
+from voice_interviewer.session.interview import Interview, Plan, Scored
 
 __all__ = ["Scenario", "SCENARIOS", "find_scenario", "time_checks", "time_check_text", "framework_feedback", "Exercise",
            "DEFAULT_MINUTES", "EXERCISE_STAGE"]
@@ -203,39 +202,35 @@ def _spoken(doc: dict) -> str:
 
 @dataclass
 class Exercise(Interview):
-    """Interview's listening and speaking, with the exercise's own loop: scenario, turns on a clock, feedback."""
+    """Interview's runner, listening and speaking, with the exercise's own steps: scenario, turns on a clock,
+    feedback."""
 
     scenario: Scenario = SCENARIOS[0]
     minutes: float = DEFAULT_MINUTES
     turns: list = field(default_factory=list)
 
-    def run(self) -> dict:
+    def begin(self, label: str) -> dict:
+        """A new session of stage "exercise": one question (the scenario) and the exercise's own record."""
+        question = _scenario_question(self.scenario, self.minutes * 60)
+        session = self.new_session(label) | {"stage": EXERCISE_STAGE}
+        session["questions"] = [{"stage": EXERCISE_STAGE, "id": question.id, "text": question.text}]
+        session["exercise"] = {"scenario": self.scenario.id, "title": self.scenario.title,
+                               "scenario_text": self.scenario.text, "minutes": self.minutes, "turns": [],
+                               "time_checks": [], "finished_by": None}
+        return session
+
+    def conduct(self, label: str) -> None:
+        """The introduction and the scenario, the candidate's turns on the clock, then the framework feedback."""
         persona = self.plan.stages[0][0]
         total_s = self.minutes * 60
         question = _scenario_question(self.scenario, total_s)
-        resolved = resolve_model(self.transcribe.model)
-        loader = _Loader(resolved.source, self.transcribe)
-        loader.start()
-        self.session = self._new_session(resolved.label) | {"stage": EXERCISE_STAGE}
-        self.session["questions"] = [{"stage": EXERCISE_STAGE, "id": question.id, "text": question.text}]
-        self.session["exercise"] = {"scenario": self.scenario.id, "title": self.scenario.title,
-                                    "scenario_text": self.scenario.text, "minutes": self.minutes, "turns": [],
-                                    "time_checks": [], "finished_by": None}
-        self._save()
-        try:
-            self._say(persona, "opening", _INTRO.format(minutes=_minutes_words(total_s)), "exercise-opening.wav")
-            self._say(persona, "question", _SCENARIO_INTRO.format(text=self.scenario.text), "q01.wav")
-            self._model = loader.result()
-            finished_by = self._turns(persona, question, resolved.label, total_s)
-            self.session["exercise"]["finished_by"] = finished_by
-            self._say(persona, "closing", _TIME_UP if finished_by == "time" else _EARLY_END, "exercise-end.wav")
-            self._feedback(persona, question, total_s)
-            self.session["completed"] = True
-        finally:
-            self.session["ended"] = _now()
-            self._save()
-            self.candidate.close()
-        return self.session
+        self.say(persona, "opening", _INTRO.format(minutes=_minutes_words(total_s)), "exercise-opening.wav")
+        self.say(persona, "question", _SCENARIO_INTRO.format(text=self.scenario.text), "q01.wav")
+        self.wait_for_model()
+        finished_by = self._turns(persona, question, label, total_s)
+        self.session["exercise"]["finished_by"] = finished_by
+        self.say(persona, "closing", _TIME_UP if finished_by == "time" else _EARLY_END, "exercise-end.wav")
+        self._feedback(persona, question, total_s)
 
     def _turns(self, persona: Persona, question: Question, label: str, total_s: float) -> str:
         checks = time_checks(total_s)
@@ -254,7 +249,7 @@ class Exercise(Interview):
             due_at = checks[0][0] if checks and self.candidate.kind == "mic" else total_s
             clocked = _Clocked(source, min(total_s, due_at) - clock)
             turn_q = question.model_copy(update={"budget_s": int(left)})
-            answer = self._listen(clocked, turn_q, label, f"a01-t{number:02d}.wav")
+            answer = self.listen(clocked, turn_q, label, f"a01-t{number:02d}.wav")
             seconds = _wav_seconds(self.folder / answer.audio) if answer.audio else 0.0
             self.turns.append((clock, answer.transcript, answer.audio, seconds))
             self.session["exercise"]["turns"].append({
@@ -263,7 +258,7 @@ class Exercise(Interview):
                 "end_reason": _turn_end(clocked, answer.end.reason, clock + seconds, total_s),
                 "closed": answer.closed})
             clock += seconds
-            self._save()
+            self.save()
             if answer.closed:
                 return "closing-phrase"
             if clock >= total_s - 0.5:
@@ -274,10 +269,10 @@ class Exercise(Interview):
                 text = time_check_text(due[-1], total_s - clock)
                 said = self.session["exercise"]["time_checks"]
                 said.append({"clock_s": round(clock, 2), "check": due[-1], "text": text})
-                self._say(persona, "time-check", text, f"time-{len(said):02d}.wav")
+                self.say(persona, "time-check", text, f"time-{len(said):02d}.wav")
             elif not answer.transcript.words and not nudged:
                 nudged = True
-                self._say(persona, "time-check", _TAKE_YOUR_TIME, "exercise-nudge.wav")
+                self.say(persona, "time-check", _TAKE_YOUR_TIME, "exercise-nudge.wav")
         return "turn-limit"
 
     def _feedback(self, persona: Persona, question: Question, total_s: float) -> None:
@@ -302,11 +297,11 @@ class Exercise(Interview):
         record["spoken_feedback"] = result["spoken_feedback"]
         started = time.monotonic()
         self.session["answers"].append(record)
-        self._save()
+        self.save()
         self.on_event(Scored(1, record))
         record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - started, 3)
-        self._say(persona, "feedback", result["spoken_feedback"], "fb01.wav")
-        self._save()
+        self.say(persona, "feedback", result["spoken_feedback"], "fb01.wav")
+        self.save()
 
 
 def _turn_end(clocked, reason: str, clock: float, total_s: float) -> str:

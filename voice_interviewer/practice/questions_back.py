@@ -31,11 +31,11 @@ def ask_questions_back(interview, persona: Persona, label: str) -> dict | None:
     if not interview.candidate.has_asks(stage):  # recordings without <stage>.asks.wav: skipped without a word
         return None
     question = asks_question(persona)
-    interview._say(persona, "question", question.text, f"{stage}-asks-q.wav")
+    interview.say(persona, "question", question.text, f"{stage}-asks-q.wav")
     source = interview.candidate.asks(stage, question)
     if source is None:
         return None
-    answer = interview._listen(source, question, label, f"{stage}-asks.wav")
+    answer = interview.listen(source, question, label, f"{stage}-asks.wav")
     doc = analyze_asks(answer.transcript.text, stage)
     reply = persona_reply(stage, doc)
     record = {**doc, "persona": persona.name, "question_text": question.text,
@@ -43,8 +43,8 @@ def ask_questions_back(interview, persona: Persona, label: str) -> dict | None:
               "reply": reply, "reply_audio": f"{stage}-asks-reply.wav",
               "feedback_audio": f"{stage}-asks-fb.wav", "end_reason": answer.end.reason}
     interview.session.setdefault("questions_back", []).append(record)
-    interview._save()
+    interview.save()
     if reply:
-        interview._say(persona, "reply", reply, record["reply_audio"])
-    interview._say(persona, "feedback", doc["spoken_feedback"], record["feedback_audio"])
+        interview.say(persona, "reply", reply, record["reply_audio"])
+    interview.say(persona, "feedback", doc["spoken_feedback"], record["feedback_audio"])
     return record

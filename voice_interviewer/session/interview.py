@@ -19,11 +19,11 @@ from voice_interviewer.audio.capture import RecordedFrames
 from voice_interviewer.audio.files import WavRecorder
 from voice_interviewer.audio.sources import AudioSource
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
-from voice_interviewer.content.job import answer_terms, session_terms
+from voice_interviewer.content.job import session_terms
 from voice_interviewer.content.personas import Persona, Question
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
-from voice_interviewer.integrations.llm import gap_label, spoken_critique
+from voice_interviewer.integrations.extras import finish_answer, review_answer
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.session.candidates import Candidate, Typed
 from voice_interviewer.session.store import SESSION_SCHEMA, write_json_atomic
@@ -31,8 +31,8 @@ from voice_interviewer.speech.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.speech.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
 from voice_interviewer.voice.speaker import Speaker
 
-__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Interview", "typed_transcript", "plan_for",
-           "plan_remaining"]
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Answer", "Interview", "typed_transcript",
+           "plan_for", "plan_remaining"]
 
 _TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
 _TYPED_WPM = 150
@@ -82,7 +82,9 @@ class Notice:
 
 
 @dataclass
-class _Answer:
+class Answer:
+    """What listen() heard: the transcript, how the turn ended, and the recording's name in the session folder."""
+
     transcript: Transcript
     end: AnswerEnded
     ended_at: float                 # time.monotonic() when the end was declared
@@ -117,43 +119,66 @@ class Interview:
     # at each stage's end, before the closing (practice.questions_back: what the candidate wants to know)
     stage_end: Callable[[Interview, Persona, str], object] | None = None
 
+    model: object | None = None  # a loaded speech model to use; None: run() loads one while the opening is spoken
+    _loader: _Loader | None = field(default=None, init=False, repr=False)
+
     def run(self) -> dict:
+        """The common runner (the exercise shares it): the speech model loads in the background, session.json is
+        on disk before the first word and after every step, and the session's end is marked whatever happens.
+        What is said and asked in between is conduct()'s."""
         resolved = resolve_model(self.transcribe.model)
-        loader = _Loader(resolved.source, self.transcribe)
-        loader.start()  # the model loads while the opening is spoken
-        if self.session:
-            self.session.setdefault("continued", []).append(_now())
-            self.session |= {"ended": None, "completed": False}
-        else:
-            self.session = self._new_session(resolved.label)
-        if self.job is not None:
-            self.session["job"] = session_terms(self.job, self.session["answers"])
-        self._save()
+        if self.model is None:
+            self._loader = _Loader(resolved.source, self.transcribe)
+            self._loader.start()
+        self.session = self.begin(resolved.label)
+        self.save()
         try:
-            for persona, questions in self.plan.stages:
-                self._say(persona, "opening", persona.opening, f"{persona.stage}-opening.wav")
-                self._model = loader.result()
-                for question in questions:
-                    if not self._ask(persona, question, resolved.label):
-                        break
-                if self.stage_end is not None:
-                    self.stage_end(self, persona, resolved.label)
-                self._say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
+            self.conduct(resolved.label)
             self.session["completed"] = True
         finally:
             self.session["ended"] = _now()
             try:
-                self._save()
+                self.save()
             finally:
                 self.candidate.close()
         return self.session
+
+    def begin(self, label: str) -> dict:
+        """The session document this run writes: the loaded one continued (`interview --continue`), or a new one."""
+        if self.session:
+            self.session.setdefault("continued", []).append(_now())
+            self.session |= {"ended": None, "completed": False}
+            session = self.session
+        else:
+            session = self.new_session(label)
+        if self.job is not None:
+            session["job"] = session_terms(self.job, session["answers"])
+        return session
+
+    def conduct(self, label: str) -> None:
+        """Each stage: the opening, its questions (with follow-ups and feedback), questions back, the closing."""
+        for persona, questions in self.plan.stages:
+            self.say(persona, "opening", persona.opening, f"{persona.stage}-opening.wav")
+            self.wait_for_model()
+            for question in questions:
+                if not self._ask(persona, question, label):
+                    break
+            if self.stage_end is not None:
+                self.stage_end(self, persona, label)
+            self.say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
+
+    def wait_for_model(self) -> None:
+        """Waits for the model run() started loading; a loading error is raised here, in the caller's thread."""
+        if self._loader is not None:
+            self.model = self._loader.result()
+            self._loader = None
 
     def _ask(self, persona: Persona, question: Question, label: str) -> bool:
         index = max((a["index"] for a in self.session["answers"]), default=0) + 1  # never reuse a recording's name
         if not self.candidate.has_answer(follow_up=False):
             self.on_event(Notice(f"no more recorded answers; {question.id} and the rest are not asked"))
             return False
-        self._say(persona, "question", question.text, f"q{index:02d}.wav")
+        self.say(persona, "question", question.text, f"q{index:02d}.wav")
         source = self.candidate.answer(question, follow_up=False)
         if source is None:  # the candidate stopped (an empty typed answer)
             self.on_event(Notice("no answer given; ending the interview"))
@@ -164,9 +189,9 @@ class Interview:
                   "question_text": question.text, "question_audio": f"q{index:02d}.wav",
                   "answer_audio": f"a{index:02d}.wav", "interrupted": True, "follow_ups": []}
         self.session["answers"].append(record)
-        self._save()
+        self.save()
         try:
-            answer = self._listen(source, question, label, f"a{index:02d}.wav")
+            answer = self.listen(source, question, label, f"a{index:02d}.wav")
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
             if self.review is not None:
                 doc = self.review(question, doc)
@@ -174,47 +199,29 @@ class Interview:
                              "input": self.candidate.kind}
             record["latency"] = {"end_of_speech_to_feedback_s": None,
                                  "endpoint_wait_s": _endpoint_wait(answer.end)}
-            review = self._extras(persona, question, doc, record, answer.transcript)
+            review = review_answer(record, answer.transcript, persona, question, self.llm)
+            if "llm" in record:
+                record["llm"]["asked"] = False  # set when its follow-up is the one asked
             if self.follow_ups:
-                self._save()  # the main answer is scored; a follow-up may still be interrupted
+                self.save()  # the main answer is scored; a follow-up may still be interrupted
             last = self._follow_up(persona, question, doc, record, index, label, review) if self.follow_ups else None
-            self._after_follow_up(record, review)
+            said = " ".join([record["transcript"]] + [f["transcript"] for f in record["follow_ups"]])
+            finish_answer(record, review, self.job, said)  # the job's terms count the follow-up's words too
             ended_at = (last or answer).ended_at
             record["latency"]["end_of_speech_to_feedback_s"] = round(time.monotonic() - ended_at, 3)
         except (KeyboardInterrupt, InterviewerError):  # Ctrl-C, a lost microphone, a full disk: keep what we have
-            self._save()
+            self.save()
             raise
         record["interrupted"] = False
         if self.job is not None:
             self.session["job"] = session_terms(self.job, self.session["answers"])
-        self._save()
+        self.save()
         self.on_event(Scored(index, record))
-        self._say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
+        self.say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
         return True
 
-    def _extras(self, persona: Persona, question: Question, doc: dict, record: dict, transcript: Transcript):
-        """The opt-in --stt and --llm fields of the answer's record; the LLM's review, or None."""
-        if transcript.extra.get("stt"):
-            record["stt"] = transcript.extra["stt"]
-        if self.llm is None:
-            return None
-        choice = choose_follow_up(doc, question)
-        review = self.llm.review(persona, question, doc, gap_label(question, choice[0]) if choice else None)
-        if review is not None:
-            record["llm"] = review.as_doc() | {"asked": False}
-        return review
-
-    def _after_follow_up(self, record: dict, review) -> None:
-        """The critique joins the spoken feedback; the job's terms are counted over the answer and its follow-up."""
-        if review is not None and review.critique:
-            record["spoken_feedback"] += " " + spoken_critique(review.critique)
-        if self.job is not None:
-            said = " ".join([record["transcript"]] + [f["transcript"] for f in record["follow_ups"]])
-            record["job_terms"], finding = answer_terms(self.job, said)
-            record["findings"] = record["findings"] + [finding]
-
     def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
-                   label: str, review=None) -> _Answer | None:
+                   label: str, review=None) -> Answer | None:
         choice = choose_follow_up(doc, question)
         if review is not None and review.follow_up:  # the rules chose the gap; the model worded it from the answer
             choice = (choice[0] if choice else "llm", review.follow_up)
@@ -223,11 +230,11 @@ class Interview:
         key, text = choice
         if not self.candidate.has_answer(follow_up=True):
             return None
-        self._say(persona, "follow-up", text, f"q{index:02d}f.wav")
+        self.say(persona, "follow-up", text, f"q{index:02d}f.wav")
         source = self.candidate.answer(question, follow_up=True)
         if source is None:
             return None
-        answer = self._listen(source, question, label, f"a{index:02d}f.wav")
+        answer = self.listen(source, question, label, f"a{index:02d}f.wav")
         combined = _joined(self._main_words(record), answer.transcript)
         after = analyze(combined, question)
         covered = key not in after["structure"].get("missing", []) and not any(
@@ -247,10 +254,14 @@ class Interview:
         words = tuple(Word(w["text"], w["start"], w["end"]) for w in record.get("words", []))
         return Transcript(words, words[-1].end if words else 0.0)
 
-    def _listen(self, source: AudioSource | Typed, question: Question, label: str, wav_name: str) -> _Answer:
+    def listen(self, source: AudioSource | Typed, question: Question, label: str, wav_name: str) -> Answer:
+        """One turn of the candidate's, recorded to wav_name in the session folder and transcribed while spoken.
+
+        Ends at the endpoint, Enter, a closing phrase or the source's end; label names the model in transcripts.
+        A typed answer is timed at a speaking pace instead. Call wait_for_model() (run() does) before listening."""
         if isinstance(source, Typed):
-            return _Answer(typed_transcript(source.text), AnswerEnded("typed", None, 0.0), time.monotonic())
-        listener = AnswerListener(self._model, self.transcribe, self.endpoint, label)
+            return Answer(typed_transcript(source.text), AnswerEnded("typed", None, 0.0), time.monotonic())
+        listener = AnswerListener(self.model, self.transcribe, self.endpoint, label)
         recorder = WavRecorder(self.folder / wav_name)
         frames = RecordedFrames(source, recorder)  # on disk as captured, even while this loop lags behind
         end: AnswerEnded | None = None
@@ -287,15 +298,18 @@ class Interview:
         if closing_at is not None:  # "that's my answer" is not part of the answer
             transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
-        return _Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
+        return Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
 
-    def _say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
+    def say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
+        """The persona says text aloud (kind: opening, question, follow-up, feedback, closing, reply, time-check...);
+        the speech is kept as wav_name in the session folder."""
         path = self.folder / wav_name
         self.on_event(Spoke(persona, kind, text, path))
         self.speaker.speak(text, path, persona.voice)
         path.chmod(0o600)
 
-    def _new_session(self, model_label: str) -> dict:
+    def new_session(self, model_label: str) -> dict:
+        """A new session document for this plan and candidate, not yet on disk."""
         return {
             "schema": SESSION_SCHEMA, "tool": f"voice-interviewer {__version__}", "stage": self.plan.stage_label,
             "personas": [{"stage": p.stage, "name": p.name, "role": p.role} for p, _ in self.plan.stages],
@@ -305,7 +319,8 @@ class Interview:
             "answers": [],
         }
 
-    def _save(self) -> None:
+    def save(self) -> None:
+        """session.json as it is now, written atomically (a reader never sees half a file)."""
         write_json_atomic(self.folder / "session.json", self.session)
 
 
