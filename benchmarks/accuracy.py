@@ -22,6 +22,7 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import json
 import os
@@ -132,9 +133,35 @@ def condition_audio(entry: dict, condition: str) -> Path:
     return out
 
 
+DROPPED: list[str] = []  # words speech/hallucination.py dropped during the current transcription
+
+
+def _watch_filter() -> None:
+    """Record what the no-invented-words filter drops (final decodes only), to show what it costs and saves."""
+    import voice_interviewer.speech.transcribe as transcribe_module
+
+    real = transcribe_module.drop_unsupported
+
+    def watched(words, spans, **kw):
+        kept = real(words, spans, **kw)
+        left = list(kept)
+        for w in words:
+            if w in left:
+                left.remove(w)
+            else:
+                DROPPED.append(f"{w.text}@{w.start:.1f}")
+        return kept
+
+    transcribe_module.drop_unsupported = watched
+
+
 def transcribe(model, label: str, entry: dict, options: TranscribeOptions, condition: str = "clean"):
     source = WavFileSource(condition_audio(entry, condition))
-    return transcribe_frames(source.frames(), model, options, label)
+    DROPPED.clear()
+    transcript = transcribe_frames(source.frames(), model, options, label)
+    if DROPPED:
+        transcript.extra["dropped"] = [(w,) for w in DROPPED]
+    return transcript
 
 
 def _to_doc(transcript: Transcript) -> dict:
@@ -247,12 +274,14 @@ def star_budget_note(doc: dict) -> str | None:
 
 
 INVENTED = ("thank you", "thanks for watching", "thank you for watching", "subscribe", "bye", "you")
+MIN_INSERTED_RUN = 3  # this many words in a row that the labelled transcript lacks is a made-up phrase
 SPEECH_SLACK_S = (0.3, 0.6)  # a word may start this much before the labelled speech and end this much after
 
 
 def invented_phrases(entry: dict, transcript: Transcript) -> list[str]:
-    """Runs of words no speech supports: outside the labelled speech span, or a classic Whisper phrase ("thank
-    you", "thanks for watching", a lone "you") the labelled transcript does not hold."""
+    """Runs of words no speech supports: outside the labelled speech span, a classic Whisper phrase ("thank
+    you", "thanks for watching", a lone "you") the labelled transcript does not hold, or MIN_INSERTED_RUN or more
+    words in a row inserted against the labelled transcript ("and then we'll see you next time")."""
     ref = " " + " ".join(_norm_words(entry["transcript"])) + " "
     lo, hi = entry["speech_start_s"] - SPEECH_SLACK_S[0], entry["speech_end_s"] + SPEECH_SLACK_S[1]
     words = transcript.words
@@ -266,6 +295,12 @@ def invented_phrases(entry: dict, transcript: Transcript) -> list[str]:
             if " ".join(normed[i:i + n]) == phrase:
                 for k in range(i, i + n):
                     bad[k] = True
+    ref_words = _norm_words(entry["transcript"])
+    matcher = difflib.SequenceMatcher(None, ref_words, [n.replace(" ", "") for n in normed], autojunk=False)
+    for op, _, _, j1, j2 in matcher.get_opcodes():
+        if op == "insert" and j2 - j1 >= MIN_INSERTED_RUN:
+            for k in range(j1, j2):
+                bad[k] = True
     runs, current = [], []
     for w, b in zip(words, bad):
         if b:
@@ -307,7 +342,8 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
         ok, judged, agreement, wrong = structure_check(entry, doc)
         span = entry["speech_end_s"] - entry["speech_start_s"]
         invented = invented_phrases(entry, transcript)
-        rows.append({"entry": entry, "doc": doc, "condition": condition, "ok": ok, "judged": judged,
+        dropped = [d[0] for d in transcript.extra.get("dropped", ())]
+        rows.append({"dropped": dropped, "entry": entry, "doc": doc, "condition": condition, "ok": ok, "judged": judged,
                      "agreement": agreement, "wrong": wrong, "invented": invented,
                      "wpm_err": abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"],
                      "dur_err": abs(doc["timing"]["duration_s"] - span),
@@ -316,7 +352,8 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
             print(f"  {condition:<12} {entry['id']:<44} score {doc['score']:>3}  fillers {len(entry['fillers']):>2} "
                   f"labelled {len(doc['fillers']['at']):>2} found  parts {ok}/{judged}  "
                   f"wpm {doc['pace']['wpm']:.0f}/{entry['wpm']:.0f}"
-                  + (f"  invented {invented}" if invented else ""), flush=True)
+                  + (f"  invented {invented}" if invented else "") + (f"  dropped {dropped}" if dropped else ""),
+                  flush=True)
     return summarise(rows, time.monotonic() - started)
 
 
@@ -454,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
         import voice_interviewer.speech.transcribe as transcribe_module
 
         transcribe_module.drop_unsupported = lambda words, spans, **_: list(words)
+    else:
+        _watch_filter()
     conditions = ["clean"] if args.quick else args.conditions
     questions = {e["question_id"]: find_question(load_personas(), e["question_id"])[1] for e in entries}
     resolved = resolve_model(args.model)
@@ -514,6 +553,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ninvented phrases: {len(result['invented'])}")
     for line in result["invented"]:
         print(f"  {line}")
+    dropped = [(r["condition"], r["entry"]["id"], r["dropped"]) for r in rows if r["dropped"]]
+    print(f"words the no-invented-words filter dropped (live tentative decodes included): "
+          f"{sum(len(d) for *_, d in dropped)} in {len(dropped)} answers")
+    for condition, answer_id, words in dropped:
+        print(f"  {condition}/{answer_id}: {' '.join(words)}")
     print_scores(clean)
     right, pairs, lines = pair_check(rows)
     print(f"\npaired answers: {right}/{pairs} ranked right")

@@ -63,3 +63,16 @@ def test_thank_you_squeezed_into_the_last_instant_is_dropped():
                    ("you.", 31.04, 31.12, 0.98))
     kept = drop_unsupported(words, [(29.46, 31.29)], answer_start=False)
     assert [w.text for w in kept] == ["on", "Friday."]
+
+
+def test_a_squeezed_improbable_closing_phrase_is_dropped_but_a_clear_ending_stays():
+    """Seen on a flite answer: "it went fine. And then we'll see you next time." in the last 0.2 s."""
+    said = [("it", 7.58, 7.78, 0.95), ("went", 7.78, 8.08, 0.95), ("fine.", 8.08, 8.5, 0.997)]
+    made_up = [("And", 8.5, 8.52, 0.002), ("then", 8.52, 8.72, 0.103), ("we'll", 8.72, 8.72, 0.244),
+               ("see", 8.72, 8.72, 0.113), ("you", 8.72, 8.72, 0.268), ("next", 8.72, 8.72, 0.342),
+               ("time.", 8.72, 8.72, 0.725)]
+    spans = [(0.66, 7.26), (7.47, 8.65)]
+    assert [w.text for w in drop_unsupported(_words(*said, *made_up), spans)] == ["it", "went", "fine."]
+    assert drop_unsupported(_words(*said), spans) == _words(*said)
+    unsure_but_spoken = _words(*said[:2], ("fine.", 8.08, 8.5, 0.3))
+    assert drop_unsupported(unsure_but_spoken, spans) == unsure_but_spoken

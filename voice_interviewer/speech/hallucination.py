@@ -11,6 +11,9 @@ voiced islands webrtcvad found in the same audio (hesitation.VoicedSpans) and Wh
   lasts under MIN_WORD_S a word (Whisper squeezed it into the window's last instant), and also when it stands alone as a sentence between two
   other sentences of the answer ("data migration. Thank you. API migration"): a candidate thanks at the start or
   the end, not between two items of a list;
+- the window's closing run of two or more words that Whisper squeezed (under MIN_WORD_S / 2 each) or barely
+  believed (under TAIL_WORD_PROBABILITY), at least half of them squeezed and with a mean probability under
+  MIN_PHRASE_PROBABILITY, is dropped;
 - a phrase of one to four words said more than MAX_REPEATS times in a row keeps MAX_REPEATS copies (a loop).
 
 Pure functions: words and spans in, words out; speech/transcribe.py calls `drop_unsupported` after every decode.
@@ -31,6 +34,7 @@ MIN_PHRASE_PROBABILITY = 0.5
 MIN_WORD_PROBABILITY = 0.1
 MIN_WORD_S = 0.08
 MAX_REPEATS = 2
+TAIL_WORD_PROBABILITY = 0.35
 PHRASES = (
     ("thanks", "for", "watching"), ("thank", "you", "for", "watching"), ("thank", "you", "so", "much"),
     ("please", "subscribe"), ("thank", "you"), ("thanks",), ("you",), ("bye",), ("bye", "bye"),
@@ -118,4 +122,19 @@ def drop_unsupported(words: Sequence[Word], spans: Sequence[tuple[float, float]]
                 kept.append(words[i])
             i += 1
         words = kept
-    return _drop_loops(words)
+    return _drop_loops(_drop_squeezed_tail(words))
+
+
+def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
+    """The window's last words when Whisper gave them almost no time and little belief ("fine. And then we'll see
+    you next time." at 8.5-8.72 s, probabilities 0.002-0.3): a closing phrase made up in the final instant."""
+    k = len(words)
+    while k > 0 and (words[k - 1].end - words[k - 1].start < MIN_WORD_S / 2 or
+                     words[k - 1].probability < TAIL_WORD_PROBABILITY):
+        k -= 1
+    tail = words[k:]
+    squeezed = sum(w.end - w.start < MIN_WORD_S / 2 for w in tail)
+    if len(tail) >= 2 and squeezed * 2 >= len(tail) and \
+            sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY:
+        return words[:k]  # unsure words alone are kept: tiny.en is unsure of real words in noise
+    return words
