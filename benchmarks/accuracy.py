@@ -15,8 +15,17 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   duration and first-word errors in seconds against the exact speech span.
 - scores: complete on-topic answers against off-topic (real speech included) and too-short ones, with the reasons.
 
+- conditions: every answer clean; the first --per-voice answers of each voice also through three microphones
+  rendered with sox (CONDITIONS, cached under $EVAL_CACHE). Tables per voice, per condition, and voice x condition.
+- invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
+  words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
+- paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with many
+  fillers added by 1 (per condition).
+
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
-    accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W
+    accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
+    worst_condition_filler_recall=C pairs_ranked_right=F invented_phrases=N
+(the first four on clean audio, as before; the worst voice pools its conditions, the worst condition its voices).
 """
 
 from __future__ import annotations

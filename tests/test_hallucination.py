@@ -11,13 +11,15 @@ def _words(*items):
 
 
 def test_thank_you_in_the_closing_silence_is_dropped():
-    words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Thank", 2.5, 2.7, 0.8), ("you.", 2.7, 2.9, 0.8))
+    words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Thank", 2.5, 2.7, 0.8),
+                   ("you.", 2.7, 2.9, 0.8))
     kept = drop_unsupported(words, [(0.45, 1.25)])
     assert [w.text for w in kept] == ["We", "shipped."]
 
 
 def test_a_spoken_thank_you_at_the_end_is_kept():
-    words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Thank", 1.5, 1.7, 0.8), ("you.", 1.7, 1.9, 0.8))
+    words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Thank", 1.5, 1.7, 0.8),
+                   ("you.", 1.7, 1.9, 0.8))
     kept = drop_unsupported(words, [(0.45, 1.25), (1.45, 1.95)])
     assert [w.text for w in kept] == ["We", "shipped.", "Thank", "you."]
 

@@ -6,11 +6,12 @@ voiced islands webrtcvad found in the same audio (hesitation.VoicedSpans) and Wh
 
 - a word whose time, widened by SLACK_S each side, touches no voiced island is dropped (Whisper's word times drift
   by a few hundred milliseconds, never by a whole silence);
-- a classic hallucination phrase (PHRASES; the one-word ones only when they make a sentence alone) is dropped when under MIN_PHRASE_COVERAGE of its time is voiced or its
-  mean word probability is under MIN_PHRASE_PROBABILITY (or one word's under MIN_WORD_PROBABILITY), when it
-  lasts under MIN_WORD_S a word (Whisper squeezed it into the window's last instant), and also when it stands alone as a sentence between two
-  other sentences of the answer ("data migration. Thank you. API migration"): a candidate thanks at the start or
-  the end, not between two items of a list;
+- a classic hallucination phrase (PHRASES; the one-word ones only when they make a sentence alone) is dropped
+  when under MIN_PHRASE_COVERAGE of its time is voiced, when its mean word probability is under
+  MIN_PHRASE_PROBABILITY (or one word's under MIN_WORD_PROBABILITY), when it lasts under MIN_WORD_S a word
+  (squeezed into the window's last instant), and when it stands alone as a sentence between two other sentences
+  of the answer ("data migration. Thank you. API migration"): a candidate thanks at the start or the end, not
+  between two items of a list;
 - the window's closing run of two or more words that Whisper squeezed (under MIN_WORD_S / 2 each) or barely
   believed (under TAIL_WORD_PROBABILITY), at least half of them squeezed and with a mean probability under
   MIN_PHRASE_PROBABILITY, is dropped;
