@@ -17,6 +17,10 @@ Real speech (audio_fixtures/real) is labelled too, as answers that do not take u
 and end are the first and last 10 ms above -40 dBFS (make_fixtures.speech_bounds) and its word count comes from the
 shipped transcript.
 
+The inline part (INLINE_PLAN, inline/*.ogg) is said by flite and Festival voices in one go, fillers inside running
+speech, with word times from the synthesizer (synth.py); PAIRS adds copies of some answers with one part removed or
+many fillers added, in the same voice.
+
 Output: 16 kHz mono Ogg Opus at 32 kbit/s (PyAV decodes it in audio.read_audio), room noise at -72 dBFS (seeded).
 """
 
@@ -154,7 +158,7 @@ def _entry(answer: EvalAnswer, parsed, segments: list[dict], samples: int) -> di
     words = len(parsed.transcript.split()) - filler_words
     return {
         "id": answer.id, "file": f"{answer.id}.ogg", "licence": "generated", "kind": "synthetic",
-        "family": "espeak-ng", "voice": answer.voice, "rate_wpm": answer.rate_wpm,
+        "voice": answer.voice, "rate_wpm": answer.rate_wpm,
         "question_id": answer.question_id, "stage": persona.id, "question_kind": question.kind,
         "structure_kind": question.structure_kind, "features": list(answer.features),
         "transcript": parsed.transcript, "fillers": fillers, "not_fillers": list(parsed.not_fillers),
