@@ -283,7 +283,8 @@ def star_budget_note(doc: dict) -> str | None:
 
 
 INVENTED = ("thank you", "thanks for watching", "thank you for watching", "subscribe", "bye", "you")
-MIN_INSERTED_RUN = 3  # this many words in a row that the labelled transcript lacks is a made-up phrase
+MIN_INSERTED_RUN = 3  # this many words in a row that the labelled transcript lacks is a made-up phrase (next to a
+# deleted or replaced stretch it is a mishearing: words heard wrong, not words made up)
 SPEECH_SLACK_S = (0.3, 0.6)  # a word may start this much before the labelled speech and end this much after
 
 
@@ -306,8 +307,10 @@ def invented_phrases(entry: dict, transcript: Transcript) -> list[str]:
                     bad[k] = True
     ref_words = _norm_words(entry["transcript"])
     matcher = difflib.SequenceMatcher(None, ref_words, [n.replace(" ", "") for n in normed], autojunk=False)
-    for op, _, _, j1, j2 in matcher.get_opcodes():
-        if op == "insert" and j2 - j1 >= MIN_INSERTED_RUN:
+    ops = matcher.get_opcodes()
+    for k, (op, _, _, j1, j2) in enumerate(ops):
+        near = {ops[i][0] for i in (k - 1, k + 1) if 0 <= i < len(ops)}
+        if op == "insert" and j2 - j1 >= MIN_INSERTED_RUN and not near & {"delete", "replace"}:
             for k in range(j1, j2):
                 bad[k] = True
     runs, current = [], []
