@@ -78,3 +78,14 @@ def test_a_squeezed_improbable_closing_phrase_is_dropped_but_a_clear_ending_stay
     assert drop_unsupported(_words(*said), spans) == _words(*said)
     unsure_but_spoken = _words(*said[:2], ("fine.", 8.08, 8.5, 0.3))
     assert drop_unsupported(unsure_but_spoken, spans) == unsure_but_spoken
+
+
+def test_a_made_up_closing_sentence_with_one_confident_word_is_dropped():
+    """Seen on a flite answer: "no findings. I'm going to see." ("to" at 0.975, the rest squeezed or unsure)."""
+    said = [("no", 35.74, 36.08, 0.987), ("findings.", 36.08, 36.42, 0.974)]
+    made_up = [("I'm", 36.42, 36.42, 0.16), ("going", 36.42, 36.42, 0.161), ("to", 36.42, 36.52, 0.975),
+               ("see.", 36.52, 36.72, 0.12)]
+    kept = drop_unsupported(_words(*said, *made_up), [(29.93, 36.76)], answer_start=False)
+    assert [w.text for w in kept] == ["no", "findings."]
+    clear = [("It", 36.42, 36.6, 0.9), ("went", 36.6, 36.8, 0.95), ("fine.", 36.8, 37.1, 0.97)]
+    assert drop_unsupported(_words(*said, *clear), [(29.93, 37.2)]) == _words(*said, *clear)

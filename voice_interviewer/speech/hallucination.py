@@ -12,9 +12,9 @@ voiced islands webrtcvad found in the same audio (hesitation.VoicedSpans) and Wh
   (squeezed into the window's last instant), and when it stands alone as a sentence between two other sentences
   of the answer ("data migration. Thank you. API migration"): a candidate thanks at the start or the end, not
   between two items of a list;
-- the window's closing run of two or more words that Whisper squeezed (under MIN_WORD_S / 2 each) or barely
-  believed (under TAIL_WORD_PROBABILITY), at least half of them squeezed and with a mean probability under
-  MIN_PHRASE_PROBABILITY, is dropped;
+- the window's last sentence, or its closing run of words Whisper squeezed (under MIN_WORD_S / 2 each) or barely
+  believed (under TAIL_WORD_PROBABILITY), is dropped when it has 2 to MAX_TAIL_WORDS words, at least half of them
+  squeezed, and a mean probability under MIN_PHRASE_PROBABILITY;
 - a phrase of one to four words said more than MAX_REPEATS times in a row keeps MAX_REPEATS copies (a loop).
 
 Pure functions: words and spans in, words out; speech/transcribe.py calls `drop_unsupported` after every decode.
@@ -36,6 +36,7 @@ MIN_WORD_PROBABILITY = 0.1
 MIN_WORD_S = 0.08
 MAX_REPEATS = 2
 TAIL_WORD_PROBABILITY = 0.35
+MAX_TAIL_WORDS = 10
 PHRASES = (
     ("thanks", "for", "watching"), ("thank", "you", "for", "watching"), ("thank", "you", "so", "much"),
     ("please", "subscribe"), ("thank", "you"), ("thanks",), ("you",), ("bye",), ("bye", "bye"),
@@ -127,15 +128,21 @@ def drop_unsupported(words: Sequence[Word], spans: Sequence[tuple[float, float]]
 
 
 def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
-    """The window's last words when Whisper gave them almost no time and little belief ("fine. And then we'll see
-    you next time." at 8.5-8.72 s, probabilities 0.002-0.3): a closing phrase made up in the final instant."""
+    """The window's last sentence (or its closing run of unsure words) when Whisper gave at least half of its words
+    almost no time and little belief: "fine. And then we'll see you next time." at 8.5-8.72 s, probabilities
+    0.002-0.3; "later. Here we go." with "Here" and "we" at one instant. A closing phrase made up in the final
+    instant; unsure words with real durations are kept (tiny.en is unsure of real words in noise)."""
     k = len(words)
     while k > 0 and (words[k - 1].end - words[k - 1].start < MIN_WORD_S / 2 or
                      words[k - 1].probability < TAIL_WORD_PROBABILITY):
         k -= 1
-    tail = words[k:]
-    squeezed = sum(w.end - w.start < MIN_WORD_S / 2 for w in tail)
-    if len(tail) >= 2 and squeezed * 2 >= len(tail) and \
-            sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY:
-        return words[:k]  # unsure words alone are kept: tiny.en is unsure of real words in noise
+    sentence = len(words) - 1
+    while sentence > 0 and not _SENTENCE_END.search(words[sentence - 1].text):
+        sentence -= 1
+    for start in sorted({k, sentence} - {len(words)}):
+        tail = words[start:]
+        squeezed = sum(w.end - w.start < MIN_WORD_S / 2 for w in tail)
+        if 2 <= len(tail) <= MAX_TAIL_WORDS and squeezed * 2 >= len(tail) and \
+                sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY:
+            return words[:start]
     return words
