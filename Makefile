@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium
+APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox chromium chromium-driver openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test test-fast system-deps venv fixtures bench clean
@@ -15,8 +15,9 @@ demo: system-deps venv
 test: system-deps venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Only what needs none of the slow tiers (see the markers in pyproject.toml): pure tests, under 2 minutes.
 test-fast: venv
-	$(BIN)/python -m pytest -m "not model and not sound and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not model and not sound and not cli and not browser and not root and not wheel and not slow" $(PYTEST_ARGS)
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,14 +1,16 @@
-"""Render the recorded candidate answers in audio_fixtures/answers/ and their manifest entries.
+"""Render the demo's recorded candidate (answers and questions for the interviewer) and its manifest.
 
-Run from the repository root:
+The recordings are package data, shipped in the wheel: voice_interviewer/data/demo/*.ogg (Ogg Opus) with
+voice_interviewer/data/demo/manifest.json. Run from the repository root:
 
-    python audio_fixtures/make_fixtures.py            # write answers/*.wav and manifest.json
+    python audio_fixtures/make_fixtures.py            # write the demo's *.ogg and manifest.json
     python audio_fixtures/make_fixtures.py --check    # re-render in memory, compare with what is committed
     python audio_fixtures/make_fixtures.py --only hm-slip-three-weeks
 
-Needs espeak-ng and sox on PATH, numpy and soundfile. The output is byte-for-byte deterministic for a given
-espeak-ng and sox version (no dither, seeded noise). The "clips" part of manifest.json (real speech) is kept
-as it is; only the "answers" part is regenerated.
+Needs espeak-ng and sox on PATH, numpy, soundfile and PyAV. The output is byte-for-byte deterministic for a given
+espeak-ng, sox and libopus version (no dither, seeded noise, bit-exact Ogg). The labels (speech bounds, pauses)
+are measured on the PCM before encoding; Opus decodes sample-aligned, so they hold for the decoded file.
+audio_fixtures/manifest.json (real speech) is not touched.
 
 Answer texts use a small markup so labels cannot drift from the words:
     {um}          a filler, spoken as written and listed in "fillers"
@@ -32,10 +34,13 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-__all__ = ["ANSWERS", "Answer", "Parsed", "parse", "render", "speech_bounds", "answer_entry", "main"]
+__all__ = ["ANSWERS", "ASKS", "Answer", "Parsed", "parse", "render", "speech_bounds", "answer_entry", "opus_bytes",
+           "main"]
 
 HERE = Path(__file__).resolve().parent
-MANIFEST = HERE / "manifest.json"
+DEMO = HERE.parent / "voice_interviewer" / "data" / "demo"
+MANIFEST = DEMO / "manifest.json"
+OPUS_BITRATE = 32_000
 SAMPLE_RATE_HZ = 16_000
 LEAD_SILENCE_S = 0.6
 TAIL_SILENCE_S = 0.5  # short on purpose: the interview pipeline adds its own end-of-answer silence
@@ -191,7 +196,7 @@ def speech_bounds(pcm: np.ndarray) -> tuple[float, float]:
 def answer_entry(answer: Answer, pcm: np.ndarray, parsed: Parsed, pauses: list[dict]) -> dict:
     start, end = speech_bounds(pcm)
     return {
-        "file": f"answers/{answer.stem}.wav",
+        "file": f"{answer.stem}.ogg",
         "kind": "synthetic",
         "question_id": answer.question_id,
         "stage": STAGES[answer.question_id.split("-", 1)[0]],
@@ -218,6 +223,36 @@ def _wav_bytes(pcm: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def opus_bytes(pcm: np.ndarray) -> bytes:
+    """Ogg Opus at OPUS_BITRATE, bit-exact (no random stream serial), so a re-render compares byte for byte.
+
+    FLAC was tried first: espeak-ng's buzzy source and the room noise leave little to compress (about 20 kB a
+    second; 15 MB for the demo alone); Opus at 32 kbit/s is about 4 kB a second, decodes sample-aligned (checked:
+    zero lag against the PCM) and leaves every label's time exact.
+    """
+    import av
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="ogg", options={"fflags": "+bitexact"}) as out:
+        stream = out.add_stream("libopus", rate=SAMPLE_RATE_HZ, layout="mono")
+        stream.bit_rate = OPUS_BITRATE
+        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = SAMPLE_RATE_HZ
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buf.getvalue()
+
+
+def asks_entry(asks: Answer, pcm: np.ndarray, parsed: Parsed) -> dict:
+    start, end = speech_bounds(pcm)
+    return {"file": f"{asks.question_id}.ogg", "kind": "synthetic", "stage": asks.question_id.split(".")[0],
+            "answers": asks.question, "voice": asks.voice, "rate_wpm": asks.rate_wpm,
+            "transcript": parsed.transcript, "speech_start_s": round(start, 3), "speech_end_s": round(end, 3),
+            "duration_s": round(len(pcm) / SAMPLE_RATE_HZ, 3)}
+
+
 def _tool_versions() -> dict:
     espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, check=True).stdout
     sox = subprocess.run(["sox", "--version"], capture_output=True, text=True, check=True).stdout
@@ -230,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", metavar="QID", help="render only these question ids")
     ap.add_argument("--check", action="store_true", help="compare a fresh render with the committed files")
     args = ap.parse_args(argv)
-    known = {a.stem for a in ANSWERS}
+    known = {a.stem for a in ANSWERS} | {a.question_id for a in ASKS}
     unknown = set(args.only or ()) - known
     if unknown:
         print(f"error: unknown question id {sorted(unknown)}; allowed: {sorted(known)}", file=sys.stderr)
@@ -241,19 +276,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot run espeak-ng and sox ({exc}); install both (apt install espeak-ng sox)",
               file=sys.stderr)
         return 2
-    manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"schema": 1, "clips": [], "answers": []}
-    old = {Path(a["file"]).stem: a for a in manifest.get("answers", [])}
-    entries, differ = [], []
-    for answer in ANSWERS:
+    manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"schema": 1, "answers": [], "asks": []}
+    old = {Path(a["file"]).stem: a for a in manifest.get("answers", []) + manifest.get("asks", [])}
+    entries: dict[str, list[dict]] = {"answers": [], "asks": []}
+    differ = []
+    for part, answer in [("answers", a) for a in ANSWERS] + [("asks", a) for a in ASKS]:
         if args.only and answer.stem not in args.only:
             if answer.stem in old:
-                entries.append(old[answer.stem])
+                entries[part].append(old[answer.stem])
             continue
         pcm, parsed, pauses = render(answer)
-        entry = answer_entry(answer, pcm, parsed, pauses)
-        entries.append(entry)
-        path = HERE / entry["file"]
-        data = _wav_bytes(pcm)
+        entry = answer_entry(answer, pcm, parsed, pauses) if part == "answers" else asks_entry(answer, pcm, parsed)
+        entries[part].append(entry)
+        path = DEMO / entry["file"]
+        data = opus_bytes(pcm)
         if args.check:
             if not path.exists() or path.read_bytes() != data or old.get(answer.stem) != entry:
                 differ.append(answer.stem)
@@ -264,12 +300,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         print("fixtures are up to date" if not differ else f"out of date: {', '.join(differ)}")
         return 1 if differ else 0
-    manifest = {"schema": 1, "generator": {"script": "audio_fixtures/make_fixtures.py", **_tool_versions()},
-                "clips": manifest.get("clips", []), "answers": entries}
+    manifest = {"schema": 1, "generator": {"script": "audio_fixtures/make_fixtures.py", **_tool_versions(),
+                                           "opus_bitrate": OPUS_BITRATE},
+                **entries}
     tmp = MANIFEST.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     tmp.replace(MANIFEST)
-    print(f"wrote {MANIFEST.relative_to(HERE.parent)} ({len(manifest['clips'])} clips, {len(entries)} answers)")
+    size = sum(p.stat().st_size for p in DEMO.glob("*.ogg"))
+    print(f"wrote {MANIFEST.relative_to(HERE.parent)} ({len(entries['answers'])} answers, "
+          f"{len(entries['asks'])} questions-back recording(s), audio {size / 1e6:.1f} MB)")
     return 0
 
 
@@ -437,6 +476,15 @@ ANSWERS: tuple[Answer, ...] = (
         "[result] He agreed in that meeting. The phased launch went out on time, we found and fixed two capacity "
         "bugs before the large regions went live, and we had zero customer facing incidents in the first month.",
     ),
+)
+
+# The candidate's questions for the interviewer at the end of a stage (<stage>.asks.ogg): one for the demo's
+# hiring-manager stage, three questions, one of them searchable ("how many employees").
+ASKS: tuple[Answer, ...] = (
+    Answer("hiring-manager.asks", "questions for the interviewer at the end of the hiring-manager stage", US_FEMALE,
+           145, (), "Thank you. I have three questions. What is the biggest program challenge your team is facing "
+           "this year? How will you measure success for this role in the first six months? And how many employees "
+           "does the company have?"),
 )
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "audio_fixtures"
+FIXTURES = ROOT / "voice_interviewer" / "data" / "demo"  # the demo's recorded candidate
 sys.path.insert(0, str(ROOT))
 
 from voice_interviewer.audio.files import read_audio

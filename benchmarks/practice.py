@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PRACTICE = ROOT / "audio_fixtures" / "practice"
+DEMO = ROOT / "voice_interviewer" / "data" / "demo"  # the candidate's questions for the interviewer live here
 sys.path.insert(0, str(ROOT))
 
 from voice_interviewer.audio.sources import WavFileSource  # noqa: E402
@@ -42,6 +43,7 @@ def _framework(text: str) -> dict:
 
 def main() -> int:
     manifest = {e["file"]: e for e in json.loads((PRACTICE / "manifest.json").read_text())["recordings"]}
+    manifest.update({e["file"]: e for e in json.loads((DEMO / "manifest.json").read_text())["asks"]})
     resolved = resolve_model(None)
     options = TranscribeOptions(partial_every_s=None)
     model = load_model(resolved.source, options.compute_type, options.cpu_threads)
@@ -49,7 +51,7 @@ def main() -> int:
     print(f"{'file':28} {'seconds':>8} {'decode_s':>9} {'wer':>6}")
     for name, entry in manifest.items():
         started = time.perf_counter()
-        transcript = transcribe_frames(WavFileSource(PRACTICE / name).frames(), model, options, resolved.label)
+        transcript = transcribe_frames(WavFileSource((DEMO if ".asks." in name else PRACTICE) / name).frames(), model, options, resolved.label)
         heard[name] = transcript.text
         wer = word_error_rate(entry["transcript"], transcript.text)
         wers.append(wer)
@@ -65,8 +67,8 @@ def main() -> int:
         set(truth["outcome"]["matched"]) == set(got["outcome"]["matched"]),
         truth["objective"]["said"] == got["objective"]["said"],
     ]
-    asks_truth = analyze_asks(manifest["hiring-manager.asks.wav"]["transcript"])
-    asks_got = analyze_asks(heard["hiring-manager.asks.wav"])
+    asks_truth = analyze_asks(manifest["hiring-manager.asks.ogg"]["transcript"])
+    asks_got = analyze_asks(heard["hiring-manager.asks.ogg"])
     asks_checks = [asks_truth[k] == asks_got[k] for k in ("count", "specific", "searchable", "verdict")]
     turns = [f"exercise-turn{n}.wav" for n in (1, 2, 3)]
     ex_truth = _framework(" ".join(manifest[t]["transcript"] for t in turns))

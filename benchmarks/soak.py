@@ -7,8 +7,8 @@ machine without one (no sound server) the WAV appearing is the proxy. exit_s = l
 --fast feeds the answer as fast as possible, so exit_s is the whole one-question session's work, not the 85 s of
 the recording; the opening is spoken before any answer is fed, so first_audio_s does not depend on it.
 
-Soak: one Interview, one model, N main answers from audio_fixtures/manifest.json (follow-ups skipped) in manifest
-order, cycling; the plan asks each recording's own question, consecutive answers of a stage under one persona (so
+Soak: one Interview, one model, N main answers from voice_interviewer/data/demo/manifest.json (follow-ups skipped) in
+manifest order, cycling; the plan asks each recording's own question, consecutive answers of a stage under one persona (so
 each stage group has its opening and closing). Live transcription path (TranscribeOptions(partial_every_s=2.0)),
 but the audio is FED AS FAST AS POSSIBLE (RecordedCandidate(realtime=False)): latency_s is not the speaking-speed
 figure of latency.py. Speaker(mute=True) still renders every utterance in the pyttsx3 worker child, which is
@@ -35,7 +35,7 @@ import wave
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "audio_fixtures"
+FIXTURES = ROOT / "voice_interviewer" / "data" / "demo"  # the demo's recorded candidate
 sys.path.insert(0, str(ROOT))
 
 from voice_interviewer.audio.sources import has_output_device  # noqa: E402
@@ -47,7 +47,7 @@ from voice_interviewer.session.store import create_session  # noqa: E402
 from voice_interviewer.voice.speaker import Speaker  # noqa: E402
 
 LIVE = TranscribeOptions(partial_every_s=2.0)
-STARTUP_ANSWER = FIXTURES / "answers" / "panel-alignment.wav"  # the first panel question's recording
+STARTUP_ANSWER = FIXTURES / "panel-alignment.ogg"  # the first panel question's recording
 WINDOW = 10
 
 

@@ -1,7 +1,10 @@
 """Shared fixtures: the real model loaded once per session, fixture audio, and a PulseAudio null sink.
 
-Tiers (pytest markers): unmarked tests are pure and fast; `model` loads the real Whisper model; `sound` needs the
-PulseAudio server these fixtures start; `slow` runs whole interviews.
+Tiers (pytest markers, registered in pyproject.toml) say what a test needs: `model` the real Whisper model, `sound`
+the PulseAudio server these fixtures start, `cli` the command line as a subprocess, `browser` headless chromium,
+`root` root, `wheel` a wheel installed in a fresh venv, `slow` whole interviews. Unmarked tests are pure and fast
+(`make test-fast`). The markers are kept honest here: a test that uses the `model`, `pulse` or `doomed_pulse`
+fixture, or calls run_cli, without its marker fails with the marker to add.
 """
 
 from __future__ import annotations
@@ -18,14 +21,47 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "audio_fixtures"
+FIXTURES = ROOT / "audio_fixtures"  # real speech, eval and practice recordings (not shipped)
+DEMO = ROOT / "voice_interviewer" / "data" / "demo"  # the demo's recorded candidate (package data)
+PERSONAS = ROOT / "voice_interviewer" / "data" / "personas"
 CLI = [sys.executable, "-m", "voice_interviewer"]
 SINK = "vi_test_sink"
 
 
+# Fixture -> the marker a test using it must carry.
+_FIXTURE_MARKERS = {"model": "model", "pulse": "sound", "doomed_pulse": "sound"}
+_current: list = []  # the test being set up, run or torn down (run_cli checks its markers)
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = [f"{item.nodeid}: uses the {fixture!r} fixture; mark it @pytest.mark.{marker}"
+               for item in items for fixture, marker in _FIXTURE_MARKERS.items()
+               if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None]
+    if missing:
+        raise pytest.UsageError("tests without the marker of what they need:\n" + "\n".join(missing))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _current[:] = [item]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    _current.clear()
+
+
+def require_marker(marker: str, what: str) -> None:
+    """Fail the running test unless it carries `marker` (what it does needs that tier)."""
+    if _current and _current[0].get_closest_marker(marker) is None:
+        pytest.fail(f"{_current[0].nodeid} {what}: mark it @pytest.mark.{marker}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def manifest() -> dict:
-    return json.loads((FIXTURES / "manifest.json").read_text())
+    """clips: real speech (files under FIXTURES); answers and asks: the demo candidate (files under DEMO)."""
+    demo = json.loads((DEMO / "manifest.json").read_text())
+    return {**json.loads((FIXTURES / "manifest.json").read_text()), "answers": demo["answers"], "asks": demo["asks"]}
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +100,25 @@ if os.environ.get("CI"):
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 600, input_text: str | None = None):
     """Run the real console entry point in a subprocess (exit codes and stderr exactly as a user sees them)."""
+    require_marker("cli", "starts the CLI as a subprocess")
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, env=full_env,
                           cwd=ROOT, input=input_text)
+
+
+def wait_for_listening(folder: Path, pattern: str, timeout: float = 120) -> Path:
+    """Wait until the CLI records the microphone into folder/pattern: the file exists and holds audio beyond its
+    44-byte WAV header (the recorder flushes what the microphone gave it every half second). Only then does sound
+    played into the null sink reach the answer; fails after timeout seconds with what was seen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [p for p in folder.glob(pattern) if p.stat().st_size > 44]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    seen = {str(p): p.stat().st_size for p in folder.glob(pattern)}
+    pytest.fail(f"nothing was recorded from the microphone into {folder}/{pattern} within {timeout:.0f} s "
+                f"(files and sizes: {seen or 'none'})")
 
 
 def _start_pulse(runtime: Path) -> dict:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import CLI, FIXTURES, ROOT, run_cli, word_error_rate
+from conftest import CLI, FIXTURES, PERSONAS, ROOT, run_cli, word_error_rate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,17 +93,20 @@ def _resampled(rate: int, layout: str) -> np.ndarray:
     return np.concatenate(blocks, axis=1).reshape(-1, 2 if layout == "stereo" else 1)
 
 
+@pytest.mark.cli
 def test_empty_audio_file(tmp_path, kept):
     path = tmp_path / "answer.wav"
     path.write_bytes(b"")
     assert_bad(run_cli("transcribe", str(path)), kept, "empty", "0 bytes", ALLOWED)
 
 
+@pytest.mark.cli
 def test_zero_length_wav(tmp_path, kept):
     path = _wav(tmp_path / "answer.wav", np.zeros(0, dtype=np.int16))
     assert_bad(run_cli("score", str(path)), kept, "no audio samples", "zero length", ALLOWED)
 
 
+@pytest.mark.cli
 def test_truncated_wav(tmp_path, kept):
     path = tmp_path / "answer.wav"
     data = JFK.read_bytes()
@@ -111,6 +114,7 @@ def test_truncated_wav(tmp_path, kept):
     assert_bad(run_cli("transcribe", str(path)), kept, "truncated", "re-export")
 
 
+@pytest.mark.cli
 def test_corrupt_audio_unknown_encoding(tmp_path, kept):
     data = bytearray(JFK.read_bytes())
     struct.pack_into("<H", data, 20, 0x1234)  # the fmt chunk's encoding tag: no such codec
@@ -119,18 +123,21 @@ def test_corrupt_audio_unknown_encoding(tmp_path, kept):
     assert_bad(run_cli("transcribe", str(path)), kept, "unsupported audio encoding", ALLOWED)
 
 
+@pytest.mark.cli
 def test_corrupt_audio_random_bytes(tmp_path, kept):
     path = tmp_path / "answer.mp3"
     path.write_bytes(np.random.default_rng(3).integers(0, 256, 20000, dtype=np.uint8).tobytes())
     assert_bad(run_cli("transcribe", str(path)), kept, str(path), ALLOWED)
 
 
+@pytest.mark.cli
 def test_text_file_named_wav(tmp_path, kept):
     path = tmp_path / "answer.wav"
     path.write_text("Situation: the launch slipped. Task: recover it.\n")
     assert_bad(run_cli("transcribe", str(path)), kept, "not a WAV file (text)", ALLOWED)
 
 
+@pytest.mark.cli
 def test_image_file_named_wav(tmp_path, kept):
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -142,6 +149,7 @@ def test_image_file_named_wav(tmp_path, kept):
     assert_bad(run_cli("score", str(path), "--question", "panel-alignment"), kept, "not a WAV file", ALLOWED)
 
 
+@pytest.mark.cli
 def test_bad_recording_given_to_an_interview(tmp_path, kept):
     path = tmp_path / "answer.wav"
     path.write_text("not audio")
@@ -149,10 +157,12 @@ def test_bad_recording_given_to_an_interview(tmp_path, kept):
     assert_bad(result, kept, "not a WAV file", ALLOWED)
 
 
+@pytest.mark.cli
 def test_missing_path(tmp_path, kept):
     assert_bad(run_cli("transcribe", str(tmp_path / "nowhere.wav")), kept, "file not found", ALLOWED)
 
 
+@pytest.mark.cli
 def test_directory_where_a_file_is_needed(tmp_path, kept):
     assert_bad(run_cli("score", str(tmp_path)), kept, "is a directory", ALLOWED)
     empty = tmp_path / "answers"
@@ -161,6 +171,8 @@ def test_directory_where_a_file_is_needed(tmp_path, kept):
     assert_bad(result, kept, "holds no audio files", ".wav")
 
 
+@pytest.mark.root
+@pytest.mark.cli
 def test_unreadable_file(tmp_path, kept):
     """Root reads any file, so the command runs as the unprivileged user nobody (setpriv)."""
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
@@ -182,6 +194,7 @@ def test_unreadable_file(tmp_path, kept):
         shutil.rmtree(folder)
 
 
+@pytest.mark.cli
 @pytest.mark.model
 @pytest.mark.parametrize("kind", ["8k-mono", "48k-stereo", "float32"])
 def test_other_rates_layouts_and_sample_formats_are_resampled(tmp_path, kind, manifest):
@@ -203,6 +216,7 @@ def test_other_rates_layouts_and_sample_formats_are_resampled(tmp_path, kind, ma
     assert abs(doc["duration_s"] - 11.0) < 0.1
 
 
+@pytest.mark.cli
 @pytest.mark.model
 def test_silence_only(tmp_path, kept):
     path = _wav(tmp_path / "answer.wav", np.zeros(RATE * 8, dtype=np.int16))
@@ -210,6 +224,7 @@ def test_silence_only(tmp_path, kept):
                "silence or noise", "spoken answer")
 
 
+@pytest.mark.cli
 @pytest.mark.model
 def test_noise_only(tmp_path, kept):
     noise = np.random.default_rng(11).normal(0, 4000, RATE * 8).clip(-32768, 32767).astype(np.int16)
@@ -249,6 +264,7 @@ def _peak_rss_mb(*args: str) -> tuple[subprocess.CompletedProcess, float]:
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr), hwm_kb / 1024
 
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 def test_multi_hour_file_is_streamed_not_loaded(tmp_path):
@@ -269,7 +285,7 @@ def test_multi_hour_file_is_streamed_not_loaded(tmp_path):
 @pytest.fixture()
 def personas_copy(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "personas"
-    shutil.copytree(ROOT / "personas", folder)
+    shutil.copytree(PERSONAS, folder)
     monkeypatch.setenv("VOICE_INTERVIEWER_PERSONAS", str(folder))
     return folder
 
@@ -280,12 +296,14 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count))
 
 
+@pytest.mark.cli
 def test_persona_toml_syntax_error(personas_copy, kept):
     _edit(personas_copy / "panel.toml", "[[questions]]", "[[questions]", 1)
     line = assert_bad(run_cli("personas"), kept, "panel.toml", "TOML syntax error")
     assert "line" in line
 
 
+@pytest.mark.cli
 def test_persona_missing_field(personas_copy, kept):
     text = (personas_copy / "technical.toml").read_text()
     kept_lines = [ln for ln in text.splitlines() if not ln.startswith("closing")]
@@ -295,6 +313,7 @@ def test_persona_missing_field(personas_copy, kept):
                "required field is missing")
 
 
+@pytest.mark.cli
 def test_persona_duplicate_question_id(personas_copy, kept):
     from voice_interviewer.content.personas import load_persona
 
@@ -304,6 +323,7 @@ def test_persona_duplicate_question_id(personas_copy, kept):
     assert_bad(run_cli("personas"), kept, "duplicate question id", first, "must be unique")
 
 
+@pytest.mark.cli
 def test_persona_unknown_stage(personas_copy, kept):
     shutil.copy(personas_copy / "panel.toml", personas_copy / "ceo.toml")
     assert_bad(run_cli("personas"), kept, "unknown stage 'ceo'", "recruiter, hiring-manager")
@@ -314,14 +334,17 @@ def test_persona_unknown_stage(personas_copy, kept):
 
 # --- flags and values -----------------------------------------------------------------------------------------------
 
+@pytest.mark.cli
 def test_unknown_flag(kept):
     assert_bad(run_cli("interview", "--resumee", "cv.txt"), kept, "No such option", "--help")
 
 
+@pytest.mark.cli
 def test_unknown_command(kept):
     assert_bad(run_cli("interveiw"), kept, "No such command")
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("args, fragments", [
     (["interview", "--questions", "0"], ["--questions", "allowed 1 to 8"]),
     (["interview", "--questions", "99"], ["--questions", "allowed 1 to 8"]),
@@ -334,11 +357,13 @@ def test_out_of_range_values(args, fragments, kept):
     assert_bad(run_cli(*args), kept, *fragments)
 
 
+@pytest.mark.cli
 def test_values_of_the_wrong_type(kept):
     assert_bad(run_cli("interview", "--questions", "three"), kept, "--questions", "integer")
     assert_bad(run_cli("interview", "--end-silence", "soon"), kept, "--end-silence", "valid number")
 
 
+@pytest.mark.cli
 def test_replay_answer_out_of_range(kept, home):
     folder = home / "sessions" / "20260101-090000-panel"
     assert_bad(run_cli("replay", str(folder), "--answer", "7", "--mute"), kept, "--answer", "allowed: 1 to 1")
@@ -346,6 +371,7 @@ def test_replay_answer_out_of_range(kept, home):
 
 # --- devices --------------------------------------------------------------------------------------------------------
 
+@pytest.mark.cli
 def test_no_input_device(tmp_path, kept):
     """No sound server and no sound card: ALSA has nothing to open."""
     env = {"PULSE_SERVER": f"unix:{tmp_path}/no-such-server", "XDG_RUNTIME_DIR": str(tmp_path)}
@@ -353,6 +379,7 @@ def test_no_input_device(tmp_path, kept):
     assert_bad(result, kept, "no input device", "--input PATH", "--type")
 
 
+@pytest.mark.cli
 def test_unknown_input_device(kept):
     result = run_cli("interview", "--stage", "panel", "--input", "mic", "--device", "999", "--mute")
     assert_bad(result, kept, "input device 999", "voice-interviewer devices")
@@ -366,6 +393,7 @@ def _copy_of_kept(home: Path, tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.cli
 def test_session_with_corrupt_session_json(kept, home, tmp_path):
     folder = _copy_of_kept(home, tmp_path)
     (folder / "session.json").write_text('{"schema": 1, "answers": [{"ind')
@@ -374,6 +402,7 @@ def test_session_with_corrupt_session_json(kept, home, tmp_path):
     assert (folder / "a01.wav").read_bytes() == JFK.read_bytes()
 
 
+@pytest.mark.cli
 def test_session_with_damaged_fields(kept, home, tmp_path):
     folder = _copy_of_kept(home, tmp_path)
     document = json.loads((folder / "session.json").read_text())
@@ -385,6 +414,7 @@ def test_session_with_damaged_fields(kept, home, tmp_path):
     assert_bad(run_cli("replay", str(folder), "--mute", "--rescore"), kept, "not a file name inside")
 
 
+@pytest.mark.cli
 def test_session_without_session_json(kept, home, tmp_path):
     folder = _copy_of_kept(home, tmp_path)
     (folder / "session.json").unlink()
@@ -393,6 +423,7 @@ def test_session_without_session_json(kept, home, tmp_path):
     assert (folder / "a01.wav").exists()
 
 
+@pytest.mark.cli
 @pytest.mark.model
 def test_session_with_missing_audio_is_handled(kept, home, tmp_path):
     folder = _copy_of_kept(home, tmp_path)
@@ -425,6 +456,8 @@ def _tmpfs(size: str, *, read_only: bool = False):
         point.rmdir()
 
 
+@pytest.mark.root
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 def test_disk_full_mid_answer_keeps_the_recording(kept):
@@ -445,12 +478,16 @@ def test_disk_full_mid_answer_keeps_the_recording(kept):
         assert_bad(run_cli("report", str(folder)), kept, "report.html", "No space left on device")
 
 
+@pytest.mark.root
+@pytest.mark.cli
 def test_read_only_sessions_dir(kept, tmp_path):
     with _tmpfs("1m", read_only=True) as disk:
         result = run_cli("demo", "--mute", "--stage", "panel", "--out", str(disk / "sessions"))
         assert_bad(result, kept, "cannot create sessions folder", "Read-only file system", "--out")
 
 
+@pytest.mark.root
+@pytest.mark.cli
 def test_report_into_a_read_only_session(kept, home, tmp_path):
     folder = _copy_of_kept(home, tmp_path)
     with _tmpfs("4m") as disk:
@@ -461,6 +498,7 @@ def test_report_into_a_read_only_session(kept, home, tmp_path):
         assert replay.returncode == 0, replay.stderr
 
 
+@pytest.mark.cli
 def test_forget_refuses_what_is_not_a_session(kept, home, tmp_path):
     project = tmp_path / "my-project"
     (project / "src").mkdir(parents=True)

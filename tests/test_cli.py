@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, run_cli, word_error_rate
+from conftest import DEMO, FIXTURES, run_cli, word_error_rate
+
+pytestmark = pytest.mark.cli
 
 SCORE_KEYS = {"schema", "audio", "question_id", "transcript", "words", "timing", "pace", "pauses", "fillers",
               "structure", "key_points", "findings", "score", "spoken_feedback"}
@@ -59,7 +61,7 @@ def test_transcribe_json_follows_schema_1():
 @pytest.mark.model
 def test_score_json_follows_schema_1(manifest):
     answer = next(a for a in manifest["answers"] if a["question_id"] == "panel-alignment")
-    result = run_cli("score", str(FIXTURES / answer["file"]), "--question", "panel-alignment", "--json")
+    result = run_cli("score", str(DEMO / answer["file"]), "--question", "panel-alignment", "--json")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert SCORE_KEYS <= set(doc)

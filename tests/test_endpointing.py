@@ -19,7 +19,7 @@ from voice_interviewer.records import FRAME_MS, SAMPLE_RATE_HZ, AudioFrame
 from voice_interviewer.speech.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "audio_fixtures"
+DEMO = ROOT / "voice_interviewer" / "data" / "demo"
 FRAME_S = FRAME_MS / 1000
 
 
@@ -256,14 +256,14 @@ def _pauses_and_end(path: Path, options: EndpointOptions) -> tuple[list[float], 
 
 
 def test_no_fixture_answer_is_ended_early_by_a_pause(manifest):
-    answers = [a for a in manifest.get("answers", []) if (FIXTURES / a["file"]).is_file()]
+    answers = [a for a in manifest.get("answers", []) if (DEMO / a["file"]).is_file()]
     if not answers:
-        pytest.skip("audio_fixtures/manifest.json lists no recorded answers yet")
+        pytest.skip("the demo manifest lists no recorded answers yet")
     options = EndpointOptions()
     everything: list[float] = []
     print(f"\npauses >= {options.pause_s} s seen by the endpointer (end_silence_s={options.end_silence_s}):")
     for answer in answers:
-        pauses, end, length_s = _pauses_and_end(FIXTURES / answer["file"], options)
+        pauses, end, length_s = _pauses_and_end(DEMO / answer["file"], options)
         everything += pauses
         scripted = [p["seconds"] for p in answer.get("pauses", [])]
         print(f"  {answer['file']:<36} {len(pauses):3d} pauses, longest {max(pauses, default=0):4.2f} s "

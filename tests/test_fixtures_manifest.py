@@ -1,4 +1,8 @@
-"""The audio fixtures match their manifest: files, formats, durations, licences and labels (no model, fast)."""
+"""The audio fixtures match their manifests: files, formats, durations, licences and labels (no model, fast).
+
+Real speech lives in audio_fixtures/ (WAV, not shipped); the demo's recorded candidate is package data in
+voice_interviewer/data/demo/ (Ogg Opus, shipped in the wheel).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent.parent / "audio_fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "audio_fixtures"
+DEMO = ROOT / "voice_interviewer" / "data" / "demo"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+DEMO_MANIFEST = json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))
 CLIPS = MANIFEST["clips"]
-ANSWERS = MANIFEST["answers"]
+ANSWERS = DEMO_MANIFEST["answers"]
+ASKS = DEMO_MANIFEST["asks"]
 STAGES = {"rec": "recruiter", "hm": "hiring-manager", "tech": "technical", "panel": "panel", "br": "bar-raiser"}
 FEATURES = {"fillers", "thinking-pause", "missing-result", "framework-complete", "star-complete", "follow-up"}
 FRAMEWORK = ["charter", "workstreams", "dependencies", "milestones", "risks", "cadence"]
@@ -28,6 +36,13 @@ def _read(path: Path) -> tuple[wave._wave_params, np.ndarray]:
     return params, pcm
 
 
+def _decode(path: Path) -> np.ndarray:
+    """A demo recording (Ogg Opus) as int16 PCM at 16 kHz, decoded as the tool decodes it."""
+    from voice_interviewer.audio.files import read_audio
+
+    return read_audio(path)
+
+
 def _words(transcript: str) -> list[str]:
     return [re.sub(r"[^a-z']", "", w.lower()) for w in transcript.split()]
 
@@ -37,21 +52,35 @@ def _by_id(entry: dict) -> str:
 
 
 def test_schema_and_counts():
-    assert MANIFEST["schema"] == 1
+    assert MANIFEST["schema"] == 1 and DEMO_MANIFEST["schema"] == 1
     assert len([c for c in CLIPS if c["kind"] == "real"]) >= 2
-    assert all(a["kind"] == "synthetic" for a in ANSWERS)
+    assert all(a["kind"] == "synthetic" for a in ANSWERS + ASKS)
     assert {a["stage"] for a in ANSWERS} == set(STAGES.values())
-    files = [e["file"] for e in CLIPS + ANSWERS]
+    files = [e["file"] for e in ANSWERS + ASKS]
     assert len(files) == len(set(files))
+    shipped = {p.name for p in DEMO.iterdir()} - {"manifest.json"}
+    assert shipped == set(files), "every demo file is in the manifest and every listed file is shipped"
 
 
-@pytest.mark.parametrize("entry", CLIPS + ANSWERS, ids=_by_id)
-def test_file_is_16k_mono_int16_with_stated_duration(entry):
+@pytest.mark.parametrize("entry", CLIPS, ids=_by_id)
+def test_real_clip_is_16k_mono_int16_with_stated_duration(entry):
     path = FIXTURES / entry["file"]
     assert path.is_file(), f"{entry['file']} is listed in the manifest but missing"
     params, _ = _read(path)
     assert (params.framerate, params.nchannels, params.sampwidth) == (16_000, 1, 2)
     assert params.nframes / params.framerate == pytest.approx(entry["duration_s"], abs=0.05)
+
+
+@pytest.mark.parametrize("entry", ANSWERS + ASKS, ids=_by_id)
+def test_demo_recording_is_ogg_opus_with_stated_duration(entry):
+    import av
+
+    path = DEMO / entry["file"]
+    assert path.is_file(), f"{entry['file']} is listed in the demo manifest but missing"
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        assert (container.format.name, stream.codec_context.name, stream.channels) == ("ogg", "opus", 1)
+    assert len(_decode(path)) / 16_000 == pytest.approx(entry["duration_s"], abs=0.05)
 
 
 @pytest.mark.parametrize("clip", CLIPS, ids=_by_id)
@@ -78,7 +107,7 @@ def test_answer_identity(answer):
     qid = answer["question_id"]
     assert QID.match(qid), f"question id {qid!r} must be lower case and start with rec-, hm-, tech-, panel- or br-"
     assert answer["stage"] == STAGES[qid.split("-", 1)[0]]
-    assert answer["file"] == (f"answers/{qid}.followup.wav" if answer.get("follow_up") else f"answers/{qid}.wav")
+    assert answer["file"] == (f"{qid}.followup.ogg" if answer.get("follow_up") else f"{qid}.ogg")
     assert set(answer["features"]) <= FEATURES
     assert answer["voice"] and 140 <= answer["rate_wpm"] <= 175
     assert answer["transcript"].strip()
@@ -111,7 +140,7 @@ def test_structure_parts(answer):
 
 @pytest.mark.parametrize("answer", ANSWERS, ids=_by_id)
 def test_speech_bounds_and_pauses_match_the_audio(answer):
-    _, pcm = _read(FIXTURES / answer["file"])
+    pcm = _decode(DEMO / answer["file"])
     start, end, duration = answer["speech_start_s"], answer["speech_end_s"], answer["duration_s"]
     assert 0.3 <= start <= 1.0, "answers open with about 0.6 s of room noise"
     assert 0.0 < duration - end <= 1.0, "no long silence at the end: the pipeline adds its own"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CLI, FIXTURES, ROOT, run_cli
+from conftest import CLI, DEMO, ROOT, run_cli
 
-ANSWER = FIXTURES / "answers" / "panel-alignment.wav"  # the first panel question's recording (85 s)
+ANSWER = DEMO / "panel-alignment.ogg"  # the first panel question's recording (85 s)
 RATE = 16000
 
 
@@ -119,6 +119,7 @@ def test_answer_audio_without_a_record_loads_as_interrupted(tmp_path):
     assert [q.id for _, qs in plan.stages for q in qs] == ["panel-alignment"]
 
 
+@pytest.mark.cli
 def test_replay_and_report_handle_a_repaired_session(tmp_path):
     folder = _killed_session(tmp_path / "20260101-000000-panel")
     assert_replay_and_report_handle(folder)
@@ -127,6 +128,7 @@ def test_replay_and_report_handle_a_repaired_session(tmp_path):
 
 # --- real interviews interrupted mid-answer ----------------------------------------------------------------------
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 def test_ctrl_c_mid_answer_keeps_every_second_and_replays(tmp_path):
@@ -143,6 +145,7 @@ def test_ctrl_c_mid_answer_keeps_every_second_and_replays(tmp_path):
     assert_replay_and_report_handle(recording.parent)
 
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 def test_sigkill_mid_answer_keeps_a_valid_session_and_continue_finishes_it(tmp_path):
@@ -179,6 +182,7 @@ def test_sigkill_mid_answer_keeps_a_valid_session_and_continue_finishes_it(tmp_p
     assert again.returncode == 2 and again.stderr.startswith("error: ") and "nothing to continue" in again.stderr
 
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 @pytest.mark.sound
@@ -263,4 +267,43 @@ def test_live_audio_is_recorded_while_the_loop_is_busy(tmp_path):
     assert sum(1 for _ in iterator) == 99
     frames.stop()
     recorder.close()
+    assert valid_samples(tmp_path / "a01.wav").size == 100 * 480
+
+
+@pytest.mark.model
+def test_enter_while_the_loop_trails_ends_the_answer_where_the_audio_was(tmp_path, model):
+    """Enter (or the web page's I'm done / skip) while the loop is seconds behind the microphone: the answer is
+    everything captured until the press is noticed, not just what the loop had reached."""
+    import threading
+
+    from voice_interviewer.content.personas import load_personas
+    from voice_interviewer.records import AudioFrame
+    from voice_interviewer.session.candidates import RecordedCandidate
+    from voice_interviewer.session.interview import Interview, Listening, plan_for
+
+    tone = (np.sin(np.arange(480) / 3) * 8000).astype("<i2").tobytes()
+    given_all, release = threading.Event(), threading.Event()
+
+    class Microphone:
+        def frames(self):
+            for index in range(100):  # 3 s captured at once, far ahead of the loop
+                yield AudioFrame(tone, RATE, index * 0.03)
+            given_all.set()
+            release.wait(30)  # then the candidate is silent and the device waits
+
+    plan = plan_for(load_personas(), ["panel"], 1)
+    interview = Interview(plan, RecordedCandidate([], realtime=False), None, tmp_path, lambda event: None,
+                          model=model)
+
+    def on_event(event) -> None:
+        if isinstance(event, Listening) and not interview.end_requested.is_set():  # the loop is at 0.3 s
+            given_all.wait(30)
+            interview.end_requested.set()
+
+    interview.on_event = on_event
+    try:
+        answer = interview.listen(Microphone(), plan.stages[0][1][0], "test", "a01.wav")
+    finally:
+        release.set()
+    assert answer.end.reason == "enter" and answer.end.at_s == pytest.approx(3.0)
     assert valid_samples(tmp_path / "a01.wav").size == 100 * 480

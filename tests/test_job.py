@@ -86,6 +86,7 @@ def test_bad_job_files_are_usage_errors(tmp_path, content, problem):
         read_job(path)
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("args, message", [
     (["score", "x.wav", "--job", "/nonexistent/job.md"], "error: --job /nonexistent/job.md: file not found"),
     (["interview", "--type", "--job", "tests"], "error: --job tests: is a directory"),
@@ -101,6 +102,7 @@ def test_cli_rejects_bad_opt_in_flags(args, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.cli
 def test_cli_rejects_a_binary_job_file(tmp_path):
     path = tmp_path / "job.pdf"
     path.write_bytes(b"%PDF-1.7\n\x00\x01binary")

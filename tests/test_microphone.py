@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 
 import pytest
-from conftest import CLI, FIXTURES, ROOT, word_error_rate
+from conftest import CLI, DEMO, ROOT, wait_for_listening, word_error_rate
 
-pytestmark = [pytest.mark.sound, pytest.mark.model, pytest.mark.slow]
+pytestmark = [pytest.mark.cli, pytest.mark.sound, pytest.mark.model, pytest.mark.slow]
 
 
 def test_devices_lists_the_sound_server(pulse):
@@ -33,12 +32,8 @@ def test_one_full_turn_through_the_microphone(pulse, tmp_path, manifest):
     process = subprocess.Popen([*CLI, "interview", "--stage", "panel", "--questions", "1", "--input", "mic",
                                 "--end-silence", "2.5", "--no-follow-ups", "--out", str(tmp_path)],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(tmp_path.glob("*/a01.wav")):
-        time.sleep(0.1)
-    assert list(tmp_path.glob("*/a01.wav")), "the interview never started listening"
-    time.sleep(0.5)
-    subprocess.run(["paplay", f"--device={pulse['sink']}", str(FIXTURES / answer["file"])], env=env,
+    wait_for_listening(tmp_path, "*/a01.wav")  # the question is over and the microphone is being recorded
+    subprocess.run(["paplay", f"--device={pulse['sink']}", str(DEMO / answer["file"])], env=env,
                    check=True, timeout=300)
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, run_cli, word_error_rate
+from conftest import DEMO, FIXTURES, run_cli, word_error_rate
 from fake_openai_server import FakeOpenAI
 
 from voice_interviewer.content.job import choose_questions, read_job
 from voice_interviewer.content.personas import load_personas
 
-pytestmark = [pytest.mark.slow, pytest.mark.model]
+pytestmark = [pytest.mark.cli, pytest.mark.slow, pytest.mark.model]
 
 JOB = FIXTURES.parent / "tests" / "data" / "job-platform-tpm.md"
 SECRET = "sk-never-stored-4711"
@@ -28,7 +28,7 @@ def only_session(out):
 
 
 def test_llm_follow_up_and_critique_with_remote_transcripts(tmp_path, manifest, model):
-    answer = FIXTURES / "answers" / "br-ambiguity.wav"
+    answer = DEMO / "br-ambiguity.ogg"
     with FakeOpenAI() as server:
         result = run_cli("interview", "--stage", "bar-raiser", "--questions", "1", "--input", str(answer), "--fast",
                          "--mute", "--out", str(tmp_path), "--llm", server.url, "--llm-model", "coach-1",
@@ -106,7 +106,7 @@ def test_default_path_never_uses_the_network(tmp_path):
 
 @pytest.mark.parametrize("mode, timed", [("ok", "server-words"), ("segments", "spread-over-segments")])
 def test_score_with_a_speech_server(mode, timed, manifest, model):  # model: the fake server's, loaded once
-    answer = FIXTURES / "answers" / "panel-alignment.wav"
+    answer = DEMO / "panel-alignment.ogg"
     with FakeOpenAI(mode) as server:
         result = run_cli("score", str(answer), "--question", "panel-alignment", "--json", "--stt", server.url,
                          "--stt-model", "Systran/faster-whisper-tiny.en", "--stt-timeout", "300", "--job", str(JOB))
@@ -122,7 +122,7 @@ def test_score_with_a_speech_server(mode, timed, manifest, model):  # model: the
 
 @pytest.mark.parametrize("mode", ["error", "malformed"])
 def test_score_falls_back_to_the_local_model(mode, manifest):
-    answer = FIXTURES / "answers" / "panel-alignment.wav"
+    answer = DEMO / "panel-alignment.ogg"
     with FakeOpenAI(mode) as server:
         result = run_cli("score", str(answer), "--question", "panel-alignment", "--json", "--stt", server.url,
                          "--llm", server.url, "--no-llm-stream")
@@ -136,7 +136,7 @@ def test_score_falls_back_to_the_local_model(mode, manifest):
 
 
 def test_score_with_llm_critique(manifest):
-    answer = FIXTURES / "answers" / "tech-build-vs-buy.wav"
+    answer = DEMO / "tech-build-vs-buy.ogg"
     with FakeOpenAI() as server:
         result = run_cli("score", str(answer), "--question", "tech-build-vs-buy", "--llm", server.url)
     assert result.returncode == 0, result.stderr

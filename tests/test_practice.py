@@ -4,12 +4,13 @@ a resume deep-dive with the questions at the end, the timed structuring exercise
 from __future__ import annotations
 
 import json
+import shutil
 import wave
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import DEMO, FIXTURES, run_cli
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS
 from voice_interviewer.feedback.asks import analyze_asks
@@ -19,10 +20,11 @@ from voice_interviewer.feedback.timing import split_sentences, tokenize
 from voice_interviewer.practice.resume import program_bullets, read_resume
 from voice_interviewer.session.interview import typed_transcript
 
-pytestmark = [pytest.mark.slow, pytest.mark.model]
+pytestmark = [pytest.mark.cli, pytest.mark.slow, pytest.mark.model]
 
 PRACTICE = FIXTURES / "practice"
 MANIFEST = {e["file"]: e for e in json.loads((PRACTICE / "manifest.json").read_text())["recordings"]}
+ASKS = {e["file"]: e for e in json.loads((DEMO / "manifest.json").read_text())["asks"]}
 TURNS = [PRACTICE / f"exercise-turn{n}.wav" for n in (1, 2, 3)]
 
 
@@ -49,8 +51,11 @@ def replay_and_report_work(folder: Path, shows: str) -> None:
 @pytest.fixture(scope="module")
 def resume_session(tmp_path_factory):
     out = tmp_path_factory.mktemp("resume")
+    recordings = tmp_path_factory.mktemp("recordings")  # the answer, and beside it the questions for the interviewer
+    shutil.copy(PRACTICE / "resume-objective.wav", recordings)
+    shutil.copy(DEMO / "hiring-manager.asks.ogg", recordings)
     result = run_cli("interview", "--stage", "hiring-manager", "--questions", "1", "--resume",
-                     str(PRACTICE / "sample_resume.pdf"), "--input", str(PRACTICE / "resume-objective.wav"),
+                     str(PRACTICE / "sample_resume.pdf"), "--input", str(recordings / "resume-objective.wav"),
                      "--fast", "--mute", "--out", str(out))
     assert result.returncode == 0, result.stderr
     return (*only_session(out), result)
@@ -82,7 +87,7 @@ def test_resume_deep_dive_is_asked_and_checked_against_the_bullet(resume_session
 def test_questions_back_are_heard_judged_and_answered(resume_session):
     folder, session, result = resume_session
     [asked] = session["questions_back"]
-    truth = analyze_asks(MANIFEST["hiring-manager.asks.wav"]["transcript"])
+    truth = analyze_asks(ASKS["hiring-manager.asks.ogg"]["transcript"])
     assert asked["stage"] == "hiring-manager"
     assert asked["count"] == truth["count"] and asked["verdict"] == truth["verdict"]
     assert asked["searchable"] == truth["searchable"] and asked["specific"] == truth["specific"]
@@ -174,19 +179,14 @@ def test_a_live_candidate_is_interrupted_for_the_time_check(pulse, tmp_path):
     spoken, listening resumes, and the clock stops the exercise at one minute."""
     import os
     import subprocess
-    import time
 
-    from conftest import CLI, ROOT
+    from conftest import CLI, ROOT, wait_for_listening
 
     env = {**os.environ, **pulse["env"]}
     process = subprocess.Popen([*CLI, "exercise", "--minutes", "1", "--input", "mic", "--mute", "--out",
                                 str(tmp_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(tmp_path.glob("*/a01-t01.wav")):
-        time.sleep(0.1)
-    assert list(tmp_path.glob("*/a01-t01.wav")), "the exercise never started listening"
-    time.sleep(0.5)
+    wait_for_listening(tmp_path, "*/a01-t01.wav")  # the brief is over and the microphone is being recorded
     subprocess.run(["paplay", f"--device={pulse['sink']}", str(TURNS[0])], env=env, check=True, timeout=300)
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr

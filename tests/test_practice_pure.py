@@ -9,7 +9,7 @@ import stat
 from datetime import date, timedelta
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, PERSONAS, run_cli
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAGES, Question
 from voice_interviewer.errors import UsageError
@@ -131,6 +131,7 @@ def test_bad_resume_paths(tmp_path):
         read_resume(broken)
 
 
+@pytest.mark.cli
 def test_cli_rejects_a_bad_resume_with_one_error_line(tmp_path):
     empty = tmp_path / "empty.md"
     empty.write_text("")
@@ -212,6 +213,7 @@ def test_framework_feedback_coverage_order_and_time():
     assert perfect["in_guide_order"] and not perfect["findings"]
 
 
+@pytest.mark.cli
 def test_exercise_rejects_bad_arguments(tmp_path):
     for args, words in ((["moon-landing"], "unknown scenario"), (["--minutes", "0"], "--minutes"),
                         (["--minutes", "90"], "--minutes")):
@@ -275,6 +277,7 @@ def test_plan_status_marks_done_due_and_missed_from_sessions():
     assert set(status["themes_without_story"]) < set(THEMES)
 
 
+@pytest.mark.cli
 def test_plan_command_saves_a_private_plan_and_rejects_bad_dates(tmp_path):
     out = tmp_path / "sessions"
     result = run_cli("plan", "--start", "2026-12-01", "--on", "2026-12-05", "--out", str(out), "--json")
@@ -297,14 +300,13 @@ def test_practice_fixtures_match_their_manifest():
     import wave
 
     assert {e["file"] for e in MANIFEST["recordings"]} >= {
-        "resume-objective.wav", "exercise-turn1.wav", "exercise-turn2.wav", "exercise-turn3.wav",
-        "hiring-manager.asks.wav"}
+        "resume-objective.wav", "exercise-turn1.wav", "exercise-turn2.wav", "exercise-turn3.wav"}
     persona_voices = {re.search(r'voice_id = "([^"]+)"', p.read_text()).group(1)
-                      for p in (FIXTURES.parent / "personas").glob("*.toml")}
+                      for p in (PERSONAS).glob("*.toml")}
     for entry in MANIFEST["recordings"]:
         with wave.open(str(PRACTICE / entry["file"]), "rb") as w:
             assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (16000, 1, 2)
             assert w.getnframes() / 16000 == pytest.approx(entry["duration_s"], abs=0.001)
         assert entry["voice"] not in persona_voices
-    assert MANIFEST["recordings"][-2]["transcript"].endswith("I'm done.")  # the last exercise turn closes
+    assert MANIFEST["recordings"][-1]["transcript"].endswith("I'm done.")  # the last exercise turn closes
     assert (PRACTICE / MANIFEST["resume"]["pdf"]).read_bytes().startswith(b"%PDF")

@@ -79,6 +79,7 @@ def _all_private(root: Path) -> list[str]:
     return bad
 
 
+@pytest.mark.cli
 @pytest.mark.slow
 @pytest.mark.model
 def test_demo_offline_private_and_keyless(no_network, tmp_path):
@@ -120,6 +121,7 @@ def _session(home: Path, name: str) -> Path:
     return folder
 
 
+@pytest.mark.cli
 def test_forget_latest_deletes_only_the_newest(home):
     older = _session(home, "20260101-090000-panel")
     newer = _session(home, "20260102-090000-panel")
@@ -130,12 +132,14 @@ def test_forget_latest_deletes_only_the_newest(home):
     assert not newer.exists() and older.exists() and (older / "a01.wav").exists()
 
 
+@pytest.mark.cli
 def test_forget_by_name_in_the_sessions_dir(home):
     folder = _session(home, "20260101-090000-panel")
     result = run_cli("forget", folder.name, "--yes")
     assert result.returncode == 0 and not folder.exists(), result.stderr
 
 
+@pytest.mark.cli
 def test_forget_without_a_terminal_needs_yes(home):
     folder = _session(home, "20260101-090000-panel")
     result = run_cli("forget", str(folder), input_text="y\n")
@@ -170,6 +174,7 @@ def _on_a_terminal(args: list[str], answer: str, env: dict) -> tuple[int, str]:
     return process.wait(timeout=60), seen.decode(errors="replace")
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("answer, deleted", [("n", False), ("y", True)])
 def test_forget_asks_on_a_terminal(home, answer, deleted):
     folder = _session(home, "20260101-090000-panel")

@@ -86,7 +86,7 @@ def test_html_report_marks_fillers_parts_and_pauses_and_has_no_network(questions
     session = _session(1, [rough, good]).document
     page = render_html(session, audio={"a01.wav": "data:audio/ogg;base64,T2dnUw=="})
     assert not re.search(r"https?://", page)
-    assert page.count('<svg class="chart') == 2 * 2 + 2
+    assert page.count('<svg class="chart') == 2 * 2 + 2 + 1  # ... and the debrief's grid of the five dimensions
     assert page.count('class="w filler"') == sum(1 for w in rough["words"] if w["filler"]) >= 7
     assert page.count('class="pausemark"') == good["pauses"]["count"] == 1
     for part in good["structure"]["order"]:
@@ -119,7 +119,11 @@ def test_compare_feedback_lists_each_change(questions):
     rows = {r["measure"]: r for r in compare_feedback(before, after)}
     assert rows["score"]["change"] == after["score"] - before["score"]
     assert rows["fillers"]["change"] == after["fillers"]["total"] - before["fillers"]["total"] < 0
-    assert "missing-task" in rows["findings"]["gone"] or rows["findings"]["gone"]
+    before_kinds = {f["kind"] for f in before["findings"]}
+    after_kinds = {f["kind"] for f in after["findings"]}
+    assert rows["findings"]["gone"] == sorted(before_kinds - after_kinds)
+    assert rows["findings"]["new"] == sorted(after_kinds - before_kinds)
+    assert "missing-task" in before_kinds - after_kinds  # the rough answer had no task; the good one states it
 
 
 def test_story_bank_groups_retellings_maps_themes_and_flags_long_stories(questions):
@@ -211,10 +215,12 @@ def test_progress_page_draws_a_line_per_stage_with_a_legend(questions):
     assert set(doc["stages"]) == {"panel", "technical"}
     page = render_progress_html(doc)
     assert not re.search(r"https?://", page)
-    assert page.count('<svg class="chart trend"') == 5 + 5 + 4  # stages; panel-alignment; the technical question
+    # stages; the five dimensions; panel-alignment; the technical question
+    assert page.count('<svg class="chart trend"') == 5 + 1 + 5 + 4
     assert ">panel</text>" in page and ">technical</text>" in page  # the legend of the per-stage charts
 
 
+@pytest.mark.cli
 def test_help_lists_progress_and_stories():
     from conftest import run_cli
 

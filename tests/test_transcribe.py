@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, word_error_rate
+from conftest import DEMO, FIXTURES, word_error_rate
 
 from voice_interviewer.audio.sources import WavFileSource
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
@@ -56,7 +56,7 @@ def test_committed_text_never_changes_and_nothing_is_lost(model, manifest):
     answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-background")
     listener = AnswerListener(model, TranscribeOptions(partial_every_s=2.0), EndpointOptions.whole_file())
     history = []
-    for frame in WavFileSource(FIXTURES / answer["file"]).frames():
+    for frame in WavFileSource(DEMO / answer["file"]).frames():
         updates, _ = listener.accept(frame)
         history += [u.committed for u in updates]
     final = listener.finish()
@@ -87,7 +87,7 @@ def test_a_lagging_loop_skips_tentative_text_but_loses_no_words(model, manifest)
     listener = AnswerListener(model, TranscribeOptions(partial_every_s=2.0), EndpointOptions.whole_file(),
                               clock=lambda: float(next(ticks)))
     tentative = []
-    for frame in WavFileSource(FIXTURES / answer["file"]).frames():
+    for frame in WavFileSource(DEMO / answer["file"]).frames():
         updates, _ = listener.accept(frame)
         tentative += [u for u in updates if u.tentative]
     final = listener.finish()
@@ -111,7 +111,7 @@ def test_a_pause_decode_skipped_while_lagging_is_done_once_the_loop_catches_up(m
     from voice_interviewer.audio.files import read_audio
 
     answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-motivation")
-    speech = read_audio(FIXTURES / answer["file"])
+    speech = read_audio(DEMO / answer["file"])
     speech_end_s = len(speech) / SAMPLE_RATE_HZ
     samples = np.concatenate([speech, np.zeros(SAMPLE_RATE_HZ * 6, np.int16)])
     now = {"t": 0.0}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-__all__ = ["EndpointOptions", "TranscribeOptions", "VoiceOptions", "sessions_home", "FILLER_PROMPT"]
+__all__ = ["EndpointOptions", "TranscribeOptions", "VoiceOptions", "sessions_home", "package_data", "FILLER_PROMPT"]
 
 # Whisper drops "um" and "uh" unless its context shows them; this prompt is given to every decoding window.
 FILLER_PROMPT = "Um, so, uh, I was, like, you know, basically thinking, hmm, I mean, about the program."
@@ -71,3 +72,15 @@ def sessions_home(out: Path | None = None) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("voice-interviewer")) / "sessions"
+
+
+def package_data(name: str) -> Path:
+    """A folder of the package's own data (voice_interviewer/data/<name>: personas, demo), in a checkout or a wheel.
+
+    Found through importlib.resources, so it is wherever the package is installed, never the current folder.
+    """
+    folder = resources.files("voice_interviewer") / "data" / name
+    if not isinstance(folder, Path):  # a zipped install: the data cannot be read as plain files
+        raise RuntimeError(f"voice_interviewer is installed in a way that hides its data folder {name!r} "
+                           f"({folder!r}); install it unzipped (pip install voice-interviewer)")
+    return folder

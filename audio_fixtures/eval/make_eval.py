@@ -21,13 +21,13 @@ The inline part (INLINE_PLAN, inline/*.ogg) is said by flite and Festival voices
 speech, with word times from the synthesizer (synth.py); PAIRS adds copies of some answers with one part removed or
 many fillers added, in the same voice.
 
-Output: 16 kHz mono Ogg Opus at 32 kbit/s (PyAV decodes it in audio.read_audio), room noise at -72 dBFS (seeded).
+Output: 16 kHz mono Ogg Opus at 32 kbit/s (make_fixtures.opus_bytes; PyAV decodes it in audio.read_audio), room
+noise at -72 dBFS (seeded).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import re
 import subprocess
@@ -49,6 +49,7 @@ from make_fixtures import (
     _norm,
     _synthesise,
     _tool_versions,
+    opus_bytes,
     parse,
     speech_bounds,
 )
@@ -61,7 +62,6 @@ TAIL_SILENCE_S = 0.5
 NOISE_DBFS = -72.0
 PEAK_DBFS = -3.0
 GAP_RANGE_S = (0.08, 0.32)
-OPUS_BITRATE = 32_000
 HESITATIONS = {"um", "uh", "er", "hmm"}
 
 # Candidate voices: none is an interviewer's (personas use en-gb+f3, en-us+m3, en-gb+m1, en-gb+f1, en-us+m1).
@@ -189,28 +189,6 @@ def _real_entry(real: RealAnswer, clips: dict) -> dict:
     }
 
 
-def _opus_bytes(pcm: np.ndarray) -> bytes:
-    """Ogg Opus at OPUS_BITRATE, bit-exact (no random stream serial), so a re-render compares byte for byte.
-
-    FLAC was tried first: espeak-ng's buzzy source leaves little to compress (about 20 kB a second, 23 MB for the
-    set); Opus at 32 kbit/s is about 4 kB a second, decodes sample-aligned (checked: zero lag against the PCM) and
-    leaves every label's time exact.
-    """
-    import av
-
-    buf = io.BytesIO()
-    with av.open(buf, "w", format="ogg", options={"fflags": "+bitexact"}) as out:
-        stream = out.add_stream("libopus", rate=SAMPLE_RATE_HZ, layout="mono")
-        stream.bit_rate = OPUS_BITRATE
-        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = SAMPLE_RATE_HZ
-        for packet in stream.encode(frame):
-            out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return buf.getvalue()
-
-
 def _fixture_answers() -> list[EvalAnswer]:
     """Two fixture answers again, in other voices and speeds (STAR stories long enough for the 90 s budget)."""
     chosen = {"panel-alignment": (RP_FEMALE, 150), "br-influence-leader": (US_MALE_2, 175)}
@@ -256,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         pcm, entry = render(answer)
         entries.append(entry)
-        data, path = _opus_bytes(pcm), HERE / entry["file"]
+        data, path = opus_bytes(pcm), HERE / entry["file"]
         if args.check:
             if not path.exists() or path.read_bytes() != data or old.get(answer.id) != entry:
                 differ.append(answer.id)
@@ -272,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         pcm, entry = render_inline(key, answer, extra)
         entries.append(entry)
-        data, path = _opus_bytes(pcm), HERE / entry["file"]
+        data, path = opus_bytes(pcm), HERE / entry["file"]
         if args.check:
             if not path.exists() or path.read_bytes() != data or old.get(answer.id) != entry:
                 differ.append(answer.id)

@@ -1,5 +1,5 @@
-"""Render the practice fixtures: a resume deep-dive answer, three structuring-exercise turns, the questions a
-candidate asks the interviewer, and the sample resume as a PDF.
+"""Render the practice fixtures: a resume deep-dive answer, three structuring-exercise turns and the sample resume as
+a PDF. (The candidate's questions for the interviewer are the demo's, rendered by make_fixtures.py.)
 
 Run from the repository root:
 
@@ -24,7 +24,7 @@ import soundfile as sf
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from make_fixtures import RP_MALE, SAMPLE_RATE_HZ, US_FEMALE, Answer, render, speech_bounds  # noqa: E402
+from make_fixtures import RP_MALE, SAMPLE_RATE_HZ, Answer, render, speech_bounds  # noqa: E402
 
 MANIFEST = HERE / "manifest.json"
 RESUME_TXT = HERE / "sample_resume.txt"
@@ -57,10 +57,6 @@ CLIPS: tuple[tuple[str, str, str, int, str], ...] = (
     ("exercise-turn3", "structuring exercise, last turn: cadence, then the closing phrase", RP_MALE, 160,
      "Finally the cadence. A weekly sync for each workstream, a dependency review every two weeks, and a monthly "
      "steering meeting with the sponsor, plus a shared dashboard for async updates. That is my plan. I'm done."),
-    ("hiring-manager.asks", "questions for the interviewer at the end of the hiring-manager stage", US_FEMALE, 145,
-     "Thank you. I have three questions. What is the biggest program challenge your team is facing this year? "
-     "How will you measure success for this role in the first six months? And how many employees does the "
-     "company have?"),
 )
 
 

@@ -140,15 +140,15 @@ def demo(
     llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
     stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
 ) -> None:
-    """A real interview end to end with the recorded candidate from audio_fixtures (--job: feedback only)."""
+    """A real interview end to end with the recorded candidate shipped with the package (--job: feedback only)."""
     from voice_interviewer.content.personas import load_personas
     from voice_interviewer.session.candidates import RecordedCandidate
-    from voice_interviewer.session.fixtures import demo_plan, fixtures_dir
+    from voice_interviewer.session.fixtures import demo_plan
 
     check_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
     extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
     plan, recordings = demo_plan(load_personas(), parse_stages(stage), questions)
-    candidate = RecordedCandidate(recordings, realtime=not mute, asks_dirs=[fixtures_dir() / "practice"])
+    candidate = RecordedCandidate(recordings, realtime=not mute)  # <stage>.asks.ogg lies beside the answers
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)
     _run_interview(plan, candidate, mute=mute, out_dir=out_dir, endpoint=EndpointOptions(),
                    transcribe=transcribe, follow_ups=True, extras=extras, questions_back=True)

@@ -1,4 +1,4 @@
-"""Load and validate the stage personas in personas/*.toml.
+"""Load and validate the stage personas: voice_interviewer/data/personas/*.toml (package data).
 
 Every error names the file, the field and what is allowed, so a persona author can fix it without reading code.
 """
@@ -12,10 +12,12 @@ from typing import Literal, get_args
 import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from voice_interviewer.config import package_data
 from voice_interviewer.errors import PersonaError
 
 __all__ = [
     "STAGES",
+    "DIMENSIONS",
     "STAR_PARTS",
     "FRAMEWORK_PARTS",
     "KeyPoint",
@@ -31,6 +33,8 @@ __all__ = [
 STAGES = ("recruiter", "hiring-manager", "technical", "panel", "bar-raiser")
 STAR_PARTS = ("situation", "task", "action", "result")
 FRAMEWORK_PARTS = ("charter", "workstreams", "dependencies", "milestones", "risks", "cadence")
+# The guide's five dimensions interviewers score a TPM against, in the guide's order.
+DIMENSIONS = ("program-structuring", "technical-fluency", "stakeholder-management", "influence", "execution")
 MAX_BEHAVIORAL_BUDGET_S = 180  # the guide: every STAR story in under three minutes
 
 
@@ -64,6 +68,7 @@ class Question(_Strict):
     follow_ups: dict[str, str] = Field(default_factory=dict)
     budget_s: int = Field(ge=20, le=900)
     source: Literal["guide", "ours"] = "ours"
+    dimensions: tuple[str, ...] = ()  # which of DIMENSIONS the question tests; none: it is not rated on any
 
     @property
     def structure_kind(self) -> str:
@@ -74,6 +79,11 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Question:
+        unknown = [d for d in self.dimensions if d not in DIMENSIONS]
+        if unknown:
+            raise ValueError(f"question {self.id!r}: unknown dimension {unknown[0]!r}; allowed: {', '.join(DIMENSIONS)}")
+        if len(set(self.dimensions)) != len(self.dimensions):
+            raise ValueError(f"question {self.id!r}: dimensions repeat: {list(self.dimensions)}")
         if self.kind == "behavioral" and self.budget_s > MAX_BEHAVIORAL_BUDGET_S:
             raise ValueError(f"budget_s {self.budget_s} too long: behavioral stories are at most "
                              f"{MAX_BEHAVIORAL_BUDGET_S} s")
@@ -112,7 +122,7 @@ class Persona(_Strict):
 
     @property
     def id(self) -> str:
-        """DESIGN.md calls it the persona id; it is the stage id."""
+        """The persona id is its stage id (docs/personas.md)."""
         return self.stage
 
     @model_validator(mode="after")
@@ -128,11 +138,11 @@ class Persona(_Strict):
 
 
 def personas_dir() -> Path:
-    """$VOICE_INTERVIEWER_PERSONAS, else the personas/ folder beside the package."""
+    """$VOICE_INTERVIEWER_PERSONAS, else the personas shipped with the package (data/personas)."""
     env = os.environ.get("VOICE_INTERVIEWER_PERSONAS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "personas"
+    return package_data("personas")
 
 
 def _fields_at(location: tuple) -> list[str]:

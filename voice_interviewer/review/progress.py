@@ -14,7 +14,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from voice_interviewer.content.personas import DIMENSIONS
+from voice_interviewer.feedback.dimensions import NOT_ASSESSED, RATING_VALUE
 from voice_interviewer.review.charts import PACE_BAND_WPM, line_chart_svg
+from voice_interviewer.review.debrief_html import debrief_of
 from voice_interviewer.review.report import completeness, scored
 
 __all__ = ["METRICS", "STEPS", "saved_sessions", "answer_metrics", "build_progress", "compare_feedback",
@@ -134,9 +137,36 @@ def build_progress(sessions: list[Session], stage: str | None = None) -> dict:
     stages = {st: _trend(st, "stage", pts) for st, pts in by_stage.items()}
     questions = {q: {**_trend(q, "question", pts), "text": texts[q], "stage": stages_of[q]}
                  for q, pts in by_question.items()}
-    doc = {"schema": 1, "stage": stage, "sessions": used, "stages": stages, "questions": questions}
+    doc = {"schema": 1, "stage": stage, "sessions": used, "stages": stages, "questions": questions,
+           "dimensions": dimension_trends(sessions, [u["id"] for u in used], stage)}
     doc["summary"] = summarise(doc)
     return doc
+
+
+def dimension_trends(sessions: list[Session], ids: list[str], stage: str | None = None) -> dict:
+    """Each dimension's rating per session (the loop's, or the stage's with `stage`), first → latest verdicts.
+
+    `series` holds the ratings by name ("not-assessed" where the session did not rate it), `values` the same on
+    0 (strong-no-hire) to 3 (strong-hire) with None where not assessed. A change of one step or more counts.
+    """
+    by_id = {s.id: s for s in sessions}
+    series: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    for sid in ids:
+        debrief = debrief_of(by_id[sid].document)
+        ratings = debrief["stages"].get(stage, {}) if stage else debrief["loop"]
+        for dim in DIMENSIONS:
+            series[dim].append(ratings.get(dim, NOT_ASSESSED))
+    values = {d: [RATING_VALUE.get(r) for r in rs] for d, rs in series.items()}
+    verdicts = []
+    for dim, vs in values.items():
+        known = [(v, r) for v, r in zip(vs, series[dim]) if v is not None]
+        if len(known) < 2:
+            continue
+        delta = known[-1][0] - known[0][0]
+        verdict = "steady" if delta == 0 else "improved" if delta > 0 else "worse"
+        verdicts.append({"scope": "dimension", "name": dim, "metric": "rating", "first": known[0][1],
+                         "last": known[-1][1], "verdict": verdict})
+    return {"sessions": list(ids), "series": series, "values": values, "verdicts": verdicts}
 
 
 def format_metric(metric: str, value: float, *, units: bool = True) -> str:
@@ -165,6 +195,9 @@ def summarise(doc: dict) -> dict:
             label = METRICS[v["metric"]][0]
             out[v["verdict"]].append(f"{label} ({where}): {format_metric(v['metric'], v['first'])} → "
                                      f"{format_metric(v['metric'], v['last'])}")
+    for v in doc.get("dimensions", {}).get("verdicts", []):
+        first, last = v["first"].replace("-", " "), v["last"].replace("-", " ")
+        out[v["verdict"]].append(f"{v['name']} rating: {first} → {last}")
     counts = {k: len(v) for k, v in out.items()}
     note = (f"Across {len(doc['sessions'])} sessions: {counts['improved']} trend(s) improved, "
             f"{counts['worse']} got worse, {counts['steady']} held steady.")
@@ -221,6 +254,17 @@ def _verdict_table(doc: dict) -> str:
     return f"<table class=verdicts><tr><th></th>{head}</tr>{''.join(rows)}</table>"
 
 
+def _dimensions_chart(doc: dict, labels: list[str]) -> str:
+    """The five dimensions over sessions: 0 strong no hire, 1 no hire, 2 hire, 3 strong hire."""
+    trends = doc.get("dimensions")
+    if not trends or not any(v is not None for vs in trends["values"].values() for v in vs):
+        return ""
+    series = [(dim, trends["values"][dim]) for dim in DIMENSIONS]
+    chart = line_chart_svg("dimension ratings (0 strong no hire, 1 no hire, 2 hire, 3 strong hire)", labels, series,
+                           y_max=3, width=640, height=240)
+    return f"<section class=card><h2>The five dimensions</h2>{chart}</section>"
+
+
 def render_progress_html(doc: dict) -> str:
     """A self-contained page: what changed at a glance, one chart per measure per stage, then per question."""
     e = html.escape
@@ -261,6 +305,7 @@ def render_progress_html(doc: dict) -> str:
             f"<p class=sub>{e(doc['summary']['note'])} ▲ better, ▼ worse, ■ no real change (first → latest).</p>"
             f"<section class=card>{_verdict_table(doc)}</section>"
             f"<section class=card><h2>By stage</h2><div class=grid>{charts(doc['stages'])}</div></section>"
+            f"{_dimensions_chart(doc, labels)}"
             f"{per_question}<script>document.documentElement.dataset.ready="
             f"document.querySelectorAll('svg.chart').length;</script></main></body></html>\n")
 

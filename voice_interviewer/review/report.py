@@ -20,6 +20,13 @@ from voice_interviewer.review.charts import (
     score_bars_svg,
     score_colour,
 )
+from voice_interviewer.review.debrief_html import (
+    DEBRIEF_SCRIPT,
+    DEBRIEF_STYLE,
+    answer_dimensions_html,
+    debrief_html,
+    debrief_markdown,
+)
 
 __all__ = ["render_markdown", "render_html", "scored",
            "stage_summary", "completeness", "align_words", "UNSCORED_NOTE"]
@@ -101,6 +108,7 @@ def render_markdown(session: dict) -> str:
     if scored(answers):
         mean = sum(a["score"] for a in scored(answers)) / len(scored(answers))
         out += [f"{len(scored(answers))} scored answer(s), average score {mean:.0f}/100.", ""]
+        out += debrief_markdown(session)
     for answer in answers:
         out += [f"## {answer['index']}. {answer['question_text']}", ""]
         if "score" not in answer:
@@ -116,6 +124,8 @@ def render_markdown(session: dict) -> str:
             out.append(f"- **{finding['severity']}** {finding['message']}")
         for deduction in answer.get("deductions", []):
             out.append(f"- -{deduction['points']}: {deduction['reason']}")
+        for dim, found in (answer.get("dimensions") or {}).items():
+            out.append(f"- {dim}: **{found['rating']}**")
         out += ["", f"Interviewer's feedback: {answer['spoken_feedback']}", ""]
     return "\n".join(out)
 
@@ -359,6 +369,7 @@ def _answer_html(answer: dict, audio: Mapping[str, str], prefix: str) -> str:
     return (head + note + f'<div class="tiles">{donut_svg(answer["score"])}{_tiles(answer)}</div>' + player
             + answer_timeline_svg(answer) + _legend(answer)
             + f'<div class="tx">{_transcript_html(answer)}</div>' + follow + _findings_html(answer)
+            + answer_dimensions_html(answer)
             + f'<div class="fb"><b>Interviewer:</b> {_e(answer["spoken_feedback"])}</div></section>')
 
 
@@ -391,10 +402,10 @@ def render_html(session: dict, audio_prefix: str = "", *, audio: Mapping[str, st
     overall = donut_svg(mean, 110) if mean is not None else ""
     head = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width,initial-scale=1"><title>Interview {_e(started)}</title>'
-            f"<style>{_STYLE}</style></head><body><main><header class=\"top\">{overall}<div>"
+            f"<style>{_STYLE}{DEBRIEF_STYLE}</style></head><body><main><header class=\"top\">{overall}<div>"
             f"<h1>Mock interview: {_e(session['stage'])}</h1><p class=\"sub\">{_e(started)} UTC · {_e(who)}</p>"
             f'<p class="sub">{len(answers)} scored answer(s)'
             + (f", average score {mean}/100" if mean is not None else "")
             + ". Click any word, or the chart, to hear that moment.</p></div></header>")
-    body = _summary_html(session) + "".join(_answer_html(a, audio, audio_prefix) for a in session["answers"])
-    return head + body + f"</main><script>{_SCRIPT}</script></body></html>\n"
+    body = _summary_html(session) + debrief_html(session) + "".join(_answer_html(a, audio, audio_prefix) for a in session["answers"])
+    return head + body + f"</main><script>{_SCRIPT}{DEBRIEF_SCRIPT}</script></body></html>\n"

@@ -1,4 +1,4 @@
-"""The recorded candidate of `demo`: answers in audio_fixtures/ listed in its manifest.json."""
+"""The recorded candidate of `demo`: answers shipped with the package (data/demo) listed in its manifest.json."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from voice_interviewer.config import package_data
 from voice_interviewer.content.personas import Persona
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.session.interview import Plan
@@ -15,9 +16,13 @@ __all__ = ["fixtures_dir", "load_manifest", "demo_plan"]
 
 
 def fixtures_dir() -> Path:
-    """$VOICE_INTERVIEWER_FIXTURES, else audio_fixtures/ beside the package."""
+    """$VOICE_INTERVIEWER_FIXTURES, else the demo recordings shipped with the package (data/demo).
+
+    The folder holds manifest.json; its "file" entries are paths relative to the folder, and <stage>.asks.<ext>
+    beside the answers are the candidate's questions for the interviewer.
+    """
     env = os.environ.get("VOICE_INTERVIEWER_FIXTURES")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "audio_fixtures"
+    return Path(env) if env else package_data("demo")
 
 
 def load_manifest(folder: Path | None = None) -> dict:
@@ -26,7 +31,8 @@ def load_manifest(folder: Path | None = None) -> dict:
         return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError) as exc:
         raise InterviewerError(f"{folder / 'manifest.json'}: recorded candidate missing or unreadable "
-                               f"({exc.__class__.__name__}); run `python audio_fixtures/make_fixtures.py`") from None
+                               f"({exc.__class__.__name__}); reinstall voice-interviewer, or in a checkout run "
+                               "`python audio_fixtures/make_fixtures.py`") from None
 
 
 def demo_plan(personas: dict[str, Persona], stages: Sequence[str], per_stage: int,

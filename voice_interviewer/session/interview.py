@@ -23,6 +23,7 @@ from voice_interviewer.content.job import session_terms
 from voice_interviewer.content.personas import Persona, Question
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.feedback.debrief import build_debrief, spoken_debrief
 from voice_interviewer.integrations.extras import finish_answer, review_answer
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.session.candidates import Candidate, Typed
@@ -31,8 +32,8 @@ from voice_interviewer.speech.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.speech.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
 from voice_interviewer.voice.speaker import Speaker
 
-__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Answer", "Interview", "typed_transcript",
-           "plan_for", "plan_remaining"]
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Debriefed", "Notice", "Answer", "Interview",
+           "typed_transcript", "plan_for", "plan_remaining"]
 
 _TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
 _TYPED_WPM = 150
@@ -52,7 +53,7 @@ class Plan:
 @dataclass(frozen=True)
 class Spoke:
     persona: Persona
-    kind: str  # opening | question | follow-up | feedback | closing
+    kind: str  # opening | question | follow-up | feedback | debrief | closing
     text: str
     audio: Path
 
@@ -74,6 +75,14 @@ class Heard:
 class Scored:
     index: int
     record: dict
+    moved: dict = field(default_factory=dict)  # dimension -> (stage rating before, after) this answer
+
+
+@dataclass(frozen=True)
+class Debriefed:
+    stage: str
+    debrief: dict
+    loop: bool  # the loop's debrief (the last stage of a loop), not only the stage's
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,8 @@ class Interview:
     transcribe: TranscribeOptions = TranscribeOptions()
     follow_ups: bool = True
     end_requested: threading.Event = field(default_factory=threading.Event)  # set by Enter: the answer ends now
+    # set by a skip button: the answer ends now unscored, kept as interrupted (`--continue` asks it again)
+    skip_requested: threading.Event = field(default_factory=threading.Event)
     session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
     llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
     stt: object | None = None   # remote_stt.RemoteStt (--stt): final transcripts from a shared server
@@ -165,6 +176,7 @@ class Interview:
                     break
             if self.stage_end is not None:
                 self.stage_end(self, persona, label)
+            self._debrief(persona, last=persona is self.plan.stages[-1][0] and len(self.plan.stages) > 1)
             self.say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
 
     def wait_for_model(self) -> None:
@@ -192,6 +204,12 @@ class Interview:
         self.save()
         try:
             answer = self.listen(source, question, label, f"a{index:02d}.wav")
+            if answer.end.reason == "skipped":
+                record |= {"answer_audio": answer.audio, "end_reason": "skipped", "input": self.candidate.kind}
+                self.save()
+                self.on_event(Notice(f"{question.id} skipped; its recording is kept and `interview --continue` "
+                                     "asks it again"))
+                return True
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
             if self.review is not None:
                 doc = self.review(question, doc)
@@ -215,10 +233,34 @@ class Interview:
         record["interrupted"] = False
         if self.job is not None:
             self.session["job"] = session_terms(self.job, self.session["answers"])
+        moved = self._update_debrief(persona.stage)
         self.save()
-        self.on_event(Scored(index, record))
+        self.on_event(Scored(index, record, moved))
         self.say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
         return True
+
+    def _update_debrief(self, stage: str) -> dict:
+        """The session's debrief after this answer, and which of the stage's ratings the answer moved."""
+        before = (self.session.get("debrief") or {}).get("stages", {}).get(stage, {})
+        spoken = (self.session.get("debrief") or {}).get("spoken", {"stages": {}, "loop": None})
+        self.session["debrief"] = build_debrief(self.session["answers"]) | {"spoken": spoken}
+        after = self.session["debrief"]["stages"].get(stage, {})
+        return {d: (before.get(d, "not-assessed"), r) for d, r in after.items()
+                if r != "not-assessed" and before.get(d, "not-assessed") != r}
+
+    def _debrief(self, persona: Persona, last: bool) -> None:
+        """At a stage's end the interviewer speaks the stage's debrief; the last stage of a loop speaks the loop's."""
+        debrief = self.session.get("debrief")
+        if not debrief or persona.stage not in debrief["stages"]:
+            return
+        text = spoken_debrief(debrief, None if last else persona.stage)
+        if last:
+            debrief["spoken"]["loop"] = text
+        else:
+            debrief["spoken"]["stages"][persona.stage] = text
+        self.save()
+        self.on_event(Debriefed(persona.stage, debrief, last))
+        self.say(persona, "debrief", text, f"{persona.stage}-debrief.wav" if not last else "loop-debrief.wav")
 
     def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
                    label: str, review=None) -> Answer | None:
@@ -265,7 +307,9 @@ class Interview:
         recorder = WavRecorder(self.folder / wav_name)
         frames = RecordedFrames(source, recorder)  # on disk as captured, even while this loop lags behind
         end: AnswerEnded | None = None
+        requested: tuple[str, float] | None = None  # "enter" or "skipped", and where the audio then ended
         self.end_requested.clear()
+        self.skip_requested.clear()
         try:
             for count, frame in enumerate(frames, start=1):
                 updates, end = listener.accept(frame)
@@ -273,15 +317,17 @@ class Interview:
                     self.on_event(Heard(update))
                     if end is None and closing_phrase_at(update.committed + update.tentative) is not None:
                         end = listener.endpointer.finish("closing-phrase", frame.end_s)
-                if end is None and self.end_requested.is_set():
-                    end = listener.endpointer.finish("enter", frame.end_s)
+                requested = requested or self._requested_end(frames.recorded_s)
+                if end is None and requested is not None and frame.end_s >= requested[1]:
+                    end = listener.endpointer.finish(requested[0], frame.end_s)
                 if count % _TICK_FRAMES == 0:
                     speaking = listener.endpointer.speech_start_s is not None
                     self.on_event(Listening(question, frame.end_s, question.budget_s, speaking))
                 if end is not None:
                     break
-            else:
-                end = listener.endpointer.finish("input-ended")
+            else:  # the source ran out (a recording's end, or a page that closed its microphone on request)
+                requested = requested or self._requested_end(frames.recorded_s)
+                end = listener.endpointer.finish(requested[0] if requested else "input-ended")
         except BaseException:  # Ctrl-C or a lost device: what the microphone captured is the candidate's, keep it
             frames.keep_queued()
             raise
@@ -299,6 +345,14 @@ class Interview:
             transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
+
+    def _requested_end(self, recorded_s: float) -> tuple[str, float] | None:
+        """Enter or skip: the answer is what was captured until now (this loop may trail the microphone)."""
+        if self.skip_requested.is_set():
+            return "skipped", recorded_s
+        if self.end_requested.is_set():
+            return "enter", recorded_s
+        return None
 
     def say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
         """The persona says text aloud (kind: opening, question, follow-up, feedback, closing, reply, time-check...);

@@ -115,13 +115,13 @@ def load_session(folder: Path) -> dict:
 _NUMBER = (int, float)
 # Fields that replay and report read: (dotted path, allowed types, required)
 _SESSION_FIELDS = (("stage", str, True), ("started", str, False), ("personas", list, False),
-                   ("questions", list, False))
+                   ("questions", list, False), ("debrief", (dict, type(None)), False))
 _ANSWER_FIELDS = (("index", int, True), ("question_text", str, True), ("question_id", (str, type(None)), False),
                   ("stage", str, False),
                   ("persona", str, False), ("question_audio", (str, type(None)), False),
                   ("answer_audio", (str, type(None)), False), ("interrupted", bool, False),
                   ("follow_ups", list, False), ("findings", list, False), ("deductions", list, False),
-                  ("words", list, False))
+                  ("words", list, False), ("dimensions", dict, False))
 _SCORED_FIELDS = (("score", int, True), ("transcript", str, True), ("spoken_feedback", str, True),
                   ("timing.duration_s", _NUMBER, True), ("timing.budget_s", (*_NUMBER, type(None)), False),
                   ("pace.wpm", _NUMBER, True), ("pace.band", list, True), ("pace.verdict", str, True),
