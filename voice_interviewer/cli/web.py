@@ -8,27 +8,22 @@ from typing import Annotated, Optional
 import typer
 
 from voice_interviewer.cli.common import (
-    JobOpt,
-    LlmModelOpt,
-    LlmOpt,
-    LlmStreamOpt,
-    LlmTimeoutOpt,
     ModelOpt,
+    OptIns,
     OutOpt,
     StageOpt,
-    SttModelOpt,
-    SttOpt,
-    SttTimeoutOpt,
     app,
     check_range,
     err,
     parse_stages,
     print_notice,
+    with_opt_ins,
 )
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 
 
 @app.command()
+@with_opt_ins
 def web(
     host: Annotated[str, typer.Option("--host", help="address to listen on; anything but loopback lets other "
                                       "machines reach the page (with its token)")] = "127.0.0.1",
@@ -48,16 +43,13 @@ def web(
                                                     "ask me?' at each stage's end")] = False,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="your resume (.txt, .md, .pdf): the hiring "
                                                    "manager and panel deep-dive into its program bullets")] = None,
-    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
-    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
-    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
+    opt_in: OptIns = OptIns(),
 ) -> None:
     """The interview in your browser: the same engine and sessions, a page instead of a terminal.
 
     Prints the page's URL (with this run's access token) as the first line, opens it, and serves until Ctrl-C.
     Add autostart=1&stage=ID&questions=N to the URL to start without a click.
     """
-    from voice_interviewer.integrations.extras import opt_ins
     from voice_interviewer.web.engine import MAX_QUESTIONS, WebOptions
     from voice_interviewer.web.server import WebServer, is_loopback
 
@@ -66,7 +58,7 @@ def web(
     check_range("--end-silence", end_silence, 0.5, 30)
     check_range("--max-answer", max_answer, 5, 3600)
     parse_stages(stage)
-    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
+    extras = opt_in.checked()
     resume_text = None
     if resume is not None:
         from voice_interviewer.practice.resume import read_resume, resume_plan

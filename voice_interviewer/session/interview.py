@@ -111,6 +111,9 @@ def typed_transcript(text: str) -> Transcript:
 
 @dataclass
 class Interview:
+    """One session. run() is the runner; conduct() is what happens in it (the exercise supplies its own); say(),
+    listen() and save() are the turns that conduct(), the exercise and questions-back are built from."""
+
     plan: Plan
     candidate: Candidate
     speaker: Speaker
@@ -129,7 +132,6 @@ class Interview:
     review: Callable[[Question, dict], dict] | None = None  # adds to the score document (resume deep-dives)
     # at each stage's end, before the closing (practice.questions_back: what the candidate wants to know)
     stage_end: Callable[[Interview, Persona, str], object] | None = None
-
     model: object | None = None  # a loaded speech model to use; None: run() loads one while the opening is spoken
     _loader: _Loader | None = field(default=None, init=False, repr=False)
 
