@@ -268,3 +268,42 @@ def test_live_audio_is_recorded_while_the_loop_is_busy(tmp_path):
     frames.stop()
     recorder.close()
     assert valid_samples(tmp_path / "a01.wav").size == 100 * 480
+
+
+@pytest.mark.model
+def test_enter_while_the_loop_trails_ends_the_answer_where_the_audio_was(tmp_path, model):
+    """Enter (or the web page's I'm done / skip) while the loop is seconds behind the microphone: the answer is
+    everything captured until the press is noticed, not just what the loop had reached."""
+    import threading
+
+    from voice_interviewer.content.personas import load_personas
+    from voice_interviewer.records import AudioFrame
+    from voice_interviewer.session.candidates import RecordedCandidate
+    from voice_interviewer.session.interview import Interview, Listening, plan_for
+
+    tone = (np.sin(np.arange(480) / 3) * 8000).astype("<i2").tobytes()
+    given_all, release = threading.Event(), threading.Event()
+
+    class Microphone:
+        def frames(self):
+            for index in range(100):  # 3 s captured at once, far ahead of the loop
+                yield AudioFrame(tone, RATE, index * 0.03)
+            given_all.set()
+            release.wait(30)  # then the candidate is silent and the device waits
+
+    plan = plan_for(load_personas(), ["panel"], 1)
+    interview = Interview(plan, RecordedCandidate([], realtime=False), None, tmp_path, lambda event: None,
+                          model=model)
+
+    def on_event(event) -> None:
+        if isinstance(event, Listening) and not interview.end_requested.is_set():  # the loop is at 0.3 s
+            given_all.wait(30)
+            interview.end_requested.set()
+
+    interview.on_event = on_event
+    try:
+        answer = interview.listen(Microphone(), plan.stages[0][1][0], "test", "a01.wav")
+    finally:
+        release.set()
+    assert answer.end.reason == "enter" and answer.end.at_s == pytest.approx(3.0)
+    assert valid_samples(tmp_path / "a01.wav").size == 100 * 480

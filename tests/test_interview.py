@@ -153,3 +153,24 @@ def test_saying_thats_my_answer_ends_the_answer_at_once(tmp_path):
     record = session["answers"][0]
     assert record["end_reason"] == "closing-phrase"  # not "silence": that needed 6 s of it
     assert "answer" not in record["transcript"].lower() and "weekly dependency review" in record["transcript"].lower()
+
+
+def test_a_loop_ends_in_a_spoken_debrief_with_the_bar_raisers_recommendation(tmp_path):
+    story = ("At my last company two teams disagreed about the database. I was the program manager responsible "
+             "for the launch. I met both leads one on one, gathered latency data, and proposed shared criteria. "
+             "Both teams agreed, and as a result we shipped two weeks early and cut costs by 20 percent.")
+    result = run_cli("interview", "--type", "--stage", "loop", "--questions", "1", "--mute", "--no-follow-ups",
+                     "--no-questions-back", "--out", str(tmp_path), input_text=(story + "\n") * 5)
+    assert result.returncode == 0, result.stderr
+    folder, session = only_session(tmp_path)
+    debrief = session["debrief"]
+    assert debrief["recommendation"] in ("strong-no-hire", "no-hire", "hire", "strong-hire")
+    assert debrief["work_on_first"] in debrief["loop"]
+    assert set(debrief["stages"]) <= {"recruiter", "hiring-manager", "technical", "panel", "bar-raiser"}
+    assert debrief["spoken"]["loop"] and (folder / "loop-debrief.wav").stat().st_size > 1000
+    for stage, text in debrief["spoken"]["stages"].items():
+        assert text and (folder / f"{stage}-debrief.wav").is_file()
+    for answer in session["answers"]:
+        for found in answer["dimensions"].values():
+            assert all({"for", "quote", "at_s"} <= set(e) for e in found["evidence"])
+    assert "Debrief: the loop" in result.stdout and "recommendation" in result.stdout

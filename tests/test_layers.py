@@ -9,14 +9,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "voice_interviewer"
 
 # Higher imports lower; equal layers may import each other only within one folder.
 LAYERS = {
-    "cli": 6, "web": 6,
+    "cli": 6,
+    "web": 5.5,  # the browser front end: started by cli/web.py, built on practice/ and below
     "practice": 5,
     "review": 4,
     "session": 3,
     "integrations": 2.5,
     "feedback": 2, "speech": 2, "voice": 2,
     "content": 1, "audio": 1,
-    "remote": 0, "records": -1, "config": -1, "errors": -2, "__init__": -3, "__main__": 7,
+    "remote": 0, "records": -1, "config": -1, "wording": -1, "errors": -2, "__init__": -3, "__main__": 7,
 }
 
 

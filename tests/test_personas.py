@@ -442,3 +442,38 @@ def test_fuzz_one_damaged_field_of_a_real_persona(fuzz_dir, where, new):
         parent[where[-1]] = new
     path = write_toml(fuzz_dir / "panel.toml", document)
     _load_only_persona_error(path)
+
+
+# --- dimensions (issue 15) -----------------------------------------------------------------------------------------
+
+def test_every_real_question_declares_known_dimensions_and_all_five_are_tested():
+    from voice_interviewer.content.personas import DIMENSIONS, load_personas
+
+    personas = load_personas(PERSONAS)
+    tested = {d for p in personas.values() for q in p.questions for d in q.dimensions}
+    assert tested == set(DIMENSIONS)
+    for persona in personas.values():
+        assert any(q.dimensions for q in persona.questions), persona.stage
+
+
+def test_unknown_dimension_names_file_question_and_allowed_ids(tmp_path, panel_doc):
+    index, question = _first(panel_doc, "behavioral")
+    question["dimensions"] = ["influence", "charisma"]
+    message = _persona_error(write_toml(tmp_path / "panel.toml", panel_doc))
+    assert "\n" not in message
+    assert f"question {question['id']!r}" in message and "'charisma'" in message
+    for allowed in ("program-structuring", "technical-fluency", "stakeholder-management", "influence", "execution"):
+        assert allowed in message
+
+
+def test_repeated_dimension_is_an_error(tmp_path, panel_doc):
+    _, question = _first(panel_doc, "behavioral")
+    question["dimensions"] = ["influence", "influence"]
+    assert "dimensions repeat" in _persona_error(write_toml(tmp_path / "panel.toml", panel_doc))
+
+
+def test_dimensions_are_optional_for_custom_personas(tmp_path, panel_doc):
+    for question in panel_doc["questions"]:
+        question.pop("dimensions", None)
+    persona = load_persona(write_toml(tmp_path / "panel.toml", panel_doc))
+    assert all(q.dimensions == () for q in persona.questions)

@@ -44,6 +44,7 @@ def test_every_persona_voice_is_intelligible(tmp_path, model):
         assert word_error_rate(question, heard.text) <= 0.35, (stage, question, heard.text)
 
 
+@pytest.mark.slow  # 200 renders through espeak-ng: about a minute, most of the fast tier's time
 def test_hundreds_of_utterances_in_one_process_all_have_audio(tmp_path):
     """pyttsx3 2.99 goes silent after ~175 utterances in a process; every one must still come out as speech."""
     spec = VoiceSpec(voice_id="en-gb+f1", rate_wpm=160, pitch=60)

@@ -72,6 +72,7 @@ def test_the_wheel_ships_personas_and_the_demo_recordings_and_stays_small(instal
     for entry in demo["answers"] + demo["asks"]:
         assert f"voice_interviewer/data/demo/{entry['file']}" in names
     assert "voice_interviewer/data/demo/manifest.json" in names
+    assert "voice_interviewer/web/static/index.html" in names  # the web page is served from the package too
     assert not any(n.startswith(("tests/", "audio_fixtures/", "benchmarks/")) for n in names)
 
 
@@ -101,7 +102,8 @@ def test_personas_score_demo_replay_and_report_from_another_folder(installed):
     assert "Session saved:" in demo.stdout, demo.stdout
     [folder] = (Path(env["VOICE_INTERVIEWER_HOME"]) / "sessions").iterdir()
     session = json.loads((folder / "session.json").read_text())
-    assert session["answers"] and all(a.get("transcript", {}).get("text") for a in session["answers"])
+    assert session["completed"] and session["answers"]
+    assert all(a["transcript"] and isinstance(a.get("score"), int) for a in session["answers"])
     assert session.get("questions_back"), "the demo candidate's questions for the interviewer were not found"
     _run([cli, "replay", str(folder), "--mute"], cwd=work, env=env)
     _run([cli, "report", str(folder)], cwd=work, env=env)

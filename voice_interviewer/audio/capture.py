@@ -43,11 +43,13 @@ class RecordedFrames:
         self._queue: queue.Queue = queue.Queue(maxsize=_MAX_AHEAD_FRAMES)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.recorded_s = 0.0  # the end of the last frame on disk, on the source's clock
 
     def __iter__(self) -> Iterator[AudioFrame]:
         if not self.live:
             for frame in self._source.frames():
                 self._recorder.write(frame.pcm)
+                self.recorded_s = frame.end_s
                 yield frame
             return
         self._thread = threading.Thread(target=self._record, daemon=True, name="answer-recorder")
@@ -68,6 +70,7 @@ class RecordedFrames:
         try:
             for frame in frames:
                 self._recorder.write(frame.pcm)
+                self.recorded_s = frame.end_s
                 if not self._hand_over(frame):
                     break
         except BaseException as exc:  # noqa: BLE001 - a lost device or a full disk: raised again in the loop

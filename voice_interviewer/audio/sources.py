@@ -1,6 +1,7 @@
 """Audio sources with one frame type: 30 ms of 16 kHz mono int16 PCM (records.AudioFrame).
 
 MicrophoneSource's sounddevice callback only copies blocks into a queue; everything after it is plain code.
+PushedSource is fed the same way by whoever owns the connection (a browser's WebSocket), in blocks of any size.
 WavFileSource decodes any common format through PyAV (already a faster-whisper dependency), streaming, and replays
 at speaking speed or as fast as possible.
 """
@@ -22,6 +23,7 @@ from voice_interviewer.records import FRAME_MS, SAMPLE_RATE_HZ, AudioFrame
 __all__ = [
     "AudioSource",
     "MicrophoneSource",
+    "PushedSource",
     "WavFileSource",
     "FRAME_SAMPLES",
     "list_devices",
@@ -153,6 +155,91 @@ class MicrophoneSource:
             action()
         except _sounddevice().PortAudioError:
             pass
+
+
+_END_OF_INPUT = b""  # PushedSource.finish()'s marker; push() never queues an empty block
+
+
+class PushedSource:
+    """16 kHz mono int16 PCM pushed in by another thread (a browser's WebSocket), cut into 30 ms frames.
+
+    Like a microphone: audio is taken only while accepting (between resume() and pause()); lose(reason) ends the
+    current and every later frames() with a DeviceError, exactly as a microphone that vanished. finish() says the
+    sender closed its microphone: frames() ends once what was pushed has been read.
+    """
+
+    def __init__(self, *, first_frame_timeout_s: float = 120.0, frame_timeout_s: float = 3.0) -> None:
+        self._queue: queue.Queue[bytes | DeviceError] = queue.Queue()
+        self._accepting = False
+        self._lost: DeviceError | None = None
+        self._first_timeout_s = first_frame_timeout_s
+        self._timeout_s = frame_timeout_s
+
+    def push(self, pcm: bytes) -> None:
+        """Called by the connection's thread; audio pushed while paused is dropped (the interviewer is speaking)."""
+        data = bytes(pcm[: len(pcm) // 2 * 2])
+        if self._accepting and self._lost is None and data:
+            self._queue.put(data)
+
+    def lose(self, reason: str) -> None:
+        """The connection is gone: a waiting frames() raises DeviceError(reason), and so does every later one."""
+        if self._lost is None:
+            self._lost = DeviceError(reason)
+            self._queue.put(self._lost)
+
+    def finish(self) -> None:
+        if self._accepting:
+            self._accepting = False
+            self._queue.put(_END_OF_INPUT)
+
+    @property
+    def lost(self) -> bool:
+        return self._lost is not None
+
+    def resume(self) -> None:
+        self.flush()
+        self._accepting = True
+
+    def pause(self) -> None:
+        self._accepting = False
+
+    def frames(self) -> Iterator[AudioFrame]:
+        pending = b""
+        index = 0
+        while True:
+            if self._lost is not None and self._queue.empty():
+                raise self._lost
+            try:
+                item = self._queue.get(timeout=self._timeout_s if index else self._first_timeout_s)
+            except queue.Empty:
+                raise DeviceError("the browser stopped sending microphone audio (tab in the background, "
+                                  "microphone unplugged or blocked)") from None
+            if isinstance(item, DeviceError):
+                raise item
+            if item is _END_OF_INPUT:
+                return
+            pending += item
+            while len(pending) >= _FRAME_BYTES:
+                chunk, pending = pending[:_FRAME_BYTES], pending[_FRAME_BYTES:]
+                yield AudioFrame(chunk, SAMPLE_RATE_HZ, index * FRAME_MS / 1000)
+                index += 1
+
+    def flush(self) -> None:
+        self.take_queued()
+
+    def take_queued(self) -> bytes:
+        """Audio pushed but not yet consumed, emptying the queue (a loss stays raised by later frames())."""
+        blocks = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return b"".join(blocks)
+            if isinstance(item, bytes) and item is not _END_OF_INPUT:
+                blocks.append(item)
+
+    def close(self) -> None:
+        self.pause()
 
 
 def _sounddevice():

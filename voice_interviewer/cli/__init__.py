@@ -17,7 +17,7 @@ from voice_interviewer.errors import InterviewerError
 
 __all__ = ["app", "main"]
 
-for _group in ("run", "analyze", "review", "plan"):  # registers the commands, in the order --help lists them
+for _group in ("run", "web", "analyze", "review", "plan"):  # registers the commands, in the order --help lists them
     importlib.import_module(f"voice_interviewer.cli.{_group}")
 
 

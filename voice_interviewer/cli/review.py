@@ -179,7 +179,8 @@ def progress(
     as_json: JsonOpt = False,
     out_dir: OutOpt = None,
 ) -> None:
-    """Trends across saved sessions: score, pace, fillers, structure and length per stage and per question."""
+    """Trends across saved sessions: score, pace, fillers, structure and length per stage and per question, and
+    the guide's five dimensions per session."""
     from voice_interviewer.cli.screen import print_progress
     from voice_interviewer.errors import SessionError
     from voice_interviewer.review.progress import build_progress, render_progress_html

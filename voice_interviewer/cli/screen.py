@@ -13,12 +13,15 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from voice_interviewer.records import join_words
+from voice_interviewer.wording import clock
 
-__all__ = ["Screen", "LIVE_LINES", "tail_lines", "pace_meter", "status_line", "ask_typed", "follow_along", "print_comparison", "print_exercise", "print_feedback",
+__all__ = ["Screen", "LIVE_LINES", "tail_lines", "pace_meter", "status_line", "ask_typed", "follow_along",
+           "print_comparison", "print_debrief", "print_dimensions", "print_exercise", "print_feedback",
            "print_progress", "print_questions_back", "print_stories", "progress_bar", "transcript_text",
            "without_portaudio_noise"]
 
@@ -76,10 +79,6 @@ def pace_meter(wpm: float | None, width: int = 17) -> str:
     if wpm is not None:
         cells[at(wpm)] = "●"
     return "".join(cells)
-
-
-def clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def status_line(elapsed_s: float, budget_s: float, speaking: bool, stats) -> str:
@@ -150,7 +149,10 @@ class Screen:
             self._show()
         elif isinstance(event, iv.Scored):
             self.stop()
-            print_feedback(self.out, event.record)
+            print_feedback(self.out, event.record, event.moved)
+        elif isinstance(event, iv.Debriefed):
+            self.stop()
+            print_debrief(self.out, event.debrief, None if event.loop else event.stage)
         elif isinstance(event, iv.Notice):
             self.err.print(f"notice: {event.text}")
 
@@ -223,7 +225,49 @@ class Screen:
         self._reset()
 
 
-def print_feedback(out: Console, doc: dict) -> None:
+_RATING_STYLE = {"strong-no-hire": "bold red", "no-hire": "red", "hire": "green", "strong-hire": "bold green",
+                 "not-assessed": "dim"}
+
+
+def _rating(rating: str) -> str:
+    return f"[{_RATING_STYLE.get(rating, 'white')}]{rating.replace('-', ' ')}[/]"
+
+
+def print_dimensions(out: Console, doc: dict, moved: dict | None = None) -> None:
+    """The guide's dimensions this answer was rated on, the evidence that weighed most each way, and (in an
+    interview) how the answer moved the stage's rating."""
+    for dim, found in (doc.get("dimensions") or {}).items():
+        change = ""
+        if moved and dim in moved:
+            before, after = moved[dim]
+            change = f"  [dim]stage: {before.replace('-', ' ')} → {after.replace('-', ' ')}[/]"
+        out.print(f"  {dim}: {_rating(found['rating'])}{change}")
+        for positive, mark in ((True, "[green]+[/]"), (False, "[red]-[/]")):
+            item = next((e for e in found.get("evidence", []) if e["for"] is positive), None)
+            if item is not None:
+                at = f" at {item['at_s']:.0f} s" if item.get("at_s") is not None else ""
+                quote = f" \"{escape(item['quote'])}\"" if item.get("quote") else ""
+                out.print(f"    {mark} {escape(item.get('signal', ''))}{quote}{at}")
+
+
+def print_debrief(out: Console, debrief: dict, stage: str | None = None) -> None:
+    """The stage's (or the loop's) ratings of the five dimensions, with the recommendation once the loop closes."""
+    ratings = debrief["stages"].get(stage, {}) if stage else debrief["loop"]
+    table = Table("dimension", "rating", "strongest for", "strongest against",
+                  title=f"Debrief: {stage or 'the loop'}")
+    scope = debrief["evidence"]["stages"].get(stage, {}) if stage else debrief["evidence"]["loop"]
+    for dim, rating in ratings.items():
+        ev = scope.get(dim, {})
+        first = [(ev.get(k) or [{}])[0] for k in ("for", "against")]
+        table.add_row(dim, _rating(rating), *(escape(e.get("signal", "")) + (f" (answer {e['answer']})" if e else "")
+                                              for e in first))
+    out.print(table)
+    if not stage and debrief.get("recommendation"):
+        out.print(f"  recommendation: {_rating(debrief['recommendation'])}; work on first: "
+                  f"[bold]{debrief.get('work_on_first') or '-'}[/]")
+
+
+def print_feedback(out: Console, doc: dict, moved: dict | None = None) -> None:
     timing, pace, fillers = doc["timing"], doc["pace"], doc["fillers"]
     out.print(f"[bold]Score {doc['score']}/100[/]  {timing['duration_s']:.0f} s"
               f"{' (over budget)' if timing.get('over_budget') else ''}, {pace['wpm']:.0f} wpm ({pace['verdict']}), "
@@ -236,6 +280,7 @@ def print_feedback(out: Console, doc: dict) -> None:
         out.print(f"  missed: {'; '.join(doc['key_points']['missing'])}")
     for deduction in doc.get("deductions", []):
         out.print(f"  [dim]-{deduction['points']} {deduction['reason']}[/]")
+    print_dimensions(out, doc, moved)
 
 
 @contextlib.contextmanager
@@ -305,7 +350,7 @@ def print_exercise(out: Console, doc: dict) -> None:
     """The written feedback of a structuring exercise: coverage, order and time per framework part."""
     used, total = doc.get("clock_used_s", 0.0), doc.get("clock_total_s", 0.0)
     out.print(f"\n[bold]Structuring exercise[/]: {doc['title']}  ({len(doc['turns'])} turn(s), "
-              f"{int(used // 60)}:{int(used % 60):02d} of {int(total // 60)}:{int(total % 60):02d} used, "
+              f"{clock(used)} of {clock(total)} used, "
               f"ended by {doc['finished_by']})")
     for name, part in doc.get("parts", {}).items():
         if part["present"]:
@@ -399,6 +444,7 @@ def print_progress(out: Console, doc: dict) -> None:
         table.add_row(qid, str(len(q["sessions"])), *cells)
     table.columns[0].overflow = "fold"
     out.print(table)
+    _print_dimension_trends(out, doc, started)
     summary = doc["summary"]
     out.print(f"\n[bold]{summary['note']}[/]")
     for key, title, style in (("improved", "Improved", "green"), ("worse", "Got worse", "red"),
@@ -409,12 +455,23 @@ def print_progress(out: Console, doc: dict) -> None:
                 out.print(f"  {line}")
 
 
+def _print_dimension_trends(out: Console, doc: dict, started: dict) -> None:
+    trends = doc.get("dimensions")
+    if not trends or not trends["sessions"]:
+        return
+    scope = f"stage {doc['stage']}" if doc.get("stage") else "the loop"
+    table = Table("session", *trends["series"], title=f"The five dimensions per session ({scope})")
+    for i, sid in enumerate(trends["sessions"]):
+        table.add_row(started[sid], *(_rating(trends["series"][d][i]) for d in trends["series"]))
+    out.print(table)
+
+
 def print_stories(out: Console, bank: dict) -> None:
     low, high = bank["target"]
     table = Table("#", "story (latest telling opens with)", "told", "themes", "longest",
                   title=f"Your STAR stories: {len(bank['stories'])} (the guide suggests {low}-{high})")
     for story in bank["stories"]:
-        longest = f"{int(story['longest_s'] // 60)}:{int(story['longest_s'] % 60):02d}"
+        longest = clock(story["longest_s"])
         table.add_row(str(story["id"]), f"{story['title']}…\n[dim]{', '.join(story['terms'])}[/]",
                       str(len(story["tellings"])), ", ".join(story["themes"]) or "-",
                       f"[red]{longest}[/]" if story["over_limit"] else longest)

@@ -17,6 +17,7 @@ from voice_interviewer.errors import PersonaError
 
 __all__ = [
     "STAGES",
+    "DIMENSIONS",
     "STAR_PARTS",
     "FRAMEWORK_PARTS",
     "KeyPoint",
@@ -32,6 +33,8 @@ __all__ = [
 STAGES = ("recruiter", "hiring-manager", "technical", "panel", "bar-raiser")
 STAR_PARTS = ("situation", "task", "action", "result")
 FRAMEWORK_PARTS = ("charter", "workstreams", "dependencies", "milestones", "risks", "cadence")
+# The guide's five dimensions interviewers score a TPM against, in the guide's order.
+DIMENSIONS = ("program-structuring", "technical-fluency", "stakeholder-management", "influence", "execution")
 MAX_BEHAVIORAL_BUDGET_S = 180  # the guide: every STAR story in under three minutes
 
 
@@ -65,6 +68,7 @@ class Question(_Strict):
     follow_ups: dict[str, str] = Field(default_factory=dict)
     budget_s: int = Field(ge=20, le=900)
     source: Literal["guide", "ours"] = "ours"
+    dimensions: tuple[str, ...] = ()  # which of DIMENSIONS the question tests; none: it is not rated on any
 
     @property
     def structure_kind(self) -> str:
@@ -75,6 +79,11 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Question:
+        unknown = [d for d in self.dimensions if d not in DIMENSIONS]
+        if unknown:
+            raise ValueError(f"question {self.id!r}: unknown dimension {unknown[0]!r}; allowed: {', '.join(DIMENSIONS)}")
+        if len(set(self.dimensions)) != len(self.dimensions):
+            raise ValueError(f"question {self.id!r}: dimensions repeat: {list(self.dimensions)}")
         if self.kind == "behavioral" and self.budget_s > MAX_BEHAVIORAL_BUDGET_S:
             raise ValueError(f"budget_s {self.budget_s} too long: behavioral stories are at most "
                              f"{MAX_BEHAVIORAL_BUDGET_S} s")

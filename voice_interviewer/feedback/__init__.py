@@ -6,12 +6,14 @@ No function here reads files, prints or keeps state between calls.
 
 Added to the schema-1 document (docs/json.md: fields are only ever added): pauses.list, fillers.at,
 fillers.weighted_per_minute, structure.parts.*.quote, structure.order, key_points.at, outcomes, findings[].at_s,
-findings[].evidence, deductions, score_unclamped and strength.
+findings[].evidence, deductions, score_unclamped, strength and dimensions (feedback.dimensions: the guide's five
+dimensions the question tests, each with a rating and its evidence).
 """
 
 from __future__ import annotations
 
 from voice_interviewer.content.personas import Question
+from voice_interviewer.feedback.dimensions import assess_dimensions, no_speech_dimensions
 from voice_interviewer.feedback.fillers import filler_indices, filler_report, find_fillers
 from voice_interviewer.feedback.keypoints import PhraseIndex, key_points, work_terms
 from voice_interviewer.feedback.mistakes import guide_mistakes
@@ -79,6 +81,7 @@ def _no_speech_doc(transcript: Transcript, question: Question | None, audio_name
         "deductions": deductions,
         "strength": strength_sentence({"words": []}),
         "spoken_feedback": NO_SPEECH_FEEDBACK,
+        "dimensions": no_speech_dimensions(question),
     }
 
 
@@ -96,7 +99,7 @@ def _measure(tokens: tuple[Token, ...], question: Question | None, voiced=None) 
     index = PhraseIndex(tokens, skip)
     said = sum(len(t.text.split("-")) for t in tokens if t.index not in skip)  # "one-on-one" is three words said
     return {
-        "skip": skip, "index": index, "said": said, "kind": kind, "structure": structure,
+        "skip": skip, "index": index, "sentences": sentences, "tokens": tokens, "said": said, "kind": kind, "structure": structure,
         "parts_present": len(structure.order) if parts_present is None or kind != "none" else parts_present,
         "timing": timed, "pace": pace(said, timed["duration_s"]), "pauses": pauses(tokens, voiced),
         "fillers": filler_report(hits, timed["duration_s"]),
@@ -114,6 +117,13 @@ def _judge(m: dict, question: Question | None) -> list[Finding]:
                          judge_structure=m["kind"] != "none" or question is None)
     )
     return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], -f.points))
+
+
+def _plan_reading(m: dict, question: Question | None):
+    """A question rated on program structuring that expects no set structure is still read as a plan."""
+    if question is None or "program-structuring" not in question.dimensions or m["kind"] != "none":
+        return None
+    return analyze_structure("framework", m["sentences"], m["tokens"])
 
 
 def analyze(transcript: Transcript, question: Question | None = None, *, audio_name: str = "") -> dict:
@@ -138,6 +148,8 @@ def analyze(transcript: Transcript, question: Question | None = None, *, audio_n
         "score": score,
         "score_unclamped": unclamped,
         "deductions": deductions,
+        "dimensions": assess_dimensions(m["index"], m["structure"], m["key_points"], findings, question,
+                                        plan=_plan_reading(m, question)),
     }
     doc["strength"] = strength_sentence(doc)
     doc["spoken_feedback"] = spoken_summary(doc, question)

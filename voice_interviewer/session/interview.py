@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,86 +23,40 @@ from voice_interviewer.content.job import session_terms
 from voice_interviewer.content.personas import Persona, Question
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
+from voice_interviewer.feedback.debrief import build_debrief, spoken_debrief
 from voice_interviewer.feedback.turns import judge_turn
 from voice_interviewer.integrations.extras import finish_answer, review_answer
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.session.candidates import Candidate, Typed
+from voice_interviewer.session.events import (  # the loop's records live in events.py; importable from here too
+    Answer,
+    Debriefed,
+    Heard,
+    Listening,
+    Notice,
+    Plan,
+    Scored,
+    Spoke,
+    plan_for,
+    plan_remaining,
+    typed_transcript,
+)
 from voice_interviewer.session.store import SESSION_SCHEMA, write_json_atomic
 from voice_interviewer.speech.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.speech.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
 from voice_interviewer.voice.speaker import Speaker
 
-__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Notice", "Answer", "Interview", "typed_transcript",
-           "plan_for", "plan_remaining"]
+__all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Debriefed", "Notice", "Answer", "Interview",
+           "typed_transcript", "plan_for", "plan_remaining"]
 
 _TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
-_TYPED_WPM = 150
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Which questions each stage asks, in loop order."""
-
-    stages: tuple[tuple[Persona, tuple[Question, ...]], ...]
-
-    @property
-    def stage_label(self) -> str:
-        return self.stages[0][0].stage if len(self.stages) == 1 else "loop"
-
-
-@dataclass(frozen=True)
-class Spoke:
-    persona: Persona
-    kind: str  # opening | question | follow-up | feedback | closing
-    text: str
-    audio: Path
-
-
-@dataclass(frozen=True)
-class Listening:
-    question: Question
-    elapsed_s: float
-    budget_s: float
-    speaking: bool
-
-
-@dataclass(frozen=True)
-class Heard:
-    update: TranscriptUpdate
-
-
-@dataclass(frozen=True)
-class Scored:
-    index: int
-    record: dict
-
-
-@dataclass(frozen=True)
-class Notice:
-    text: str
-
-
-@dataclass
-class Answer:
-    """What listen() heard: the transcript, how the turn ended, and the recording's name in the session folder."""
-
-    transcript: Transcript
-    end: AnswerEnded
-    ended_at: float                 # time.monotonic() when the end was declared
-    audio: str | None = None
-    closed: bool = False            # the candidate ended it with a closing phrase ("I'm done")
-
-
-def typed_transcript(text: str) -> Transcript:
-    """Typed answers get evenly spaced word times at a speaking pace, so the same analyzers apply."""
-    step = 60 / _TYPED_WPM
-    words = tuple(Word(token, round(i * step, 3), round(i * step + step * 0.8, 3))
-                  for i, token in enumerate(text.split()))
-    return Transcript(words, round(len(words) * step, 3), "typed")
 
 
 @dataclass
 class Interview:
+    """One session. run() is the runner; conduct() is what happens in it (the exercise supplies its own); say(),
+    listen() and save() are the turns that conduct(), the exercise and questions-back are built from."""
+
     plan: Plan
     candidate: Candidate
     speaker: Speaker
@@ -113,6 +67,8 @@ class Interview:
     follow_ups: bool = True
     # set by Enter: the answer being recorded ends now, or the interviewer stops talking (the rest is skipped)
     end_requested: threading.Event = field(default_factory=threading.Event)
+    # set by a skip button: the answer ends now unscored, kept as interrupted (`--continue` asks it again)
+    skip_requested: threading.Event = field(default_factory=threading.Event)
     turn_taking: bool = True  # a complete answer ends after the short silence (feedback/turns.py), else the long one
     session: dict = field(default_factory=dict)  # a loaded session here is continued (`interview --continue`)
     llm: object | None = None   # llm.LlmCoach (--llm): follow-ups and critique from the answer
@@ -121,7 +77,6 @@ class Interview:
     review: Callable[[Question, dict], dict] | None = None  # adds to the score document (resume deep-dives)
     # at each stage's end, before the closing (practice.questions_back: what the candidate wants to know)
     stage_end: Callable[[Interview, Persona, str], object] | None = None
-
     model: object | None = None  # a loaded speech model to use; None: run() loads one while the opening is spoken
     _loader: _Loader | None = field(default=None, init=False, repr=False)
 
@@ -168,6 +123,7 @@ class Interview:
                     break
             if self.stage_end is not None:
                 self.stage_end(self, persona, label)
+            self._debrief(persona, last=persona is self.plan.stages[-1][0] and len(self.plan.stages) > 1)
             self.say(persona, "closing", persona.closing, f"{persona.stage}-closing.wav")
 
     def wait_for_model(self) -> None:
@@ -195,6 +151,12 @@ class Interview:
         self.save()
         try:
             answer = self.listen(source, question, label, f"a{index:02d}.wav")
+            if answer.end.reason == "skipped":
+                record |= {"answer_audio": answer.audio, "end_reason": "skipped", "input": self.candidate.kind}
+                self.save()
+                self.on_event(Notice(f"{question.id} skipped; its recording is kept and `interview --continue` "
+                                     "asks it again"))
+                return True
             doc = analyze(answer.transcript, question, audio_name=answer.audio or "")
             if self.review is not None:
                 doc = self.review(question, doc)
@@ -218,10 +180,34 @@ class Interview:
         record["interrupted"] = False
         if self.job is not None:
             self.session["job"] = session_terms(self.job, self.session["answers"])
+        moved = self._update_debrief(persona.stage)
         self.save()
-        self.on_event(Scored(index, record))
+        self.on_event(Scored(index, record, moved))
         self.say(persona, "feedback", record["spoken_feedback"], f"fb{index:02d}.wav")
         return True
+
+    def _update_debrief(self, stage: str) -> dict:
+        """The session's debrief after this answer, and which of the stage's ratings the answer moved."""
+        before = (self.session.get("debrief") or {}).get("stages", {}).get(stage, {})
+        spoken = (self.session.get("debrief") or {}).get("spoken", {"stages": {}, "loop": None})
+        self.session["debrief"] = build_debrief(self.session["answers"]) | {"spoken": spoken}
+        after = self.session["debrief"]["stages"].get(stage, {})
+        return {d: (before.get(d, "not-assessed"), r) for d, r in after.items()
+                if r != "not-assessed" and before.get(d, "not-assessed") != r}
+
+    def _debrief(self, persona: Persona, last: bool) -> None:
+        """At a stage's end the interviewer speaks the stage's debrief; the last stage of a loop speaks the loop's."""
+        debrief = self.session.get("debrief")
+        if not debrief or persona.stage not in debrief["stages"]:
+            return
+        text = spoken_debrief(debrief, None if last else persona.stage)
+        if last:
+            debrief["spoken"]["loop"] = text
+        else:
+            debrief["spoken"]["stages"][persona.stage] = text
+        self.save()
+        self.on_event(Debriefed(persona.stage, debrief, last))
+        self.say(persona, "debrief", text, f"{persona.stage}-debrief.wav" if not last else "loop-debrief.wav")
 
     def _follow_up(self, persona: Persona, question: Question, doc: dict, record: dict, index: int,
                    label: str, review=None) -> Answer | None:
@@ -273,7 +259,9 @@ class Interview:
         recorder = WavRecorder(self.folder / wav_name)
         frames = RecordedFrames(source, recorder)  # on disk as captured, even while this loop lags behind
         end: AnswerEnded | None = None
+        requested: tuple[str, float] | None = None  # "enter" or "skipped", and where the audio then ended
         self.end_requested.clear()
+        self.skip_requested.clear()
         try:
             for count, frame in enumerate(frames, start=1):
                 updates, end = listener.accept(frame)
@@ -281,15 +269,17 @@ class Interview:
                     self.on_event(Heard(update))
                     if end is None and closing_phrase_at(update.committed + update.tentative) is not None:
                         end = listener.endpointer.finish("closing-phrase", frame.end_s)
-                if end is None and self.end_requested.is_set():
-                    end = listener.endpointer.finish("enter", frame.end_s)
+                requested = requested or self._requested_end(frames.recorded_s)
+                if end is None and requested is not None and frame.end_s >= requested[1]:
+                    end = listener.endpointer.finish(requested[0], frame.end_s)
                 if count % _TICK_FRAMES == 0:
                     speaking = listener.endpointer.speech_start_s is not None
                     self.on_event(Listening(question, frame.end_s, question.budget_s, speaking))
                 if end is not None:
                     break
-            else:
-                end = listener.endpointer.finish("input-ended")
+            else:  # the source ran out (a recording's end, or a page that closed its microphone on request)
+                requested = requested or self._requested_end(frames.recorded_s)
+                end = listener.endpointer.finish(requested[0] if requested else "input-ended")
         except BaseException:  # Ctrl-C or a lost device: what the microphone captured is the candidate's, keep it
             frames.keep_queued()
             raise
@@ -307,6 +297,14 @@ class Interview:
             transcript = dataclasses.replace(transcript, words=transcript.words[:closing_at])
         self.on_event(Heard(TranscriptUpdate(transcript.words, ())))
         return Answer(transcript, end, ended_at, audio=wav_name, closed=closing_at is not None)
+
+    def _requested_end(self, recorded_s: float) -> tuple[str, float] | None:
+        """Enter or skip: the answer is what was captured until now (this loop may trail the microphone)."""
+        if self.skip_requested.is_set():
+            return "skipped", recorded_s
+        if self.end_requested.is_set():
+            return "enter", recorded_s
+        return None
 
     def say(self, persona: Persona, kind: str, text: str, wav_name: str) -> None:
         """The persona says text aloud (kind: opening, question, follow-up, feedback, closing, reply, time-check...);
@@ -373,35 +371,3 @@ def _endpoint_wait(end: AnswerEnded) -> float | None:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def plan_for(personas: dict[str, Persona], stages: Sequence[str], per_stage: int,
-             only: set[str] | None = None) -> Plan:
-    """The first per_stage questions of each stage (restricted to `only` ids when given)."""
-    chosen = []
-    for stage in stages:
-        persona = personas[stage]
-        questions = [q for q in persona.questions if only is None or q.id in only][:per_stage]
-        if questions:
-            chosen.append((persona, tuple(questions)))
-    return Plan(tuple(chosen))
-
-
-def plan_remaining(personas: dict[str, Persona], session: dict) -> Plan:
-    """The questions of a saved session that have no complete answer (interrupted ones are asked again)."""
-    done = {a.get("question_id") for a in session["answers"] if "score" in a and not a.get("interrupted")}
-    chosen: list[tuple[Persona, list[Question]]] = []
-    for asked in session.get("questions") or []:
-        stage, question_id = (asked.get("stage"), asked.get("id")) if isinstance(asked, dict) else (None, None)
-        if question_id in done:
-            continue
-        persona = personas.get(stage) if isinstance(stage, str) else None
-        question = next((q for q in persona.questions if q.id == question_id), None) if persona else None
-        if question is None:
-            raise InterviewerError(f"the session asks question {question_id!r} of stage {stage!r}, which the "
-                                   "personas no longer have; start a new interview instead")
-        if chosen and chosen[-1][0].stage == stage:
-            chosen[-1][1].append(question)
-        else:
-            chosen.append((persona, [question]))
-    return Plan(tuple((persona, tuple(questions)) for persona, questions in chosen))

@@ -215,12 +215,18 @@ def wait_for_playback(deadline: float, interrupt: threading.Event | None = None)
 
 
 class Speaker:
-    """Speaks through the speaker when there is one and not muted; always leaves the WAV copy."""
+    """Speaks through the speaker when there is one and not muted; always leaves the WAV copy.
 
-    def __init__(self, *, mute: bool = False, on_notice: Callable[[str], None] = lambda text: None) -> None:
-        self.audible = not mute and has_output_device()
+    A sink (e.g. a browser page) is handed each finished WAV and its length and returns once it has been heard;
+    it is used instead of this machine's speaker.
+    """
+
+    def __init__(self, *, mute: bool = False, on_notice: Callable[[str], None] = lambda text: None,
+                 sink: Callable[[Path, float], None] | None = None) -> None:
+        self.sink = sink
+        self.audible = not mute and sink is None and has_output_device()
         self._on_notice = on_notice
-        if not mute and not self.audible:
+        if not mute and sink is None and not self.audible:
             on_notice("no audio output device: the interviewer's voice is written to WAV files only")
 
     def speak(self, text: str, wav_path: Path, spec: VoiceSpec, skip: threading.Event | None = None) -> float:
@@ -229,7 +235,9 @@ class Speaker:
         duration_s = render_wav(text, wav_path, spec)
         if skip is not None:
             skip.clear()
-        if self.audible and not play_wav(wav_path, skip):
+        if self.sink is not None:
+            self.sink(wav_path, duration_s)
+        elif self.audible and not play_wav(wav_path, skip):
             self.audible = False
             self._on_notice("the audio output stopped responding; continuing without sound (WAV copies are kept)")
         return duration_s
