@@ -15,17 +15,32 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   duration and first-word errors in seconds against the exact speech span.
 - scores: complete on-topic answers against off-topic (real speech included) and too-short ones, with the reasons.
 
+- conditions: every answer clean; the first --per-voice answers of each voice also through three microphones
+  rendered with sox (CONDITIONS, cached under $EVAL_CACHE). Tables per voice, per condition, and voice x condition.
+- invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
+  words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
+- paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with many
+  fillers added by 1 (per condition).
+
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
-    accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W
+    accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
+    worst_condition_filler_recall=C pairs_ranked_right=F invented_phrases=N
+(the first four on clean audio, as before; the worst voice pools its conditions, the worst condition its voices).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import hashlib
 import json
+import os
 import statistics
+import subprocess
 import sys
+import re
 import time
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +48,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "audio_fixtures" / "eval"
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+import soundfile as sf  # noqa: E402
+
+from voice_interviewer.audio.files import read_audio  # noqa: E402
 from voice_interviewer.audio.sources import WavFileSource  # noqa: E402
 from voice_interviewer.config import TranscribeOptions  # noqa: E402
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, find_question, load_personas  # noqa: E402
@@ -43,8 +62,10 @@ from voice_interviewer.speech.transcribe import load_model, resolve_model, trans
 MATCH_SLACK_S = 0.5
 START_TOLERANCE_S = 2.5
 FAMILY = {"er": "uh", "erm": "um"}
-QUICK = ("ev-nervous-star", "ev-nervous-screen", "ev-star-noauth", "ev-star-crossfunc", "ev-fw-payments",
-         "ev-screen-motivation", "ev-star-tradeoff", "ev-star-no-result", "ev-short-10s", "real-jfk-offtopic")
+QUICK = ("ev-nervous-star", "ev-nervous-screen", "ev-star-noauth", "ev-fw-payments", "ev-screen-motivation",
+         "ev-short-10s", "real-jfk-offtopic", "flite-rms--in-so-like", "festival-kal--in-so-like",
+         "flite-slt--in-run-migration", "festival-slt-hts--ev-nervous-screen", "flite-awb--ev-star-no-task")
+OFF_TOPIC_MAX, SHORT_MAX = 20, 30
 # Filler strategy steps, each adding to the one before (TranscribeOptions fields).
 STEPS = (
     ("no prompt", {"prompt": "", "filler_pass": ()}),
@@ -61,9 +82,95 @@ def load_labels(quick: bool, only: list[str] | None) -> list[dict]:
     return [a for a in answers if a["id"] in QUICK] if quick else answers
 
 
-def transcribe(model, label: str, entry: dict, options: TranscribeOptions):
-    source = WavFileSource((EVAL / entry["file"]).resolve())
-    return transcribe_frames(source.frames(), model, options, label)
+# Microphone conditions, rendered from the committed audio with sox on first use and cached (CACHE).
+CONDITIONS = {
+    "clean": None,
+    "reverb-snr20": "room reverb (sox reverb 50 50 80) plus pink noise at 20 dB SNR",
+    "noise-snr10": "pink noise at 10 dB SNR",
+    "headset": "300-3400 Hz band (sox sinc), 18 dB quieter",
+}
+CACHE = Path(os.environ.get("EVAL_CACHE", "/tmp/eval-cache"))
+
+
+def _sox(args: list[str], pcm: np.ndarray) -> np.ndarray:
+    raw = subprocess.run(["sox", "-R", "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "16000", "-",
+                          "-t", "raw", "-e", "floating-point", "-b", "32", "-"] + args,
+                         input=pcm.astype("<i2").tobytes(), capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype="<f4").astype(np.float64)[:pcm.size]
+
+
+def _pink(samples: int, seed: str) -> np.ndarray:
+    raw = subprocess.run(["sox", "-R", "-n", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1",
+                          "-r", "16000", "-", "synth", f"{samples / 16000 + 0.1:.3f}", "pinknoise"],
+                         capture_output=True, check=True).stdout
+    noise = np.frombuffer(raw, dtype="<f4").astype(np.float64)[:samples]
+    shift = zlib.crc32(seed.encode()) % max(1, noise.size // 2)
+    return np.roll(noise, shift)  # same noise for the same answer, a different stretch for each answer
+
+
+def condition_audio(entry: dict, condition: str) -> Path:
+    """The answer's audio as that microphone would give it: a WAV in CACHE (the clean file itself for clean)."""
+    source = (EVAL / entry["file"]).resolve()
+    if condition == "clean":
+        return source
+    key = hashlib.sha1(source.read_bytes() + condition.encode()).hexdigest()[:12]
+    out = CACHE / condition / f"{entry['id']}-{key}.wav"
+    if out.exists():
+        return out
+    pcm = read_audio(source)
+    signal = pcm.astype(np.float64) / 32768.0
+    first, last = (round(entry[k] * 16000) for k in ("speech_start_s", "speech_end_s"))
+    speech_power = float(np.mean(signal[first:last] ** 2)) if last > first else float(np.mean(signal ** 2))
+    if condition == "reverb-snr20":
+        signal = _sox(["reverb", "50", "50", "80"], pcm)
+        snr_db = 20.0
+    elif condition == "noise-snr10":
+        snr_db = 10.0
+    elif condition == "headset":
+        signal = _sox(["sinc", "300-3400", "gain", "-18"], pcm)
+        snr_db = None
+    else:
+        raise ValueError(f"unknown condition {condition!r}; allowed: {', '.join(CONDITIONS)}")
+    if snr_db is not None:
+        noise = _pink(signal.size, entry["id"])
+        noise *= np.sqrt(speech_power / 10 ** (snr_db / 10) / max(float(np.mean(noise ** 2)), 1e-12))
+        signal = signal + noise
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp.wav")
+    sf.write(tmp, np.clip(signal, -1, 1 - 1 / 32768), 16000, subtype="PCM_16")
+    tmp.replace(out)
+    return out
+
+
+DROPPED: list[str] = []  # words speech/hallucination.py dropped during the current transcription
+
+
+def _watch_filter() -> None:
+    """Record what the no-invented-words filter drops (final decodes only), to show what it costs and saves."""
+    import voice_interviewer.speech.transcribe as transcribe_module
+
+    real = transcribe_module.drop_unsupported
+
+    def watched(words, spans, **kw):
+        kept = real(words, spans, **kw)
+        left = list(kept)
+        for w in words:
+            if w in left:
+                left.remove(w)
+            else:
+                DROPPED.append(f"{w.text}@{w.start:.1f}")
+        return kept
+
+    transcribe_module.drop_unsupported = watched
+
+
+def transcribe(model, label: str, entry: dict, options: TranscribeOptions, condition: str = "clean"):
+    source = WavFileSource(condition_audio(entry, condition))
+    DROPPED.clear()
+    transcript = transcribe_frames(source.frames(), model, options, label)
+    if DROPPED:
+        transcript.extra["dropped"] = [(w,) for w in DROPPED]
+    return transcript
 
 
 def _to_doc(transcript: Transcript) -> dict:
@@ -175,43 +282,148 @@ def star_budget_note(doc: dict) -> str | None:
     return over[0]["message"] if over else None
 
 
+INVENTED = ("thank you", "thanks for watching", "thank you for watching", "subscribe", "bye", "you")
+MIN_INSERTED_RUN = 3  # this many words in a row that the labelled transcript lacks is a made-up phrase (next to a
+# deleted or replaced stretch it is a mishearing: words heard wrong, not words made up)
+SPEECH_SLACK_S = (0.3, 0.6)  # a word may start this much before the labelled speech and end this much after
+
+
+def invented_phrases(entry: dict, transcript: Transcript) -> list[str]:
+    """Runs of words no speech supports: outside the labelled speech span, a classic Whisper phrase ("thank
+    you", "thanks for watching", a lone "you") the labelled transcript does not hold, or MIN_INSERTED_RUN or more
+    words in a row inserted against the labelled transcript ("and then we'll see you next time")."""
+    ref = " " + " ".join(_norm_words(entry["transcript"])) + " "
+    lo, hi = entry["speech_start_s"] - SPEECH_SLACK_S[0], entry["speech_end_s"] + SPEECH_SLACK_S[1]
+    words = transcript.words
+    bad = [w.end < lo or w.start > hi for w in words]
+    normed = [" ".join(_norm_words(w.text)) for w in words]
+    for phrase in INVENTED:
+        n = len(phrase.split())
+        if f" {phrase} " in ref:
+            continue
+        for i in range(len(words) - n + 1):
+            if " ".join(normed[i:i + n]) == phrase:
+                for k in range(i, i + n):
+                    bad[k] = True
+    ref_words = _norm_words(entry["transcript"])
+    matcher = difflib.SequenceMatcher(None, ref_words, [n.replace(" ", "") for n in normed], autojunk=False)
+    ops = matcher.get_opcodes()
+    for k, (op, _, _, j1, j2) in enumerate(ops):
+        near = {ops[i][0] for i in (k - 1, k + 1) if 0 <= i < len(ops)}
+        if op == "insert" and j2 - j1 >= MIN_INSERTED_RUN and not near & {"delete", "replace"}:
+            for k in range(j1, j2):
+                bad[k] = True
+    runs, current = [], []
+    for w, b in zip(words, bad):
+        if b:
+            current.append(w.text)
+        elif current:
+            runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return runs
+
+
+def _norm_words(text: str) -> list[str]:
+    return [w for w in (re.sub(r"[^a-z']", "", t.lower()) for t in text.split()) if w]
+
+
+def voice_of(entry: dict) -> str:
+    return entry["voice"] or "real"
+
+
+def family_of(entry: dict) -> str:
+    return entry.get("family") or ("real" if entry["kind"] == "real" else "espeak-ng")
+
+
 def run(model, entries: list[dict], options: TranscribeOptions, questions: dict, verbose: bool,
-        cache: dict | None = None) -> dict:
-    """Every answer through transcription (or `cache`: id -> saved transcript) and analysis."""
-    tally, strict = Tally(), Tally()
-    parts_ok = parts_all = 0
-    agreements, wrong_parts, wpm_err, dur_err, first_err, scores = [], [], [], [], [], []
+        cache: dict | None = None, condition: str = "clean") -> dict:
+    """Every answer through transcription (or `cache`: condition/id -> saved transcript) and analysis."""
+    rows = []
     started = time.monotonic()
     for entry in entries:
-        if cache is not None and entry["id"] in cache:
-            transcript = _from_doc(cache[entry["id"]])
+        key = entry["id"] if condition == "clean" else f"{condition}/{entry['id']}"
+        if cache is not None and key in cache:
+            transcript = _from_doc(cache[key])
         else:
-            transcript = transcribe(model, entry["id"], entry, options)
+            transcript = transcribe(model, entry["id"], entry, options, condition)
         if cache is not None:
-            cache[entry["id"]] = _to_doc(transcript)
+            cache[key] = _to_doc(transcript)
         doc = analyze(transcript, judged_question(entry, questions[entry["question_id"]]), audio_name=entry["file"])
-        found = doc["fillers"]["at"]
-        tally.add(entry["id"], entry["fillers"], found, family=True)
-        strict.add(entry["id"], entry["fillers"], found, family=False)
         ok, judged, agreement, wrong = structure_check(entry, doc)
-        parts_ok, parts_all = parts_ok + ok, parts_all + judged
-        wrong_parts += wrong
-        if agreement is not None:
-            agreements.append(agreement)
         span = entry["speech_end_s"] - entry["speech_start_s"]
-        wpm_err.append(abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"])
-        dur_err.append(abs(doc["timing"]["duration_s"] - span))
-        first_err.append(abs(doc["timing"]["first_word_s"] - entry["speech_start_s"]))
-        scores.append((entry, doc))
+        invented = invented_phrases(entry, transcript)
+        dropped = [d[0] for d in transcript.extra.get("dropped", ())]
+        rows.append({"dropped": dropped, "entry": entry, "doc": doc, "condition": condition, "ok": ok, "judged": judged,
+                     "agreement": agreement, "wrong": wrong, "invented": invented,
+                     "wpm_err": abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"],
+                     "dur_err": abs(doc["timing"]["duration_s"] - span),
+                     "first_err": abs(doc["timing"]["first_word_s"] - entry["speech_start_s"])})
         if verbose:
-            print(f"  {entry['id']:<26} score {doc['score']:>3}  fillers {len(entry['fillers']):>2} labelled "
-                  f"{len(found):>2} found  parts {ok}/{judged}  wpm {doc['pace']['wpm']:.0f}/{entry['wpm']:.0f}  "
-                  f"dur {doc['timing']['duration_s']:.1f}/{span:.1f}", flush=True)
+            print(f"  {condition:<12} {entry['id']:<44} score {doc['score']:>3}  fillers {len(entry['fillers']):>2} "
+                  f"labelled {len(doc['fillers']['at']):>2} found  parts {ok}/{judged}  "
+                  f"wpm {doc['pace']['wpm']:.0f}/{entry['wpm']:.0f}"
+                  + (f"  invented {invented}" if invented else "") + (f"  dropped {dropped}" if dropped else ""),
+                  flush=True)
+    return summarise(rows, time.monotonic() - started)
+
+
+def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
+    """Filler tallies, structure, pace and scores over some rows (one condition, one voice, or all)."""
+    tally, strict = Tally(), Tally()
+    for row in rows:
+        tag = row["entry"]["id"] if row["condition"] == "clean" else f"{row['condition']}/{row['entry']['id']}"
+        found = row["doc"]["fillers"]["at"]
+        tally.add(tag, row["entry"]["fillers"], found, family=True)
+        strict.add(tag, row["entry"]["fillers"], found, family=False)
     precision, recall = tally.overall()
-    return {"tally": tally, "strict": strict, "precision": precision, "recall": recall,
-            "structure": parts_ok / parts_all if parts_all else 1.0, "agreement": agreements,
-            "wrong_parts": wrong_parts, "wpm_error": statistics.mean(wpm_err), "dur_error": statistics.mean(dur_err),
-            "first_error": statistics.mean(first_err), "scores": scores, "seconds": time.monotonic() - started}
+    judged = sum(r["judged"] for r in rows)
+    return {"rows": rows, "tally": tally, "strict": strict, "precision": precision, "recall": recall,
+            "labelled": sum(tally.labelled.values()),
+            "structure": sum(r["ok"] for r in rows) / judged if judged else 1.0, "judged": judged,
+            "agreement": [r["agreement"] for r in rows if r["agreement"] is not None],
+            "wrong_parts": [w for r in rows for w in r["wrong"]],
+            "wpm_error": statistics.mean(r["wpm_err"] for r in rows) if rows else 0.0,
+            "dur_error": statistics.mean(r["dur_err"] for r in rows) if rows else 0.0,
+            "first_error": statistics.mean(r["first_err"] for r in rows) if rows else 0.0,
+            "invented": [f"{r['entry']['id']}: {p!r}" for r in rows for p in r["invented"]],
+            "scores": [(r["entry"], r["doc"]) for r in rows], "seconds": seconds}
+
+
+def print_groups(title: str, groups: dict[str, dict]) -> None:
+    print(f"\n{title}")
+    print(f"  {'':<18} {'answers':>7} {'fillers':>7} {'P':>6} {'R':>6} {'structure':>9} {'wpm err':>8} "
+          f"{'invented':>8}")
+    for name, r in groups.items():
+        p = f"{r['precision']:.3f}" if r["labelled"] or sum(r["tally"].found.values()) else "-"
+        rec = f"{r['recall']:.3f}" if r["labelled"] else "-"
+        struct = f"{r['structure']:.3f}" if r["judged"] else "-"
+        print(f"  {name:<18} {len(r['rows']):>7} {r['labelled']:>7} {p:>6} {rec:>6} {struct:>9} "
+              f"{100 * r['wpm_error']:>7.1f}% {len(r['invented']):>8}")
+
+
+def pair_check(rows: list[dict]) -> tuple[int, int, list[str]]:
+    """(pairs ranked right, pairs, lines): the complete answer must outscore its changed copy, by at least
+    PAIR_MARGIN points when a structure part was removed; per condition."""
+    docs = {(r["condition"], r["entry"]["id"]): r["doc"] for r in rows}
+    right = total_pairs = 0
+    lines = []
+    for r in rows:
+        of = r["entry"].get("pair_of")
+        if not of or (r["condition"], of) not in docs:
+            continue
+        full, changed = docs[(r["condition"], of)]["score"], r["doc"]["score"]
+        need = PAIR_MARGIN if r["entry"]["change"].startswith("no-") else 1
+        ok = full - changed >= need
+        right += ok
+        total_pairs += 1
+        lines.append(f"  {'ok ' if ok else 'BAD'} {r['condition']:<12} {r['entry']['id']:<48} complete {full:>3} "
+                     f"changed {changed:>3} (need +{need})")
+    return right, total_pairs, lines
+
+
+PAIR_MARGIN = 8
 
 
 def print_fillers(result: dict) -> None:
@@ -242,61 +454,135 @@ def print_scores(result: dict) -> None:
             print(f"  {entry['id']:<26} {doc['score']:>3}  {reasons}")
     for name, values in groups.items():
         if values:
-            print(f"  mean {name:<18} {statistics.mean(values):5.1f} over {len(values)}")
+            print(f"  mean {name:<18} {statistics.mean(values):5.1f} over {len(values)} (min {min(values)}, "
+                  f"max {max(values)})")
+    print(f"  goals: off-topic at most {OFF_TOPIC_MAX}, too short at most {SHORT_MAX}")
     notes = [(entry["id"], star_budget_note(doc)) for entry, doc in result["scores"]]
     for answer_id, note in notes:
         if note:
             print(f"  budget: {answer_id}: {note}")
 
 
+def condition_subset(entries: list[dict], per_voice: int) -> list[dict]:
+    """The answers the microphone conditions run on: the first `per_voice` non-pair answers with fillers of every
+    voice (and of the real clips), so every voice is in every condition at a third of the cost."""
+    chosen, seen = [], {}
+    for e in entries:
+        if e.get("pair_of") or (e["kind"] != "real" and not e["fillers"]):
+            continue
+        v = voice_of(e)
+        if seen.get(v, 0) < per_voice:
+            seen[v] = seen.get(v, 0) + 1
+            chosen.append(e)
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help=f"only {len(QUICK)} answers covering every filler type")
+    ap.add_argument("--quick", action="store_true", help=f"only {len(QUICK)} answers covering every filler type, "
+                    "clean audio only")
     ap.add_argument("--only", nargs="+", metavar="ID", help="only these answer ids")
     ap.add_argument("--steps", action="store_true", help="run once per filler strategy step and compare")
     ap.add_argument("--model", help="model folder or name (default: the bundled tiny.en)")
+    ap.add_argument("--conditions", nargs="+", choices=list(CONDITIONS), default=list(CONDITIONS),
+                    help="microphone conditions (default: all; clean runs on every answer)")
+    ap.add_argument("--per-voice", type=int, default=2, metavar="N",
+                    help="answers per voice in the non-clean conditions (default 2; 0 = every answer)")
+    ap.add_argument("--voices", nargs="+", metavar="NAME",
+                    help="only answers in these voices or families (espeak-ng, flite, festival, real)")
+    ap.add_argument("--no-hallucination-filter", action="store_true",
+                    help="keep every word Whisper writes (speech/hallucination.py off): the figure before that step")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per answer")
     ap.add_argument("--transcripts", type=Path, metavar="JSON",
                     help="reuse the transcripts saved in this file (written when missing): analyzers only")
     args = ap.parse_args(argv)
     entries = load_labels(args.quick, args.only)
+    if args.voices:
+        entries = [e for e in entries if voice_of(e) in args.voices or family_of(e) in args.voices]
+    if args.no_hallucination_filter:
+        import voice_interviewer.speech.transcribe as transcribe_module
+
+        transcribe_module.drop_unsupported = lambda words, spans, **_: list(words)
+    else:
+        _watch_filter()
+    conditions = ["clean"] if args.quick else args.conditions
     questions = {e["question_id"]: find_question(load_personas(), e["question_id"])[1] for e in entries}
     resolved = resolve_model(args.model)
     base = TranscribeOptions(model=args.model, partial_every_s=None)
     model = load_model(resolved.source, base.compute_type, base.cpu_threads)
-    audio_s = sum(e["duration_s"] for e in entries)
-    print(f"accuracy: {len(entries)} answers, {audio_s:.0f} s of audio, model {resolved.label}, "
+    noisy = entries if args.per_voice == 0 or args.only else condition_subset(entries, args.per_voice)
+    plan = [(c, entries if c == "clean" else noisy) for c in conditions]
+    audio_s = sum(e["duration_s"] for _, es in plan for e in es)
+    print(f"accuracy: {len(entries)} answers, {len(conditions)} conditions ({', '.join(conditions)}; "
+          f"non-clean on {len(noisy)} answers), {audio_s:.0f} s of audio, model {resolved.label}, "
           f"filler strategy {', '.join(base.filler_pass) or 'prompt only'}", flush=True)
     cache = json.loads(args.transcripts.read_text()) if args.transcripts and args.transcripts.exists() else None
     if args.transcripts and cache is None:
         cache = {}
-    result = None
     if args.steps:
         for name, change in STEPS:
             options = replace(base, **change)
             same = options == base
-            result_step = run(model, entries, options, questions, False, cache if same else None)
-            result = result_step if same else result
-            strict = result_step["strict"].overall()
-            print(f"step {name:<22} filler P={result_step['precision']:.3f} R={result_step['recall']:.3f} "
-                  f"(strict P={strict[0]:.3f} R={strict[1]:.3f})  structure {result_step['structure']:.3f}  "
-                  f"wpm err {100 * result_step['wpm_error']:.1f}%  {result_step['seconds']:.0f} s", flush=True)
-    if result is None:
-        result = run(model, entries, base, questions, args.verbose, cache)
-    if args.transcripts:
-        args.transcripts.write_text(json.dumps(cache))
-    print_fillers(result)
-    agreement = statistics.mean(result["agreement"]) if result["agreement"] else float("nan")
-    print(f"\nstructure: part accuracy {result['structure']:.3f} (start within {START_TOLERANCE_S} s); "
+            rows = []
+            for condition, es in plan:
+                rows += run(model, es, options, questions, False, cache if same else None, condition)["rows"]
+            step = summarise(rows)
+            strict = step["strict"].overall()
+            print(f"step {name:<22} filler P={step['precision']:.3f} R={step['recall']:.3f} "
+                  f"(strict P={strict[0]:.3f} R={strict[1]:.3f})  structure {step['structure']:.3f}  "
+                  f"wpm err {100 * step['wpm_error']:.1f}%", flush=True)
+    started = time.monotonic()
+    rows = []
+    for condition, es in plan:
+        rows += run(model, es, base, questions, args.verbose, cache, condition)["rows"]
+        if args.transcripts:
+            args.transcripts.write_text(json.dumps(cache))
+    result = summarise(rows, time.monotonic() - started)
+    clean = summarise([r for r in rows if r["condition"] == "clean"])
+    print_fillers(clean)
+    by_voice = {v: summarise([r for r in rows if voice_of(r["entry"]) == v])
+                for v in dict.fromkeys(voice_of(r["entry"]) for r in rows)}
+    by_condition = {c: summarise([r for r in rows if r["condition"] == c]) for c in conditions}
+    by_cell = {(v, c): summarise([r for r in rows if voice_of(r["entry"]) == v and r["condition"] == c])
+               for v in by_voice for c in conditions}
+    print_groups("per voice (all conditions)", by_voice)
+    print_groups("per condition (all voices)", by_condition)
+    print("\nfiller recall per voice and condition (labelled fillers in brackets)")
+    print("  " + f"{'':<18}" + "".join(f"{c:>16}" for c in conditions))
+    for v in by_voice:
+        cells = []
+        for c in conditions:
+            r = by_cell[(v, c)]
+            cells.append(f"{r['recall']:.2f} P{r['precision']:.2f} ({r['labelled']})" if r["labelled"] else "-")
+        print("  " + f"{v:<18}" + "".join(f"{x:>16}" for x in cells))
+    agreement = statistics.mean(clean["agreement"]) if clean["agreement"] else float("nan")
+    print(f"\nstructure (clean): part accuracy {clean['structure']:.3f} (start within {START_TOLERANCE_S} s); "
           f"STAR time labelled right {agreement:.3f}")
-    for wrong in result["wrong_parts"]:
+    for wrong in clean["wrong_parts"]:
         print(f"  {wrong}")
-    print(f"\npace: wpm error {100 * result['wpm_error']:.1f}%  duration error {result['dur_error']:.2f} s  "
-          f"first word error {result['first_error']:.2f} s")
-    print_scores(result)
+    print(f"\npace (clean): wpm error {100 * clean['wpm_error']:.1f}%  duration error {clean['dur_error']:.2f} s  "
+          f"first word error {clean['first_error']:.2f} s")
+    print(f"\ninvented phrases: {len(result['invented'])}")
+    for line in result["invented"]:
+        print(f"  {line}")
+    dropped = [(r["condition"], r["entry"]["id"], r["dropped"]) for r in rows if r["dropped"]]
+    print(f"words the no-invented-words filter dropped (live tentative decodes included): "
+          f"{sum(len(d) for *_, d in dropped)} in {len(dropped)} answers")
+    for condition, answer_id, words in dropped:
+        print(f"  {condition}/{answer_id}: {' '.join(words)}")
+    print_scores(clean)
+    right, pairs, lines = pair_check(rows)
+    print(f"\npaired answers: {right}/{pairs} ranked right")
+    for line in lines:
+        print(line)
     print(f"\ntranscription and analysis took {result['seconds']:.0f} s for {audio_s:.0f} s of audio")
-    print(f"accuracy filler_precision={result['precision']:.3f} filler_recall={result['recall']:.3f} "
-          f"structure_accuracy={result['structure']:.3f} wpm_error_pct={100 * result['wpm_error']:.1f}")
+    voiced = [r["recall"] for r in by_voice.values() if r["labelled"]]
+    conds = [r["recall"] for r in by_condition.values() if r["labelled"]]
+    print(f"accuracy filler_precision={clean['precision']:.3f} filler_recall={clean['recall']:.3f} "
+          f"structure_accuracy={clean['structure']:.3f} wpm_error_pct={100 * clean['wpm_error']:.1f} "
+          f"worst_voice_filler_recall={min(voiced, default=1.0):.3f} "
+          f"worst_condition_filler_recall={min(conds, default=1.0):.3f} "
+          f"pairs_ranked_right={right / pairs if pairs else 1.0:.3f} invented_phrases={len(result['invented'])}")
     return 0
 
 

@@ -240,3 +240,12 @@ def test_a_story_within_its_budget_has_no_long_part():
     from voice_interviewer.feedback import analyze
 
     assert not [f for f in analyze(spoken(COMPLETE_STORY))["findings"] if f["kind"] == "star-part-long"]
+
+
+def test_a_missing_part_costs_at_least_eight_points_even_with_fillers_in_the_complete_answer():
+    """Issue 13 part 4: a complete answer outranks the same answer with one part removed, by >= 8, even when the
+    complete one carries a few fillers the shorter one lost with the removed part."""
+    nervous = COMPLETE_STORY.replace("As a result,", "Um, so, uh, as a result, um,")
+    assert score_of(nervous) - score_of(NO_RESULT_STORY) >= 8
+    no_cadence = MIGRATION_PLAN.split(" Finally, the cadence")[0]
+    assert score_of(MIGRATION_PLAN, MIGRATION) - score_of(no_cadence, MIGRATION) >= 8

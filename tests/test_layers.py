@@ -17,7 +17,7 @@ LAYERS = {
     "integrations": 2.5,
     "feedback": 2, "speech": 2, "voice": 2,
     "content": 1, "audio": 1,
-    "remote": 0, "records": -1, "config": -1, "errors": -2, "__init__": -3, "__main__": 7,
+    "remote": 0, "records": -1, "config": -1, "wording": -1, "errors": -2, "__init__": -3, "__main__": 7,
 }
 
 

@@ -17,7 +17,7 @@ from voice_interviewer.content.personas import find_question, load_personas
 from voice_interviewer.feedback import analyze
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.review.charts import line_chart_svg, pace_series
-from voice_interviewer.review.progress import Session, build_progress, compare_feedback
+from voice_interviewer.review.progress import Session, build_progress, compare_feedback, render_progress_html
 from voice_interviewer.review.report import align_words, render_html, render_markdown, stage_summary
 from voice_interviewer.review.stories import THEMES, build_story_bank
 from voice_interviewer.session.interview import typed_transcript
@@ -96,6 +96,22 @@ def test_html_report_marks_fillers_parts_and_pauses_and_has_no_network(questions
     summary = stage_summary(session)
     assert summary[0]["answers"] == 2 and summary[0]["score"] == round((rough["score"] + good["score"]) / 2)
     assert "## 1." in render_markdown(session)
+
+
+def test_pages_show_session_text_as_text_never_as_markup(questions):
+    """Transcripts, questions, names and findings come from files a user can edit: the templates escape them."""
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)> & \'q\''
+    answer = _answer(1, "panel-alignment", ROUGH, questions)
+    answer |= {"question_text": hostile, "spoken_feedback": hostile, "persona": hostile,
+               "findings": answer["findings"] + [{"kind": "k", "severity": "warn", "message": hostile, "at_s": 3.0}],
+               "follow_ups": [{"text": hostile, "transcript": hostile, "answer_audio": None}]}
+    session = _session(1, [answer]).document | {"stage": hostile}
+    page = render_html(session)
+    assert "<script>alert" not in page and "<img" not in page
+    assert page.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") >= 6  # question, feedback, finding, ...
+    doc = build_progress([_session(1, [answer]), _session(2, [answer])])
+    progress_page = render_progress_html(doc)
+    assert "<script>alert" not in progress_page and "&lt;script&gt;alert" in progress_page
 
 
 def test_progress_says_what_improved_and_what_did_not(questions):

@@ -77,11 +77,35 @@ def test_one_interview_at_a_time_and_bad_choices_are_refused(tmp_path):
             assert "already running" in busy["text"]
         folder, session = wait_for(lambda: _ended(tmp_path / "out"), 60, "the interview to end with its page")
         assert session["completed"] is False and session["input"] == "browser"
+        with socket_to(url, origin=base, token=token) as third:  # the server is free again for the next one
+            assert json.loads(third.recv(timeout=30)) == {"type": "hello", "busy": False}
+            third.send(json.dumps({"type": "start", "stage": "panel", "questions": 1}))
+            assert json.loads(third.recv(timeout=60))["type"] == "started"
 
 
 def _ended(out):
+    """The one session in out once its end is recorded (session.json appears just after "started")."""
+    if not any((p / "session.json").exists() for p in out.iterdir()):
+        return None
     folder, session = session_of(out)
     return (folder, session) if session.get("ended") else None
+
+
+@pytest.mark.cli
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_resume_gives_the_page_deep_dive_questions(tmp_path):
+    resume = FIXTURES / "practice" / "sample_resume.txt"
+    with web_server(tmp_path / "out", "--resume", str(resume), "--no-questions-back") as (_, url):
+        with socket_to(url, origin=base_of(url), token=token_of(url)) as page:
+            page.recv(timeout=30)
+            page.send(json.dumps({"type": "start", "stage": "hiring-manager", "questions": 2}))
+            assert json.loads(page.recv(timeout=60))["type"] == "started"
+            folder = wait_for(lambda: next((tmp_path / "out").glob("*/session.json"), None), 60, "session.json")
+            asked = [q["id"] for q in json.loads(folder.read_text())["questions"]]
+    assert len(asked) == 2 and all(qid.startswith("resume-") for qid in asked), asked
+    result = run_cli("web", "--no-browser", "--resume", str(tmp_path / "missing.txt"))
+    assert result.returncode == 2 and "missing.txt" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.cli
@@ -177,3 +201,30 @@ def test_skip_then_closing_the_page_mid_answer_keeps_interrupted_replayable_answ
     assert "interview stopped: the browser page was closed" in process.stderr.read()
     replay = run_cli("replay", str(folder), "--mute")
     assert replay.returncode == 0 and replay.stdout.count("Interrupted before it could be scored") == 2, replay.stdout
+
+
+@pytest.mark.cli
+def test_https_with_a_certificate_for_phones_on_the_network(tmp_path):
+    import ssl
+    import subprocess
+
+    from websockets.sync.client import connect
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True, timeout=60)
+    unverified = ssl.create_default_context()
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE  # a self-signed test certificate
+    with web_server(tmp_path / "out", "--certfile", str(cert), "--keyfile", str(key), https=True) as (_, url):
+        with urllib.request.urlopen(url, context=unverified, timeout=30) as response:
+            assert response.status == 200
+        base = base_of(url)
+        address = base.replace("https://", "wss://") + f"/ws?token={token_of(url)}"
+        with connect(address, origin=base, ssl=unverified, open_timeout=30) as socket:
+            assert json.loads(socket.recv(timeout=30))["type"] == "hello"
+        from websockets.exceptions import InvalidStatus
+
+        with pytest.raises(InvalidStatus):  # the same host over plain http is another origin
+            connect(address, origin=base.replace("https://", "http://"), ssl=unverified, open_timeout=30)
+    result = run_cli("web", "--no-browser", "--certfile", str(cert))
+    assert result.returncode == 2 and "--certfile and --keyfile go together" in result.stderr

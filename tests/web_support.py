@@ -20,7 +20,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 @contextmanager
-def web_server(out: Path, *args: str, env: dict | None = None):
+def web_server(out: Path, *args: str, env: dict | None = None, https: bool = False):
     """The server as a user starts it; yields (process, url). Stopped with Ctrl-C (SIGINT) afterwards."""
     require_marker("cli", "starts `voice-interviewer web` as a subprocess")
     process = subprocess.Popen([*CLI, "web", "--no-browser", "--port", "0", "--out", str(out), *args],
@@ -30,7 +30,7 @@ def web_server(out: Path, *args: str, env: dict | None = None):
         ready, _, _ = select.select([process.stdout], [], [], 60)
         assert ready, "the server printed no URL within 60 s"
         url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:") and "/?token=" in url, url
+        assert url.startswith(f"{'https' if https else 'http'}://127.0.0.1:") and "/?token=" in url, url
         yield process, url
     finally:
         if process.poll() is None:

@@ -17,6 +17,10 @@ Real speech (audio_fixtures/real) is labelled too, as answers that do not take u
 and end are the first and last 10 ms above -40 dBFS (make_fixtures.speech_bounds) and its word count comes from the
 shipped transcript.
 
+The inline part (INLINE_PLAN, inline/*.ogg) is said by flite and Festival voices in one go, fillers inside running
+speech, with word times from the synthesizer (synth.py); PAIRS adds copies of some answers with one part removed or
+many fillers added, in the same voice.
+
 Output: 16 kHz mono Ogg Opus at 32 kbit/s (make_fixtures.opus_bytes; PyAV decodes it in audio.read_audio), room
 noise at -72 dBFS (seeded).
 """
@@ -29,7 +33,7 @@ import re
 import subprocess
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -207,13 +211,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="compare a fresh render with the committed files")
     args = ap.parse_args(argv)
     answers = all_answers()
-    unknown = set(args.only or ()) - {a.id for a in answers}
+    known = {a.id for a in answers} | {a.id for _, a, _ in inline_answers()}
+    unknown = set(args.only or ()) - known
     if unknown:
-        print(f"error: unknown answer id {sorted(unknown)}; allowed: {sorted(a.id for a in answers)}",
+        print(f"error: unknown answer id {sorted(unknown)}; allowed: {sorted(known)}",
               file=sys.stderr)
         return 2
     try:
-        versions = _tool_versions()
+        import synth
+
+        versions = _tool_versions() | synth.versions()
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
         print(f"error: cannot run espeak-ng and sox ({exc}); install both (apt install espeak-ng sox)",
               file=sys.stderr)
@@ -235,6 +242,21 @@ def main(argv: list[str] | None = None) -> int:
         path.write_bytes(data)
         print(f"{entry['file']}: {entry['duration_s']:.1f} s, {len(entry['fillers'])} fillers, "
               f"{answer.voice} at {answer.rate_wpm} wpm")
+    (HERE / "inline").mkdir(exist_ok=True)
+    for key, answer, extra in inline_answers():
+        if args.only and answer.id not in args.only:
+            if answer.id in old:
+                entries.append(old[answer.id])
+            continue
+        pcm, entry = render_inline(key, answer, extra)
+        entries.append(entry)
+        data, path = opus_bytes(pcm), HERE / entry["file"]
+        if args.check:
+            if not path.exists() or path.read_bytes() != data or old.get(answer.id) != entry:
+                differ.append(answer.id)
+            continue
+        path.write_bytes(data)
+        print(f"{entry['file']}: {entry['duration_s']:.1f} s, {len(entry['fillers'])} fillers, {key}")
     clips = {c["file"]: c for c in json.loads((HERE.parent / "manifest.json").read_text())["clips"]}
     entries += [_real_entry(r, clips) for r in REAL]
     if args.check:
@@ -548,6 +570,148 @@ EVAL: tuple[EvalAnswer, ...] = (
         "top.",
     ),
 )
+
+
+# ---- inline voices: other synthesizers, each answer said in one go, fillers inside running speech ----
+# (engine, voice, family): flite's clustergen voices and Festival's diphone and HMM voices; see synth.py.
+INLINE_VOICES = {
+    "flite-slt": ("flite", "slt"), "flite-rms": ("flite", "rms"), "flite-awb": ("flite", "awb"),
+    "festival-kal": ("festival", "kal"), "festival-slt-hts": ("festival", "slt-hts"),
+}
+INLINE_LICENCES = {
+    "flite-slt": "flite 2.2 built-in voice cmu_us_slt (CMU ARCTIC data; BSD-style free licence, Debian main)",
+    "flite-rms": "flite 2.2 built-in voice cmu_us_rms (CMU ARCTIC data; BSD-style free licence, Debian main)",
+    "flite-awb": "flite 2.2 built-in voice cmu_us_awb (CMU ARCTIC data; BSD-style free licence, Debian main)",
+    "festival-kal": "Festival festvox-kallpc16k (kal_diphone; free use licence, Debian main)",
+    "festival-slt-hts": "Festival festvox-us-slt-hts (cmu_us_slt_arctic_hts; BSD-style, Debian main)",
+}
+# flite says a hesitation wrapped in this SSML stretch as a person holds it (about 0.2-0.4 s, no silence around);
+# Festival says it at its own (short) word length: both are kept, the short ones are the harder case.
+FLITE_HESITATION_RATE = 0.45
+INLINE_TEXTS = {
+    "in-run-migration": EvalAnswer(
+        "in-run-migration", "hm-complex-program", "", 0, ("star-complete", "fillers", "inline", "not-fillers"),
+        "[situation] Last spring we were {um} running two billing systems side by side, and {uh} nobody trusted "
+        "either one. [task] I owned the move to a single system before the contract with the old vendor ran out. "
+        "[action] I {like} mapped every report the finance team used, and I asked the teams what they would "
+        "{!like} to keep. {So} I split the move into four waves, and {um} after each wave we compared the "
+        "totals for a week {!so} that nobody had to take it on faith. Do {!you know} how many reports nobody "
+        "used? Almost half, {you know}, so we dropped them. [result] We {uh} finished a month early and cut "
+        "the vendor cost by sixty percent."),
+    "in-so-like": EvalAnswer(
+        "in-so-like", "rec-background", "", 0, ("screen", "fillers", "inline", "not-fillers"),
+        "I {um} started in operations, and {!so} I learned early what a late launch costs. People {!like} "
+        "working with me because I {uh} say what I know and what I {er} don't. I moved into program management "
+        "five years ago, {I mean} officially, and I {like} still keep a foot in the data. Teams {!like} payments "
+        "and search were {um} my biggest programs, {!so} I know both sides of a migration."),
+}
+INLINE_PLAN = {
+    "flite-slt": ("ev-star-billing", "ev-fw-payments", "ev-screen-motivation", "in-run-migration",
+                  "ev-nervous-screen", "ev-offtopic-cooking", "ev-star-no-result"),
+    "flite-rms": ("ev-star-noauth", "ev-fw-slip", "ev-screen-background", "in-so-like", "ev-nervous-star",
+                  "ev-short-10s"),
+    "flite-awb": ("ev-star-tradeoff", "ev-fw-ambiguous", "ev-screen-explain", "in-run-migration", "ev-star-we",
+                  "ev-star-no-task"),
+    "festival-kal": ("ev-star-crossfunc", "ev-fw-debt", "ev-star-raisebar", "in-so-like", "ev-nervous-star"),
+    "festival-slt-hts": ("ev-star-failure", "ev-fw-status", "ev-star-principles", "in-run-migration",
+                         "ev-nervous-screen", "ev-star-no-situation"),
+}
+# Paired answers: the complete one (rendered above, same voice) against one change. "no-PART" drops that part's
+# sentences; "many-fillers" adds a hesitation every few words.
+PAIRS = (
+    ("flite-slt", "ev-star-billing", "no-result"), ("flite-slt", "ev-star-billing", "no-situation"),
+    ("flite-slt", "ev-star-billing", "many-fillers"),
+    ("flite-rms", "ev-star-noauth", "no-result"), ("flite-rms", "ev-star-noauth", "no-task"),
+    ("flite-awb", "ev-star-tradeoff", "no-result"), ("flite-awb", "ev-star-tradeoff", "no-action"),
+    ("festival-kal", "ev-star-crossfunc", "no-result"), ("festival-kal", "ev-star-crossfunc", "many-fillers"),
+    ("festival-slt-hts", "ev-star-failure", "no-situation"),
+    ("flite-slt", "ev-fw-payments", "no-risks"), ("flite-slt", "ev-fw-payments", "no-dependencies"),
+    ("flite-awb", "ev-fw-ambiguous", "no-milestones"), ("flite-awb", "ev-fw-ambiguous", "no-cadence"),
+    ("festival-kal", "ev-fw-debt", "no-charter"),
+)
+_HESITATION_CYCLE = ("{um}", "{uh}", "{you know}", "{um}", "{I mean}", "{uh}")
+
+
+def _changed(text: str, change: str) -> str:
+    """The markup with one part's sentences removed, or with many fillers added."""
+    if change.startswith("no-"):
+        part = change[3:]
+        pieces = re.split(r"(?=\[[a-z-]+\])", text)
+        kept = [p for p in pieces if not p.startswith(f"[{part}]")]
+        if len(kept) == len(pieces):
+            raise ValueError(f"no [{part}] in the answer")
+        return "".join(kept)
+    if change == "many-fillers":
+        words, out, k = text.split(" "), [], 0
+        for i, w in enumerate(words):
+            out.append(w)
+            if i % 6 == 5 and not re.search(r"[{}\[<]", w) and i + 1 < len(words) and "{" not in words[i + 1]:
+                out.append(_HESITATION_CYCLE[k % len(_HESITATION_CYCLE)])
+                k += 1
+        return " ".join(out)
+    raise ValueError(f"unknown change {change!r}")
+
+
+def inline_answers() -> list[tuple[str, EvalAnswer, dict]]:
+    """(voice key, answer, extra label fields) for every inline answer and every pair variant."""
+    by_id = {a.id: a for a in EVAL} | INLINE_TEXTS
+    out = []
+    for key, ids in INLINE_PLAN.items():
+        for answer_id in ids:
+            a = by_id[answer_id]
+            out.append((key, replace(a, id=f"{key}--{answer_id}", voice=key), {"source_answer": answer_id}))
+    for key, answer_id, change in PAIRS:
+        a = by_id[answer_id]
+        features = tuple(f for f in a.features if f not in ("star-complete", "framework-complete"))
+        features += (f"pair-{change}",) + ((f"missing-{change[3:]}",) if change.startswith("no-") else
+                                           ("many-fillers",))
+        out.append((key, replace(a, id=f"{key}--{answer_id}--{change}", voice=key, features=features,
+                                 text=_changed(a.text, change)),
+                    {"source_answer": answer_id, "pair_of": f"{key}--{answer_id}", "change": change}))
+    return out
+
+
+_HESITATION_WORDS = {"um", "uh", "er", "hmm", "erm"}
+
+
+def _inline_tokens(parsed) -> tuple[list[str], list[str]]:
+    """(tokens said, tokens as flite SSML): commas around hesitations dropped so they run into their neighbours."""
+    words = parsed.transcript.split()
+    hes = {f["word_index"] for f in parsed.fillers if f["text"] in _HESITATION_WORDS}
+    said = []
+    for i, w in enumerate(words):
+        if (i in hes or i + 1 in hes) and w.endswith(","):
+            w = w[:-1]
+        said.append(w)
+    return said, hes
+
+
+def render_inline(key: str, answer: EvalAnswer, extra: dict) -> tuple[np.ndarray, dict]:
+    import synth
+
+    engine, voice = INLINE_VOICES[key]
+    segments, parsed = _segments(answer.text)
+    tokens, hes = _inline_tokens(parsed)
+    audio, times = synth.say(engine, voice, tokens,
+                             stretch={i: FLITE_HESITATION_RATE for i in hes} if engine == "flite" else None)
+    peak = np.max(np.abs(audio))
+    loud = np.flatnonzero(np.abs(audio) > 1e-3 * peak)
+    audio, shift = audio[loud[0]:loud[-1] + 1], loud[0] / SAMPLE_RATE_HZ
+    rng = np.random.default_rng(zlib.crc32(answer.id.encode()))
+    for seg in segments:
+        seg["start_s"] = round(LEAD_SILENCE_S + max(0.0, times[seg["first"]][0] - shift), 3)
+        seg["end_s"] = round(LEAD_SILENCE_S + max(0.0, times[seg["last"]][1] - shift), 3)
+    audio = np.concatenate([np.zeros(round(LEAD_SILENCE_S * SAMPLE_RATE_HZ)), audio,
+                            np.zeros(round(TAIL_SILENCE_S * SAMPLE_RATE_HZ))])
+    audio *= 10 ** (PEAK_DBFS / 20) / np.max(np.abs(audio))
+    audio += rng.normal(0.0, 10 ** (NOISE_DBFS / 20), audio.size)
+    pcm = np.clip(np.round(audio * 32767), -32768, 32767).astype(np.int16)
+    entry = _entry(answer, parsed, segments, len(pcm))
+    entry["file"] = f"inline/{answer.id}.ogg"
+    entry["voice"], entry["rate_wpm"], entry["family"] = key, None, engine
+    entry["licence"] = INLINE_LICENCES[key]
+    entry.update(extra)
+    return pcm, entry
 
 
 if __name__ == "__main__":

@@ -11,26 +11,20 @@ from rich.table import Table
 
 from voice_interviewer.cli.common import (
     AudioArg,
-    JobOpt,
     JsonOpt,
-    LlmModelOpt,
-    LlmOpt,
-    LlmStreamOpt,
-    LlmTimeoutOpt,
     ModelOpt,
     MuteOpt,
-    SttModelOpt,
-    SttOpt,
-    SttTimeoutOpt,
+    OptIns,
     app,
     out,
     parse_stages,
     print_notice,
+    with_opt_ins,
 )
 from voice_interviewer.cli.screen import print_feedback
 from voice_interviewer.config import TranscribeOptions
 from voice_interviewer.errors import UsageError
-from voice_interviewer.integrations.extras import make_helpers, opt_ins, score_extras
+from voice_interviewer.integrations.extras import make_helpers, score_extras
 
 
 @app.command()
@@ -68,22 +62,21 @@ def transcribe_file(audio: Path, model: str | None):
 
 
 @app.command()
+@with_opt_ins
 def score(
     audio: AudioArg,
     question: Annotated[Optional[str], typer.Option("--question", help="question id (see `personas`)")] = None,
     as_json: JsonOpt = False,
     model: ModelOpt = None,
-    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
-    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
-    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
+    opt_in: OptIns = OptIns(),
 ) -> None:
     """Feedback for one recorded answer (schema-1 score document with --json)."""
     from voice_interviewer.content.personas import find_question, load_personas
     from voice_interviewer.feedback import analyze
 
-    if llm is not None and not question:
+    if opt_in.llm is not None and not question:
         raise UsageError("--llm needs --question ID: the critique is against that question's key points")
-    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
+    extras = opt_in.checked()
     found = find_question(load_personas(), question) if question else None
     chosen = found[1] if found else None
     helpers = make_helpers(extras, print_notice)

@@ -11,18 +11,11 @@ from typing import Annotated, Optional
 import typer
 
 from voice_interviewer.cli.common import (
-    JobOpt,
-    LlmModelOpt,
-    LlmOpt,
-    LlmStreamOpt,
-    LlmTimeoutOpt,
     ModelOpt,
     MuteOpt,
+    OptIns,
     OutOpt,
     StageOpt,
-    SttModelOpt,
-    SttOpt,
-    SttTimeoutOpt,
     app,
     check_range,
     err,
@@ -30,6 +23,7 @@ from voice_interviewer.cli.common import (
     parse_stages,
     print_notice,
     watch_enter,
+    with_opt_ins,
 )
 from voice_interviewer.cli.screen import (
     Screen,
@@ -40,11 +34,12 @@ from voice_interviewer.cli.screen import (
 )
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
 from voice_interviewer.errors import InterviewerError, UsageError
-from voice_interviewer.integrations.extras import job_question_ids, make_helpers, opt_ins
+from voice_interviewer.integrations.extras import job_question_ids, make_helpers
 from voice_interviewer.review.report import scored
 
 
 @app.command()
+@with_opt_ins
 def interview(
     stage: StageOpt = "hiring-manager",
     questions: Annotated[int, typer.Option("--questions", help="questions per stage (1-8)")] = 3,
@@ -61,9 +56,7 @@ def interview(
     continue_: Annotated[Optional[str], typer.Option(
         "--continue", help="a saved session (folder, name or latest): ask its remaining and interrupted questions "
                            "into the same folder")] = None,
-    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
-    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
-    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
+    opt_in: OptIns = OptIns(),
     resume: Annotated[Optional[Path], typer.Option("--resume", help="your resume (.txt, .md, .pdf): the hiring "
                                                    "manager and panel deep-dive into its program bullets")] = None,
     no_questions_back: Annotated[bool, typer.Option("--no-questions-back", help="skip 'what would you like to "
@@ -77,7 +70,7 @@ def interview(
     check_range("--questions", questions, 1, 8)
     check_range("--end-silence", end_silence, 0.5, 30)
     check_range("--max-answer", max_answer, 5, 3600)
-    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
+    extras = opt_in.checked()
     if continue_ is not None:
         plan, folder, existing = _continued(continue_, out_dir)
     else:
@@ -131,14 +124,13 @@ def _with_resume(plan, resume: Path, per_stage: int):
 
 
 @app.command()
+@with_opt_ins
 def demo(
     stage: StageOpt = "loop",
     questions: Annotated[int, typer.Option("--questions", help="questions per stage (1-2)")] = 1,
     out_dir: OutOpt = None,
     mute: Annotated[bool, typer.Option("--mute", help="no audio; feed recordings as fast as possible (tests)")] = False,
-    llm: LlmOpt = None, llm_model: LlmModelOpt = "llama3.2", llm_timeout: LlmTimeoutOpt = 8.0,
-    llm_stream: LlmStreamOpt = True, stt: SttOpt = None, stt_model: SttModelOpt = "whisper-1",
-    stt_timeout: SttTimeoutOpt = 30.0, job: JobOpt = None,
+    opt_in: OptIns = OptIns(),
 ) -> None:
     """A real interview end to end with the recorded candidate shipped with the package (--job: feedback only)."""
     from voice_interviewer.content.personas import load_personas
@@ -146,7 +138,7 @@ def demo(
     from voice_interviewer.session.fixtures import demo_plan
 
     check_range("--questions", questions, 1, 2)  # the recorded candidate has two answers per stage
-    extras = opt_ins(llm, llm_model, llm_timeout, llm_stream, stt, stt_model, stt_timeout, job)
+    extras = opt_in.checked()
     plan, recordings = demo_plan(load_personas(), parse_stages(stage), questions)
     candidate = RecordedCandidate(recordings, realtime=not mute)  # <stage>.asks.ogg lies beside the answers
     transcribe = TranscribeOptions(partial_every_s=None if mute else 2.0)

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from voice_interviewer.records import join_words
+from voice_interviewer.wording import clock
 
 __all__ = ["Screen", "ask_typed", "follow_along", "print_comparison", "print_debrief", "print_dimensions",
            "print_exercise", "print_feedback",
@@ -70,10 +71,10 @@ class Screen:
             self.out.print(f"\n[bold]{event.persona.name}[/] [dim]({event.kind})[/]: [{style}]{event.text}[/]")
         elif isinstance(event, iv.Listening):
             left = event.budget_s - event.elapsed_s
-            clock = f"{int(event.elapsed_s // 60)}:{int(event.elapsed_s % 60):02d}"
-            budget = f"{int(left // 60)}:{int(left % 60):02d} left" if left >= 0 else f"{int(-left)} s over budget"
+            elapsed = clock(event.elapsed_s)
+            budget = f"{clock(left)} left" if left >= 0 else f"{int(-left)} s over budget"
             state = "speaking" if event.speaking else "waiting for you to start"
-            self._status = Text(f"● {clock}  {budget}  ({state})", style="red" if left < 0 else "yellow")
+            self._status = Text(f"● {elapsed}  {budget}  ({state})", style="red" if left < 0 else "yellow")
             self._refresh()
         elif isinstance(event, iv.Heard):
             committed = join_words(w.text for w in event.update.committed)
@@ -228,7 +229,7 @@ def print_exercise(out: Console, doc: dict) -> None:
     """The written feedback of a structuring exercise: coverage, order and time per framework part."""
     used, total = doc.get("clock_used_s", 0.0), doc.get("clock_total_s", 0.0)
     out.print(f"\n[bold]Structuring exercise[/]: {doc['title']}  ({len(doc['turns'])} turn(s), "
-              f"{int(used // 60)}:{int(used % 60):02d} of {int(total // 60)}:{int(total % 60):02d} used, "
+              f"{clock(used)} of {clock(total)} used, "
               f"ended by {doc['finished_by']})")
     for name, part in doc.get("parts", {}).items():
         if part["present"]:
@@ -349,7 +350,7 @@ def print_stories(out: Console, bank: dict) -> None:
     table = Table("#", "story (latest telling opens with)", "told", "themes", "longest",
                   title=f"Your STAR stories: {len(bank['stories'])} (the guide suggests {low}-{high})")
     for story in bank["stories"]:
-        longest = f"{int(story['longest_s'] // 60)}:{int(story['longest_s'] % 60):02d}"
+        longest = clock(story["longest_s"])
         table.add_row(str(story["id"]), f"{story['title']}…\n[dim]{', '.join(story['terms'])}[/]",
                       str(len(story["tellings"])), ", ".join(story["themes"]) or "-",
                       f"[red]{longest}[/]" if story["over_limit"] else longest)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from voice_interviewer.content.textfile import decode_text, read_bounded
 from voice_interviewer.errors import UsageError
+from voice_interviewer.wording import FUNCTION_WORDS, singular
 
 __all__ = ["JobTerm", "JobProfile", "read_job", "job_profile", "choose_questions", "question_relevance",
            "terms_in", "answer_terms", "session_terms", "MAX_TERMS"]
@@ -28,14 +29,7 @@ _LEXICON_WEIGHT = 2.0
 _NAMED_WEIGHT = 2.5      # a product or tool the job names (Kafka, Terraform, AWS) is specific, even said once
 _PHRASE_WEIGHT = 1.5
 
-# Function words: never part of a term.
-_STOP = set("""a about above across after again against all almost also although am an and any are around as at
-be because been before being below between both but by can could did do does doing down during each either else
-etc every few for from further had has have having he her here hers him his how i if in into is it its itself just
-least less let like may me might more most much must my near need no nor not now of off often on once one only or
-other our ours out over own per rather same shall she should since so some such than that the their theirs them
-then there these they this those through thus to too toward under until up upon us very via was we were what when
-where whether which while who whom whose why will with within without would yet you your yours e.g i.e""".split())
+_STOP = FUNCTION_WORDS  # never part of a term
 
 # Everyday English and job-ad boilerplate: allowed inside a phrase, but worth little on their own.
 _GENERIC = set("""ability able about accommodation applicant applicants apply area areas based benefits best better
@@ -229,7 +223,7 @@ def job_profile(text: str, source: str = "job") -> JobProfile:
 def _forms(phrase: str) -> tuple[str, ...]:
     """The phrase and its last word's plural or singular."""
     head, _, last = phrase.rpartition(" ")
-    other = last[:-1] if last.endswith("s") and len(last) > 3 else last + "s"
+    other = singular(last) if singular(last) != last else last + "s"
     return (phrase, f"{head} {other}".strip())
 
 

@@ -280,9 +280,8 @@ def _coverage_evidence(key_points: dict) -> list[dict]:
     if not total:
         return []
     share = len(covered) / total
-    at = (key_points.get("at") or [{}])[0]
-    if share >= 0.6:
-        return [_item(True, at.get("text"), at.get("start_s"), f"covered {len(covered)} of {total} key points", 0.8)]
+    if share >= 0.6:  # a count over the whole answer: no one quote says it (key_points.at has each point's words)
+        return [_item(True, None, None, f"covered {len(covered)} of {total} key points", 0.8)]
     if share < 0.25:
         return [_item(False, None, None, f"covered only {len(covered)} of {total} key points", 0.8)]
     return []

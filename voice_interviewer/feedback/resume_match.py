@@ -16,15 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from voice_interviewer.feedback.score import Finding
+from voice_interviewer.wording import ONES_VALUE, SCALES, TENS_VALUE
 
 __all__ = ["Quantity", "quantities", "SCALE_UNITS", "OUTCOME_UNITS", "DeepDive", "words_of", "match_resume", "ASKS"]
 
-_ONES = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 _UNITS = {
     "teams": ("team", "teams", "squad", "squads"),
@@ -94,16 +89,16 @@ def _word_number(words: Sequence[str], i: int) -> tuple[float, int] | None:
     total, current, j, used = 0, 0, i, 0
     while j < len(words):
         w = words[j]
-        if w in _ONES:
-            current += _ONES[w]
-        elif w in _TENS:
-            current += _TENS[w]
+        if w in ONES_VALUE:
+            current += ONES_VALUE[w]
+        elif w in TENS_VALUE:
+            current += TENS_VALUE[w]
         elif w == "hundred" and used:
             current = max(current, 1) * 100
         elif w in ("thousand", "million", "billion") and used:
-            total += max(current, 1) * _SCALES[w]
+            total += max(current, 1) * SCALES[w]
             current = 0
-        elif w == "and" and used and j + 1 < len(words) and (words[j + 1] in _ONES or words[j + 1] in _TENS):
+        elif w == "and" and used and j + 1 < len(words) and (words[j + 1] in ONES_VALUE or words[j + 1] in TENS_VALUE):
             pass
         else:
             break
@@ -112,11 +107,11 @@ def _word_number(words: Sequence[str], i: int) -> tuple[float, int] | None:
     if not used:
         return None
     value: float = total + current
-    if j + 1 < len(words) and words[j] == "point" and words[j + 1] in _ONES and _ONES[words[j + 1]] < 10:
-        value += _ONES[words[j + 1]] / 10
+    if j + 1 < len(words) and words[j] == "point" and words[j + 1] in ONES_VALUE and ONES_VALUE[words[j + 1]] < 10:
+        value += ONES_VALUE[words[j + 1]] / 10
         used, j = used + 2, j + 2
         if j < len(words) and words[j] in ("thousand", "million", "billion"):
-            value *= _SCALES[words[j]]
+            value *= SCALES[words[j]]
             used += 1
     return value, used
 
@@ -141,7 +136,7 @@ def _unit_after(words: Sequence[str], j: int) -> tuple[str | None, int]:
         w = words[k]
         if w in _UNIT_OF:
             return _UNIT_OF[w], k + 1
-        if w[0].isdigit() or w in _ONES or w in _TENS:
+        if w[0].isdigit() or w in ONES_VALUE or w in TENS_VALUE:
             if k > j and words[k - 1] in _RANGE:
                 j = k + 1  # skip the range's second number and keep looking
             else:
@@ -161,7 +156,7 @@ def quantities(text: str) -> list[Quantity]:
             value, unit = _digit_number(w)
             used = 1
             if i + 1 < len(words) and words[i + 1] in ("thousand", "million", "billion"):
-                value *= _SCALES[words[i + 1]]
+                value *= SCALES[words[i + 1]]
                 used = 2
         else:
             spelled = _word_number(words, i)

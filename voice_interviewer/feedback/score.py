@@ -19,8 +19,8 @@ __all__ = ["Finding", "POINTS", "STAR_BUDGET_S", "star_budget_findings", "SEVERI
 
 POINTS = {
     "no-speech": 100,
-    "missing-star-part": 12,
-    "missing-framework-part": 6,
+    "missing-star-part": 20,  # content before delivery: a complete story outranks one missing a part (issue 13)
+    "missing-framework-part": 10,
     "missing-key-points": 30,  # in total, spread over the missing points
     "filler-per-minute": 2,  # per weighted filler a minute above FILLER_FREE_PER_MINUTE
     "fillers-max": 15,

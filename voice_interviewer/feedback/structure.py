@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS
 from voice_interviewer.feedback.timing import Sentence, Token, match_form
+from voice_interviewer.wording import ONES, SCALES, TENS
 
 __all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "MEASURED_OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
            "empty_structure"]
 
-_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-                 "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-                 "thousand|million|billion|half|double|twice|triple|percent|dozen")
+_NUMBER_WORDS = "|".join(ONES[2:] + TENS[2:] + tuple(SCALES) + ("half", "double", "twice", "triple", "percent", "dozen"))
 _AMOUNT = rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?: (?:{_NUMBER_WORDS}))*|a few|several)"
 _UNIT = r"(?:percent|weeks?|days?|months?|hours?|quarters?|x|times|million|thousand|billion|dollars|k|points?)"
 NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b")

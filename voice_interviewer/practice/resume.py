@@ -27,6 +27,7 @@ from voice_interviewer.feedback.resume_match import (
     words_of,
 )
 from voice_interviewer.feedback.score import SEVERITY_RANK, Finding
+from voice_interviewer.wording import FUNCTION_WORDS
 
 __all__ = ["Bullet", "read_resume", "program_bullets", "deep_dive_questions", "ResumePlan", "resume_plan",
            "KINDS", "RESUME_STAGES", "MAX_RESUME_BYTES"]
@@ -42,10 +43,10 @@ _MARKER = re.compile(r"^\s*(?:[-*•▪‣◦●·–]|\d{1,2}[.)])\s+")
 _OUTCOME_VERB = re.compile(r"\b(?:cut|cutting|reduc\w*|dropp\w*|dropped|fell|saving|saved|sav\w+|improv\w*|"
                            r"increas\w*|decreas\w*|grew|growing|lower\w*|rais\w*|boost\w*|eliminat\w*|achiev\w*|"
                            r"shipp\w*|deliver\w*|launch\w*|result\w*|halv\w*|doubl\w*)\b", re.I)
-_STOP = frozenset("""a an the of to from for in on onto into at by with across over under and or but as via per
-its their our my this that these those than then new all each every led drove ran owned managed coordinated
-launched delivered built program programs project team teams engineering cross functional wide company
-year years move moved quarter quarters month months week weeks people person services service microservices""".split())
+# a bullet's generic words: the program's topic is what is left
+_STOP = FUNCTION_WORDS | frozenset("""new led drove ran owned managed coordinated launched delivered built program
+programs project team teams engineering cross functional wide company year years move moved quarter quarters month
+months week weeks people person services service microservices""".split())
 _BUDGET_S = 120
 _IRREGULAR_VERBS = frozenset({"ran", "led", "drove", "built", "won", "made", "took", "set", "grew", "oversaw", "brought",
                               "ship", "shipped", "own", "owned", "run", "lead", "drive", "build"})

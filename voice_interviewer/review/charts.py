@@ -6,12 +6,14 @@ viewBox so it scales with the page. Colours are shared with the transcript so a 
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 
+from voice_interviewer.review.jinja import Markup, render
+from voice_interviewer.wording import clock
+
 __all__ = ["PART_COLOURS", "FILLER_COLOUR", "score_colour", "pace_series", "answer_timeline_svg", "score_bars_svg",
-           "line_chart_svg", "donut_svg", "clock"]
+           "line_chart_svg", "donut_svg"]
 
 PART_COLOURS = {
     "situation": "#4e79a7", "task": "#b07aa1", "action": "#59a14f", "result": "#e8a317",
@@ -27,15 +29,6 @@ _PACE_STEP_S = 1.5
 
 def score_colour(score: float) -> str:
     return "#2e8b57" if score >= 75 else "#d98c00" if score >= 50 else "#c8383b"
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def pace_series(words: Sequence[dict], window_s: float = _PACE_WINDOW_S,
@@ -69,7 +62,7 @@ def _axis_ticks(total_s: float) -> list[float]:
     return [i * step for i in range(int(total_s // step) + 1)]
 
 
-def answer_timeline_svg(answer: dict, width: int = 760) -> str:
+def answer_timeline_svg(answer: dict, width: int = 760) -> Markup:
     """One answer over time: structure parts on top, pace against the target band, fillers and long pauses below."""
     words = answer.get("words") or []
     total = max([w["end"] for w in words] + [1.0]) + 0.5
@@ -88,86 +81,51 @@ def answer_timeline_svg(answer: dict, width: int = 760) -> str:
     def y(v: float) -> float:
         return round(plot_bottom - v / y_max * (plot_bottom - plot_top), 1)
 
-    out = [f'<svg class="chart timeline" viewBox="0 0 {width} {height}" role="img" '
-           f'data-left="{left}" data-scale="{scale:.4f}" data-total="{total:.2f}" '
-           f'aria-label="Pace, structure, fillers and pauses over the answer">',
-           f'<text x="4" y="{(plot_top + plot_bottom) / 2 + 4}" class="lane">wpm</text>',
-           f'<text x="4" y="{lane_y + 4}" class="lane">fillers</text>']
     structure = answer.get("structure") or {}
-    if structure.get("parts"):
-        out.append(f'<text x="4" y="{top + 13}" class="lane">parts</text>')
+    parts = []
     for name, part in (structure.get("parts") or {}).items():
         if not part.get("present") or part.get("start_s") is None:
             continue
         x0, x1 = x(part["start_s"]), x(part["start_s"] + part["seconds"])
-        colour = PART_COLOURS.get(name, "#888")
-        out.append(f'<rect x="{x0}" y="{top}" width="{max(x1 - x0, 2):.1f}" height="20" rx="3" fill="{colour}">'
-                   f'<title>{_e(name)}: {clock(part["start_s"])}, {part["seconds"]:.0f} s</title></rect>')
-        if x1 - x0 > 8 * len(name):
-            out.append(f'<text x="{x0 + 5}" y="{top + 14}" class="part">{_e(name)}</text>')
-    low, high = PACE_BAND_WPM
-    out.append(f'<rect x="{left}" y="{y(high)}" width="{width - left - right}" height="{y(low) - y(high)}" '
-               f'class="band"><title>target pace {low}-{high} words a minute</title></rect>')
-    for v in range(0, y_max + 1, 50):
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v)}" y2="{y(v)}" class="grid"/>'
-                   f'<text x="{left - 6}" y="{y(v) + 4}" class="tick" text-anchor="end">{v}</text>')
+        parts.append({"name": name, "x0": x0, "width": max(x1 - x0, 2), "colour": PART_COLOURS.get(name, "#888"),
+                      "at": clock(round(part["start_s"])), "seconds": part["seconds"],
+                      "labelled": x1 - x0 > 8 * len(name)})
+    pauses = []
     for p in (answer.get("pauses") or {}).get("list", []):
         x0, x1 = x(p["start_s"]), x(p["start_s"] + p["seconds"])
-        out.append(f'<rect x="{x0}" y="{plot_top}" width="{max(x1 - x0, 3):.1f}" height="{lane_y + 10 - plot_top}" '
-                   f'class="pause"><title>pause of {p["seconds"]:.1f} s at {clock(p["start_s"])}</title></rect>'
-                   f'<text x="{(x0 + x1) / 2:.1f}" y="{plot_top + 10}" class="pause-label" text-anchor="middle">'
-                   f'{p["seconds"]:.1f} s</text>')
+        pauses.append({"x0": x0, "width": max(x1 - x0, 3), "mid": (x0 + x1) / 2, "seconds": p["seconds"],
+                       "at": clock(round(p["start_s"]))})
+    points = area = ""
     if series:
         points = " ".join(f"{x(t)},{y(v)}" for t, v in series)
         area = f"{x(series[0][0])},{plot_bottom} {points} {x(series[-1][0])},{plot_bottom}"
-        out.append(f'<polygon points="{area}" class="pace-area"/><polyline points="{points}" class="pace"/>')
-    out.append(f'<line x1="{left}" x2="{width - right}" y1="{lane_y}" y2="{lane_y}" class="lane-line"/>')
     hits = (answer.get("fillers") or {}).get("at", [])
-    if not hits and words:
-        out.append(f'<text x="{left + 6}" y="{lane_y - 4}" class="tick">no fillers</text>')
-    for hit in hits:
-        cx = x(hit["start_s"])
-        out.append(f'<line x1="{cx}" x2="{cx}" y1="{plot_top}" y2="{lane_y}" class="filler-line"/>'
-                   f'<circle cx="{cx}" cy="{lane_y}" r="5.5" fill="{FILLER_COLOUR}">'
-                   f'<title>"{_e(hit["text"])}" at {clock(hit["start_s"])}</title></circle>')
-    for t in _axis_ticks(total):
-        out.append(f'<text x="{x(t)}" y="{height - 6}" class="tick" text-anchor="middle">{clock(t)}</text>')
-    out.append(f'<line class="playhead" x1="{left}" x2="{left}" y1="{top}" y2="{lane_y + 8}"/></svg>')
-    return "".join(out)
+    low, high = PACE_BAND_WPM
+    return render(
+        "timeline.svg", width=width, height=height, left=left, right=right, top=top, plot_top=plot_top,
+        lane_y=lane_y, scale=scale, total=total, wpm_y=(plot_top + plot_bottom) / 2 + 4,
+        has_parts=bool(structure.get("parts")), parts=parts, low=low, high=high, band_top=y(high),
+        band_height=y(low) - y(high), plot_width=width - left - right,
+        grid=[{"v": v, "y": y(v)} for v in range(0, y_max + 1, 50)], pauses=pauses, points=points, area=area,
+        no_fillers=not hits and bool(words), filler_colour=FILLER_COLOUR,
+        hits=[{"x": x(h["start_s"]), "text": h["text"], "at": clock(round(h["start_s"]))} for h in hits],
+        ticks=[{"x": x(t), "label": clock(round(t))} for t in _axis_ticks(total)])
 
 
-def score_bars_svg(items: Sequence[tuple[str, int]], width: int = 760) -> str:
+def score_bars_svg(items: Sequence[tuple[str, int]], width: int = 760) -> Markup:
     """Horizontal bars, one per answer: the score out of 100, coloured by band, a dashed line at 75."""
     row, left, right = 30, 250, 50
     height = row * len(items) + 26
-    span = width - left - right
-    out = [f'<svg class="chart scores" viewBox="0 0 {width} {height}" role="img" aria-label="Score per answer">']
-    for i, (label, score) in enumerate(items):
-        y = 6 + i * row
-        short = label if len(label) <= 34 else label[:32] + "…"
-        out.append(f'<text x="{left - 8}" y="{y + 16}" class="label" text-anchor="end">{_e(short)}'
-                   f'<title>{_e(label)}</title></text>'
-                   f'<rect x="{left}" y="{y + 3}" width="{span}" height="18" rx="4" class="track"/>'
-                   f'<rect x="{left}" y="{y + 3}" width="{span * score / 100:.1f}" height="18" rx="4" '
-                   f'fill="{score_colour(score)}"/>'
-                   f'<text x="{left + span * score / 100 + 6:.1f}" y="{y + 17}" class="value">{score}</text>')
-    mark = left + span * 0.75
-    out.append(f'<line x1="{mark}" x2="{mark}" y1="2" y2="{height - 20}" class="mark"/>'
-               f'<text x="{mark}" y="{height - 6}" class="tick" text-anchor="middle">75 = strong</text></svg>')
-    return "".join(out)
+    bars = [{"y": 6 + i * row, "label": label, "short": label if len(label) <= 34 else label[:32] + "…",
+             "score": score, "colour": score_colour(score)} for i, (label, score) in enumerate(items)]
+    return render("score_bars.svg", width=width, height=height, left=left, span=width - left - right, bars=bars,
+                  mark=left + (width - left - right) * 0.75)
 
 
-def donut_svg(score: int, size: int = 96) -> str:
+def donut_svg(score: int, size: int = 96) -> Markup:
     """The score as a ring filled to score percent, the number in the middle."""
-    r, c = 40, size / 2
-    length = 2 * math.pi * r
-    return (f'<svg class="chart donut" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
-            f'aria-label="score {score} of 100"><title>Score {score} of 100</title>'
-            f'<circle cx="{c}" cy="{c}" r="{r}" class="ring"/>'
-            f'<circle cx="{c}" cy="{c}" r="{r}" fill="none" stroke="{score_colour(score)}" stroke-width="10" '
-            f'stroke-linecap="round" stroke-dasharray="{length * score / 100:.1f} {length:.1f}" '
-            f'transform="rotate(-90 {c} {c})"/><text x="{c}" y="{c + 9}" text-anchor="middle" '
-            f'class="donut-value">{score}</text></svg>')
+    return render("donut.svg", size=size, score=score, r=40, c=size / 2, length=2 * math.pi * 40,
+                  colour=score_colour(score))
 
 
 def _nice_ceiling(value: float) -> float:
@@ -180,7 +138,7 @@ def _nice_ceiling(value: float) -> float:
 
 def line_chart_svg(title: str, x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
                    unit: str = "", band: tuple[float, float] | None = None, y_max: float | None = None,
-                   width: int = 380, height: int = 200) -> str:
+                   width: int = 380, height: int = 200) -> Markup:
     """Values per session (x) for one or more series, optionally with a target band; gaps where a value is None."""
     left, right, top = 40, 34, 30
     legend_rows = math.ceil(len(series) / 2) if len(series) > 1 else 0
@@ -197,35 +155,26 @@ def line_chart_svg(title: str, x_labels: Sequence[str], series: Sequence[tuple[s
     def y(v: float) -> float:
         return round(height - bottom - v / top_value * (height - top - bottom), 1)
 
-    out = [f'<svg class="chart trend" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}">',
-           f'<text x="4" y="16" class="chart-title">{_e(title)}</text>']
-    if band:
-        out.append(f'<rect x="{left}" y="{y(band[1])}" width="{width - left - right}" '
-                   f'height="{y(band[0]) - y(band[1])}" class="band"><title>target {band[0]:g}-{band[1]:g}'
-                   f' {_e(unit)}</title></rect>')
-    for k in range(5):
-        v = top_value * k / 4
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v)}" y2="{y(v)}" class="grid"/>'
-                   f'<text x="{left - 6}" y="{y(v) + 4}" class="tick" text-anchor="end">{v:g}</text>')
-    for i, label in enumerate(x_labels):
-        out.append(f'<text x="{x(i)}" y="{height - bottom + 16}" class="tick" text-anchor="middle">{_e(label)}</text>')
+    lines = []
     for s, (name, vs) in enumerate(series):
-        colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
+        marks: list[dict] = []
         run: list[str] = []
         for i, v in enumerate(vs):
             if v is None:
                 if len(run) > 1:
-                    out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" class="line"/>')
+                    marks.append({"line": " ".join(run)})
                 run = []
                 continue
             run.append(f"{x(i)},{y(v)}")
-            out.append(f'<circle cx="{x(i)}" cy="{y(v)}" r="4.5" fill="{colour}"><title>{_e(name)}, '
-                       f'{_e(x_labels[i])}: {v:g} {_e(unit)}</title></circle>')
+            marks.append({"line": None, "x": x(i), "y": y(v), "v": v, "label": x_labels[i]})
         if len(run) > 1:
-            out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" class="line"/>')
-        if legend_rows:
-            lx, ly = left + (s % 2) * 160, height - bottom + 34 + (s // 2) * 16
-            out.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
-                       f'<text x="{lx + 14}" y="{ly}" class="tick">{_e(name[:24])}</text>')
-    out.append("</svg>")
-    return "".join(out)
+            marks.append({"line": " ".join(run)})
+        legend = {"x": left + (s % 2) * 160, "y": height - bottom + 34 + (s // 2) * 16} if legend_rows else None
+        lines.append({"name": name, "colour": SERIES_COLOURS[s % len(SERIES_COLOURS)], "marks": marks,
+                      "legend": legend})
+    return render("line_chart.svg", title=title, width=width, height=height, left=left, right=right,
+                  bottom=bottom, unit=unit,
+                  band={"low": band[0], "high": band[1], "top": y(band[1]), "height": y(band[0]) - y(band[1])}
+                  if band else None,
+                  grid=[{"v": top_value * k / 4, "y": y(top_value * k / 4)} for k in range(5)],
+                  x_ticks=[{"x": x(i), "label": label} for i, label in enumerate(x_labels)], series=lines)

@@ -9,7 +9,6 @@ counts as better and slowing from 140 to 100 does not.
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,8 @@ from voice_interviewer.feedback.dimensions import NOT_ASSESSED, RATING_VALUE
 from voice_interviewer.review.charts import PACE_BAND_WPM, line_chart_svg
 from voice_interviewer.review.debrief_html import debrief_of
 from voice_interviewer.review.report import completeness, scored
+from voice_interviewer.review.jinja import Markup, render
+from voice_interviewer.wording import clock
 
 __all__ = ["METRICS", "STEPS", "saved_sessions", "answer_metrics", "build_progress", "compare_feedback",
            "render_progress_html"]
@@ -176,7 +177,7 @@ def format_metric(metric: str, value: float, *, units: bool = True) -> str:
     if metric == "fillers_per_min":
         return f"{value:.1f}/min" if units else f"{value:.1f}"
     if metric == "duration_s":
-        return f"{int(value // 60)}:{int(value % 60):02d}"
+        return clock(value)
     if metric == "wpm" and units:
         return f"{value:.0f} wpm"
     return f"{value:.0f}"
@@ -232,42 +233,38 @@ def compare_feedback(before: dict, after: dict) -> list[dict]:
 _ARROWS = {"improved": ("▲", "up"), "worse": ("▼", "down"), "steady": ("■", "flat")}
 
 
-def _verdict_table(doc: dict) -> str:
+def _verdict_rows(doc: dict) -> list[dict]:
     """Rows: the stage(s) and questions; columns: the measures; a cell: first → latest, coloured by its verdict."""
-    e = html.escape
-    head = "".join(f"<th>{e(label)}</th>" for label, _, _ in METRICS.values())
     rows = []
     for scope, trends in (("stage", doc["stages"]), ("question", doc["questions"])):
         for name, trend in trends.items():
-            cells = {v["metric"]: v for v in trend["verdicts"]}
-            row = []
+            verdicts = {v["metric"]: v for v in trend["verdicts"]}
+            cells = []
             for metric in METRICS:
-                v = cells.get(metric)
+                v = verdicts.get(metric)
                 if v is None:
                     known = [x for x in trend["series"][metric] if x is not None]
-                    row.append(f"<td class=na>{format_metric(metric, known[-1]) if known else '-'}</td>")
+                    cells.append({"verdict": None, "value": format_metric(metric, known[-1]) if known else "-"})
                     continue
                 arrow, css = _ARROWS[v["verdict"]]
-                row.append(f"<td class={css} title=\"{e(v['verdict'])}\">{arrow} {format_metric(metric, v['first'])} → "
-                           f"{format_metric(metric, v['last'])}</td>")
-            rows.append(f"<tr><th>{e(scope)} {e(name)}</th>{''.join(row)}</tr>")
-    return f"<table class=verdicts><tr><th></th>{head}</tr>{''.join(rows)}</table>"
+                cells.append({"verdict": v["verdict"], "css": css, "arrow": arrow,
+                              "first": format_metric(metric, v["first"]), "last": format_metric(metric, v["last"])})
+            rows.append({"scope": scope, "name": name, "cells": cells})
+    return rows
 
 
-def _dimensions_chart(doc: dict, labels: list[str]) -> str:
+def _dimensions_chart(doc: dict, labels: list[str]) -> Markup | None:
     """The five dimensions over sessions: 0 strong no hire, 1 no hire, 2 hire, 3 strong hire."""
     trends = doc.get("dimensions")
     if not trends or not any(v is not None for vs in trends["values"].values() for v in vs):
-        return ""
+        return None
     series = [(dim, trends["values"][dim]) for dim in DIMENSIONS]
-    chart = line_chart_svg("dimension ratings (0 strong no hire, 1 no hire, 2 hire, 3 strong hire)", labels, series,
-                           y_max=3, width=640, height=240)
-    return f"<section class=card><h2>The five dimensions</h2>{chart}</section>"
+    return line_chart_svg("dimension ratings (0 strong no hire, 1 no hire, 2 hire, 3 strong hire)", labels, series,
+                          y_max=3, width=640, height=240)
 
 
 def render_progress_html(doc: dict) -> str:
     """A self-contained page: what changed at a glance, one chart per measure per stage, then per question."""
-    e = html.escape
     labels = [s["started"][5:16].replace("T", " ") for s in doc["sessions"]]
     ids = [s["id"] for s in doc["sessions"]]
 
@@ -275,7 +272,7 @@ def render_progress_html(doc: dict) -> str:
         values = dict(zip(trend["sessions"], trend["series"][metric]))
         return [values.get(sid) for sid in ids]
 
-    def charts(trends: dict) -> str:
+    def charts(trends: dict) -> Markup:
         out = []
         for metric, (label, unit, _) in METRICS.items():
             series = [(name, aligned(t, metric)) for name, t in trends.items()]
@@ -284,30 +281,13 @@ def render_progress_html(doc: dict) -> str:
             out.append(line_chart_svg(f"{label} ({unit})", labels, series, unit=unit,
                                       band=PACE_BAND_WPM if metric == "wpm" else None,
                                       y_max=100 if metric in ("score", "structure") else None))
-        return "".join(out)
+        return Markup("").join(out)
 
-    per_question = "".join(
-        f"<section class=card><h2>{e(q['text'])}</h2><p class=sub>{e(q['stage'])} · {e(qid)} · asked in "
-        f"{len(q['sessions'])} session(s)</p><div class=grid>{charts({qid: q})}</div></section>"
-        for qid, q in doc["questions"].items())
-    style = ("body{font:15px/1.5 system-ui,sans-serif;color:#1d2433;background:#f4f6fa;margin:0}main{max-width:66rem;"
-             "margin:0 auto;padding:1.5rem 1rem}.card{background:#fff;border:1px solid #e3e6ee;border-radius:.8rem;"
-             "padding:1rem 1.2rem;margin:1rem 0}.grid{display:grid;grid-template-columns:repeat(auto-fill,"
-             "minmax(18rem,1fr));gap:.6rem}svg.chart{width:100%;height:auto}.sub{color:#5b6475;margin:.2rem 0}"
-             "h1{margin:0}h2{font-size:1.1rem;margin:0}svg .tick{font-size:11px;fill:#5b6475}svg .grid{stroke:#e8eaf0}"
-             "svg .band{fill:#2e8b5722}svg .chart-title{font-size:13px;font-weight:650;fill:#1d2433}"
-             "svg .line{stroke-width:2.5}table.verdicts{border-collapse:collapse;width:100%;font-size:.9rem}"
-             ".verdicts th,.verdicts td{padding:.4rem .5rem;border-bottom:1px solid #e3e6ee;text-align:left}"
-             ".verdicts td.up{color:#1f7a47;background:#2e8b5714;font-weight:600}.verdicts td.down{color:#b3262a;"
-             "background:#c8383b14;font-weight:600}.verdicts td.flat{color:#8a6100}.verdicts td.na{color:#8a90a0}")
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Practice progress</title>"
-            f"<style>{style}</style></head><body><main><h1>Practice progress</h1>"
-            f"<p class=sub>{e(doc['summary']['note'])} ▲ better, ▼ worse, ■ no real change (first → latest).</p>"
-            f"<section class=card>{_verdict_table(doc)}</section>"
-            f"<section class=card><h2>By stage</h2><div class=grid>{charts(doc['stages'])}</div></section>"
-            f"{_dimensions_chart(doc, labels)}"
-            f"{per_question}<script>document.documentElement.dataset.ready="
-            f"document.querySelectorAll('svg.chart').length;</script></main></body></html>\n")
+    questions = [{"id": qid, "text": q["text"], "stage": q["stage"], "sessions": len(q["sessions"]),
+                  "charts": charts({qid: q})} for qid, q in doc["questions"].items()]
+    return render("progress.html", note=doc["summary"]["note"], headers=[label for label, _, _ in METRICS.values()],
+                  rows=_verdict_rows(doc), stage_charts=charts(doc["stages"]), questions=questions,
+                  dimensions_chart=_dimensions_chart(doc, labels)) + "\n"
 
 
 def progress_json(doc: dict) -> str:

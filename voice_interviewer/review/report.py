@@ -6,7 +6,6 @@ voice_interviewer.review.charts) and audio (data: URIs made by report_media.embe
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 
@@ -15,7 +14,6 @@ from voice_interviewer.review.charts import (
     PACE_BAND_WPM,
     PART_COLOURS,
     answer_timeline_svg,
-    clock,
     donut_svg,
     score_bars_svg,
     score_colour,
@@ -27,6 +25,8 @@ from voice_interviewer.review.debrief_html import (
     debrief_html,
     debrief_markdown,
 )
+from voice_interviewer.review.jinja import Markup, render
+from voice_interviewer.wording import clock
 
 __all__ = ["render_markdown", "render_html", "scored",
            "stage_summary", "completeness", "align_words", "UNSCORED_NOTE"]
@@ -40,9 +40,7 @@ def scored(answers: list[dict]) -> list[dict]:
 
 
 def _minutes(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    return "-" if seconds is None else clock(seconds)
 
 
 def completeness(answer: dict) -> float | None:
@@ -131,78 +129,11 @@ def render_markdown(session: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------- HTML
-
-_STYLE = """
-:root{--ink:#1d2433;--muted:#5b6475;--line:#e3e6ee;--card:#fff;--bg:#f4f6fa}
-*{box-sizing:border-box}body{font:15px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);
-background:var(--bg);margin:0}main{max-width:62rem;margin:0 auto;padding:1.5rem 1rem 4rem}
-header.top{display:flex;gap:1.2rem;align-items:center;margin-bottom:1rem}h1{font-size:1.6rem;margin:0}
-.sub{color:var(--muted);margin:.2rem 0 0}h2{font-size:1.15rem;margin:0 0 .6rem}
-.card{background:var(--card);border:1px solid var(--line);border-radius:.8rem;padding:1.1rem 1.3rem;margin:1rem 0;
-box-shadow:0 1px 2px #0000000a}.stages{display:grid;grid-template-columns:repeat(auto-fill,minmax(10.5rem,1fr));gap:.8rem}
-.stage{border:1px solid var(--line);border-radius:.6rem;padding:.7rem .8rem}.stage .name{font-weight:650}
-.stage .who{color:var(--muted);font-size:.82rem}.big{font-size:1.9rem;font-weight:700;line-height:1.1}
-.kv{display:flex;justify-content:space-between;font-size:.86rem;margin-top:.25rem}.kv b{font-weight:600}
-.tiles{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}.tile{border-radius:.55rem;padding:.45rem .7rem;
-min-width:7.4rem;background:#f1f3f8;border-left:5px solid #aab}.tile .v{font-size:1.15rem;font-weight:650}
-.tile .k{font-size:.76rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
-.good{border-left-color:#2e8b57}.ok{border-left-color:#d98c00}.bad{border-left-color:#c8383b}
-.q{font-size:1.05rem;font-weight:600;margin:.2rem 0 .8rem}.who2{color:var(--muted);font-size:.85rem}
-audio{width:100%;margin:.6rem 0 .2rem}svg.chart{width:100%;height:auto;display:block;margin:.4rem 0}
-svg .lane,svg .tick{font-size:11px;fill:#5b6475}svg .part{font-size:11px;fill:#fff;font-weight:600}
-svg .band{fill:#2e8b5722}svg .grid{stroke:#e8eaf0}svg .pace{fill:none;stroke:#2b5797;stroke-width:2.5;
-stroke-linejoin:round}svg .pace-area{fill:#2b579714}svg .pause{fill:#8a90a022;stroke:#8a90a0;stroke-dasharray:3 3}
-svg .pause-label{font-size:10px;fill:#5b6475}svg .lane-line{stroke:#d5d9e2}svg .filler-line{stroke:#e1575955}
-svg .playhead{stroke:#1d2433;stroke-width:1.5;visibility:hidden}svg .label{font-size:12px;fill:#1d2433}
-svg .value{font-size:12px;font-weight:700;fill:#1d2433}svg .track{fill:#eef0f5}svg .mark{stroke:#8a90a0;
-stroke-dasharray:4 3}svg .ring{fill:none;stroke:#e6e9f0;stroke-width:10}svg .donut-value{font-size:26px;
-font-weight:700;fill:#1d2433}svg .chart-title{font-size:13px;font-weight:650;fill:#1d2433}
-svg .line{stroke-width:2.5}svg.donut{width:auto;margin:0;flex:none}
-.legend{display:flex;flex-wrap:wrap;gap:.9rem;font-size:.8rem;color:var(--muted);margin:.1rem 0 .6rem}
-.legend i{display:inline-block;width:.8rem;height:.8rem;border-radius:.2rem;margin-right:.3rem;vertical-align:-.1rem}
-.tx{background:#fafbfd;border:1px solid var(--line);border-radius:.5rem;padding:.8rem 1rem;line-height:1.9}
-.seg{border-radius:.3rem;padding:.1rem .15rem;-webkit-box-decoration-break:clone;box-decoration-break:clone}
-.w{border-radius:.2rem;cursor:pointer}.w.now{outline:2px solid #1d2433}
-.filler{background:#e1575933;color:#a3262a;font-weight:600;text-decoration:underline wavy #e15759}
-.tag{display:inline-block;font-size:.7rem;font-weight:700;color:#fff;border-radius:.3rem;padding:0 .35rem;
-margin:0 .25rem;text-transform:uppercase;letter-spacing:.04em;line-height:1.5}
-.pausemark{display:inline-block;font-size:.72rem;color:#5b6475;border:1px dashed #8a90a0;border-radius:.3rem;
-padding:0 .3rem;margin:0 .2rem;line-height:1.4}.cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-@media(max-width:46rem){.cols{grid-template-columns:1fr}}ul.find{padding-left:1.1rem;margin:.3rem 0}
-ul.find li{margin:.2rem 0}.sev{font-size:.7rem;font-weight:700;text-transform:uppercase;border-radius:.3rem;
-padding:0 .3rem;margin-right:.35rem;color:#fff}.sev.high{background:#c8383b}.sev.warn{background:#d98c00}
-.sev.info{background:#6b7488}.fb{border-left:4px solid #2e8b57;background:#f3faf6;padding:.6rem .9rem;
-border-radius:.3rem;margin-top:.8rem}.follow{margin-top:.6rem;color:var(--muted)}h3{font-size:.95rem;margin:.8rem 0 .2rem}
-.note{color:#9a5b00;font-style:italic}.ded{color:var(--muted);font-size:.85rem}
-"""
-
-_SCRIPT = """
-document.querySelectorAll('section.answer').forEach(function(sec){
-  var audio=sec.querySelector('audio'); var words=[].slice.call(sec.querySelectorAll('.tx .w'));
-  var svg=sec.querySelector('svg.timeline'); var head=svg&&svg.querySelector('.playhead');
-  if(!audio){return;}
-  audio.addEventListener('timeupdate',function(){
-    var t=audio.currentTime;
-    words.forEach(function(w){w.classList.toggle('now',t>=+w.dataset.s&&t<+w.dataset.e+0.08);});
-    if(head){var x=+svg.dataset.left+t*svg.dataset.scale;head.setAttribute('x1',x);head.setAttribute('x2',x);
-      head.style.visibility='visible';}
-  });
-  words.forEach(function(w){w.addEventListener('click',function(){audio.currentTime=+w.dataset.s;audio.play();});});
-  if(svg){svg.addEventListener('click',function(ev){var box=svg.getBoundingClientRect();
-    var x=(ev.clientX-box.left)*svg.viewBox.baseVal.width/box.width;
-    audio.currentTime=Math.max(0,(x-svg.dataset.left)/svg.dataset.scale);audio.play();});}
-});
-document.documentElement.dataset.ready=document.querySelectorAll('svg.chart').length;
-"""
+# The page is templates/report.html (autoescaped); these functions only gather what it shows.
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _tile(label: str, value: str, state: str, hint: str = "") -> str:
-    title = f' title="{_e(hint)}"' if hint else ""
-    return f'<div class="tile {state}"{title}><div class="k">{_e(label)}</div><div class="v">{_e(value)}</div></div>'
+def _tile(label: str, value: str, state: str, hint: str = "") -> dict:
+    return {"label": label, "value": value, "state": state, "hint": hint}
 
 
 def _fillers_state(per_minute: float) -> str:
@@ -213,7 +144,7 @@ def _structure_state(share: float | None) -> str:
     return "ok" if share is None else "good" if share >= 1 else "ok" if share >= 0.5 else "bad"
 
 
-def _tiles(answer: dict) -> str:
+def _tiles(answer: dict) -> list[dict]:
     timing, pace, fillers = answer["timing"], answer["pace"], answer["fillers"]
     budget = timing.get("budget_s")
     length = _minutes(timing["duration_s"]) + (f" / {_minutes(budget)}" if budget else "")
@@ -232,7 +163,7 @@ def _tiles(answer: dict) -> str:
         present = sum(1 for p in parts.values() if p.get("present"))
         kind = "STAR" if answer["structure"]["kind"] == "star" else "Framework"
         tiles.append(_tile(kind, f"{present}/{len(parts)} parts", _structure_state(share)))
-    return "".join(tiles)
+    return tiles
 
 
 def _part_at(parts: dict, start: float) -> str | None:
@@ -274,7 +205,7 @@ def align_words(tokens: list[str], words: list[dict]) -> list[tuple[str, list[di
     return groups if i == len(words) else None
 
 
-def _transcript_html(answer: dict) -> str:
+def _transcript_html(answer: dict) -> Markup:
     """Words with their times (click to play from there), fillers marked, long pauses shown, parts coloured.
 
     words[] carries times and filler flags but not the punctuation; the transcript's tokens carry the punctuation.
@@ -283,7 +214,7 @@ def _transcript_html(answer: dict) -> str:
     """
     words = answer.get("words") or []
     if not words:
-        return "<em>(no speech)</em>"
+        return Markup("<em>(no speech)</em>")
     groups = align_words(answer.get("transcript", "").split(), words)
     if groups is not None:
         shown = [token for token, _ in groups]
@@ -293,12 +224,14 @@ def _transcript_html(answer: dict) -> str:
         shown = [w["text"] for w in words]
     parts = (answer.get("structure") or {}).get("parts") or {}
     threshold = (answer.get("pauses") or {}).get("threshold_s", 1.5)
-    out, run, current, previous_end = [], [], None, None
+    items: list[dict] = []
+    run: list[dict] = []
+    current, previous_end = None, None
 
     def close_run() -> None:
         if run:
-            tint = f' style="background:{PART_COLOURS.get(current, "#888")}1c"' if current else ""
-            out.append(f'<span class="seg"{tint}>{" ".join(run)}</span>')
+            items.append({"tag": None, "tint": PART_COLOURS.get(current, "#888") if current else None,
+                          "run": list(run)})
             run.clear()
 
     for token, word in zip(shown, words):
@@ -306,106 +239,65 @@ def _transcript_html(answer: dict) -> str:
         if part != current:
             close_run()
             current = part
-            out.append(f'<span class="tag" style="background:{PART_COLOURS.get(part, "#888")}">{_e(part)}</span>')
+            items.append({"tag": part, "colour": PART_COLOURS.get(part, "#888")})
         if previous_end is not None and word["start"] - previous_end >= threshold:
-            run.append(f'<span class="pausemark" title="silence">⏸ {word["start"] - previous_end:.1f} s</span>')
+            run.append({"pause": word["start"] - previous_end})
         previous_end = word["end"]
-        kind = "w filler" if word.get("filler") else "w"
-        run.append(f'<span class="{kind}" data-s="{word["start"]}" data-e="{word["end"]}">{_e(token)}</span>')
+        run.append({"pause": None, "kind": "w filler" if word.get("filler") else "w", "start": word["start"],
+                    "end": word["end"], "text": token})
     close_run()
-    return " ".join(out)
+    return render("transcript.html", items=items)
 
 
-def _legend(answer: dict) -> str:
-    parts = (answer.get("structure") or {}).get("parts") or {}
-    items = [f'<span><i style="background:{PART_COLOURS.get(n, "#888")}"></i>{_e(n)}</span>' for n in parts]
-    items += [f'<span><i style="background:{FILLER_COLOUR}"></i>filler</span>',
-              '<span><i style="background:#2e8b5744"></i>target pace 120-160 wpm</span>',
-              '<span><i style="background:#8a90a044;border:1px dashed #8a90a0"></i>long pause</span>']
-    return f'<div class="legend">{"".join(items)}</div>'
-
-
-def _findings_html(answer: dict) -> str:
-    findings = answer.get("findings", [])
-    fixes = "".join(f'<li><span class="sev {_e(f["severity"])}">{_e(f["severity"])}</span>{_e(f["message"])}'
-                    + (f' <span class="ded">at {clock(f["at_s"])}</span>' if f.get("at_s") is not None else "")
-                    + "</li>" for f in findings) or "<li>Nothing to fix.</li>"
-    covered = "".join(f"<li>{_e(k)}</li>" for k in answer["key_points"]["covered"]) or "<li>None yet.</li>"
-    missed = "".join(f"<li>{_e(k)}</li>" for k in answer["key_points"]["missing"])
-    deductions = ", ".join(f"-{d['points']} {d['reason']}" for d in answer.get("deductions", []))
-    left = f"<h3>What to work on</h3><ul class=find>{fixes}</ul>"
-    if deductions:
-        left += f'<p class="ded">Score deductions: {_e(deductions)}</p>'
-    right = f"<h3>Key points covered</h3><ul class=find>{covered}</ul>"
-    if missed:
-        right += f"<h3>Key points missed</h3><ul class=find>{missed}</ul>"
-    return f'<div class="cols"><div>{left}</div><div>{right}</div></div>'
-
-
-def _audio_html(name: str | None, audio: Mapping[str, str], prefix: str) -> str:
+def _player(name: str | None, audio: Mapping[str, str], prefix: str | None) -> dict:
+    """The recording: inside the page, linked next to it, or a note that it is missing."""
     if not name:
-        return ""
+        return {"kind": None}
     if name in audio:
-        return f'<audio controls preload="metadata" src="{audio[name]}"></audio>'
+        return {"kind": "embedded", "src": audio[name]}
     if prefix is not None and not audio:
-        return f'<audio controls preload="none" src="{_e(prefix + name)}"></audio>'
-    return '<p class="note">The recording of this answer is missing from the session folder.</p>'
+        return {"kind": "linked", "src": prefix + name}
+    return {"kind": "missing"}
 
 
-def _answer_html(answer: dict, audio: Mapping[str, str], prefix: str) -> str:
-    head = (f'<section class="card answer" id="a{answer["index"]}"><div class="who2">Answer {answer["index"]} · '
-            f'{_e(answer.get("stage", ""))} · {_e(answer.get("persona", ""))}</div>'
-            f'<div class="q">{_e(answer["question_text"])}</div>')
-    player = _audio_html(answer.get("answer_audio"), audio, prefix)
+def _answer(answer: dict, audio: Mapping[str, str], prefix: str | None) -> dict:
+    shown = {"index": answer["index"], "stage": answer.get("stage", ""), "persona": answer.get("persona", ""),
+             "question": answer["question_text"], "scored": "score" in answer,
+             "player": _player(answer.get("answer_audio"), audio, prefix)}
     if "score" not in answer:
-        return head + player + f'<p class="note">{_e(UNSCORED_NOTE)}</p></section>'
-    note = '<p class="note">This answer was interrupted; what was recorded is kept.</p>' \
-        if answer.get("interrupted") else ""
-    follow = ""
-    for f in answer.get("follow_ups", []):
-        follow += (f'<div class="follow"><b>Follow-up:</b> {_e(f["text"])}</div>'
-                   + _audio_html(f.get("answer_audio"), audio, prefix)
-                   + f'<div class="tx">{_e(f.get("transcript") or "(no speech)")}</div>')
-    return (head + note + f'<div class="tiles">{donut_svg(answer["score"])}{_tiles(answer)}</div>' + player
-            + answer_timeline_svg(answer) + _legend(answer)
-            + f'<div class="tx">{_transcript_html(answer)}</div>' + follow + _findings_html(answer)
-            + answer_dimensions_html(answer)
-            + f'<div class="fb"><b>Interviewer:</b> {_e(answer["spoken_feedback"])}</div></section>')
+        return shown
+    parts = (answer.get("structure") or {}).get("parts") or {}
+    return shown | {
+        "interrupted": answer.get("interrupted"), "donut": donut_svg(answer["score"]), "tiles": _tiles(answer),
+        "timeline": answer_timeline_svg(answer), "transcript": _transcript_html(answer),
+        "legend": [{"name": n, "colour": PART_COLOURS.get(n, "#888")} for n in parts],
+        "follow_ups": [{"text": f["text"], "player": _player(f.get("answer_audio"), audio, prefix),
+                        "transcript": f.get("transcript") or "(no speech)"} for f in answer.get("follow_ups", [])],
+        "findings": [{"severity": f["severity"], "message": f["message"],
+                      "at": clock(round(f["at_s"])) if f.get("at_s") is not None else None}
+                     for f in answer.get("findings", [])],
+        "deductions": ", ".join(f"-{d['points']} {d['reason']}" for d in answer.get("deductions", [])),
+        "covered": answer["key_points"]["covered"], "missed": answer["key_points"]["missing"],
+        "dimensions": Markup(answer_dimensions_html(answer)), "feedback": answer["spoken_feedback"]}
 
 
-def _summary_html(session: dict) -> str:
-    rows = stage_summary(session)
-    if not rows:
-        return ""
-    cards = []
-    for r in rows:
-        structure = "-" if r["structure"] is None else f"{r['structure'] * 100:.0f}%"
-        cards.append(
-            f'<div class="stage"><div class="name">{_e(r["stage"])}</div><div class="who">{_e(r["persona"])}, '
-            f'{r["answers"]} answer(s)</div><div class="big" style="color:{score_colour(r["score"])}">'
-            f'{r["score"]}</div><div class="kv"><span>pace</span><b>{r["wpm"]} wpm</b></div>'
-            f'<div class="kv"><span>fillers</span><b>{r["fillers_per_min"]:.1f}/min</b></div>'
-            f'<div class="kv"><span>structure</span><b>{structure}</b></div>'
-            f'<div class="kv"><span>over budget</span><b>{r["over_budget"]}</b></div></div>')
-    bars = score_bars_svg([(f"{a['index']}. {a['question_text']}", a["score"]) for a in scored(session["answers"])])
-    return f'<section class="card"><h2>By stage</h2><div class="stages">{"".join(cards)}</div>{bars}</section>'
+def _stages(session: dict) -> list[dict]:
+    return [r | {"colour": score_colour(r["score"]),
+                 "structure_shown": "-" if r["structure"] is None else f"{r['structure'] * 100:.0f}%"}
+            for r in stage_summary(session)]
 
 
-def render_html(session: dict, audio_prefix: str = "", *, audio: Mapping[str, str] | None = None) -> str:
+def render_html(session: dict, audio_prefix: str | None = "", *, audio: Mapping[str, str] | None = None) -> str:
     """The whole report as one HTML page. With `audio` (name -> data: URI from embed_audio) the recordings are
     inside the page; without it the players link to the WAVs at audio_prefix + name (the old behaviour)."""
     audio = audio or {}
     answers = scored(session["answers"])
     mean = round(sum(a["score"] for a in answers) / len(answers)) if answers else None
-    who = ", ".join(f"{p['name']} ({p['stage']})" for p in session.get("personas", []))
-    started = str(session.get("started", ""))[:16].replace("T", " ")
-    overall = donut_svg(mean, 110) if mean is not None else ""
-    head = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width,initial-scale=1"><title>Interview {_e(started)}</title>'
-            f"<style>{_STYLE}{DEBRIEF_STYLE}</style></head><body><main><header class=\"top\">{overall}<div>"
-            f"<h1>Mock interview: {_e(session['stage'])}</h1><p class=\"sub\">{_e(started)} UTC · {_e(who)}</p>"
-            f'<p class="sub">{len(answers)} scored answer(s)'
-            + (f", average score {mean}/100" if mean is not None else "")
-            + ". Click any word, or the chart, to hear that moment.</p></div></header>")
-    body = _summary_html(session) + debrief_html(session) + "".join(_answer_html(a, audio, audio_prefix) for a in session["answers"])
-    return head + body + f"</main><script>{_SCRIPT}{DEBRIEF_SCRIPT}</script></body></html>\n"
+    bars = score_bars_svg([(f"{a['index']}. {a['question_text']}", a["score"]) for a in answers])
+    return render(
+        "report.html", started=str(session.get("started", ""))[:16].replace("T", " "), stage=session["stage"],
+        who=", ".join(f"{p['name']} ({p['stage']})" for p in session.get("personas", [])),
+        overall=donut_svg(mean, 110) if mean is not None else "", scored_count=len(answers), mean=mean,
+        stages=_stages(session), bars=bars, debrief=Markup(debrief_html(session)),
+        debrief_style=Markup(DEBRIEF_STYLE), debrief_script=Markup(DEBRIEF_SCRIPT), unscored_note=UNSCORED_NOTE, filler_colour=FILLER_COLOUR,
+        answers=[_answer(a, audio, audio_prefix) for a in session["answers"]]) + "\n"

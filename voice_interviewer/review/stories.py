@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from voice_interviewer.review.report import scored
+from voice_interviewer.wording import FUNCTION_WORDS, singular
 
 __all__ = ["THEMES", "STORY_LIMIT_S", "build_story_bank", "similarity"]
 
@@ -48,22 +49,10 @@ QUESTION_THEMES = {
     "tech-architecture-tradeoff": "driving alignment",
 }
 _THEME_MIN_HITS = 2
-_STOP = frozenset("""a about after again all also am an and any are as at be because been before being both but by
-can could did do does doing done each even ever every for from get got had has have having he her here hers him his
-how i if in into is it its just let like made make many me more most much my no not now of off on once one only or other
-our out over own really said same say see she so some such than that the their them then there these they thing things
-this those through to too two under until up us very was way we well went were what when where which while who why
-will with would yes yet you your um uh er hmm mean kind sort basically actually know time first last next also able
-told tell asked week weeks day days year years month months i'd i'm i've i'll we'd we're we've
-it's that's don't didn't""".split())
-
-
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+# spoken words that say nothing about which story it is: fillers, talk about talking, time words
+_STOP = FUNCTION_WORDS | frozenset("""um uh er hmm mean kind sort basically actually know really thing things able
+get got made make many said say see tell told asked well went done way two time first last next day days week weeks
+month months year years""".split())
 
 
 def _terms(text: str) -> Counter:
@@ -75,7 +64,7 @@ def _terms(text: str) -> Counter:
             if len(word) < 3 or word in _STOP:
                 continue
             weight = 2 if i > 0 and raw[0].isupper() and raw.lower() != "i" else 1
-            counts[_stem(word)] += weight
+            counts[singular(word)] += weight
     return counts
 
 

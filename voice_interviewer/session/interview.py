@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +27,19 @@ from voice_interviewer.feedback.debrief import build_debrief, spoken_debrief
 from voice_interviewer.integrations.extras import finish_answer, review_answer
 from voice_interviewer.records import Transcript, Word
 from voice_interviewer.session.candidates import Candidate, Typed
+from voice_interviewer.session.events import (  # the loop's records live in events.py; importable from here too
+    Answer,
+    Debriefed,
+    Heard,
+    Listening,
+    Notice,
+    Plan,
+    Scored,
+    Spoke,
+    plan_for,
+    plan_remaining,
+    typed_transcript,
+)
 from voice_interviewer.session.store import SESSION_SCHEMA, write_json_atomic
 from voice_interviewer.speech.endpointing import AnswerEnded, closing_phrase_at
 from voice_interviewer.speech.transcribe import AnswerListener, TranscriptUpdate, load_model, resolve_model
@@ -36,81 +49,13 @@ __all__ = ["Plan", "Spoke", "Listening", "Heard", "Scored", "Debriefed", "Notice
            "typed_transcript", "plan_for", "plan_remaining"]
 
 _TICK_FRAMES = 10  # a Listening tick every 300 ms of audio keeps the countdown moving
-_TYPED_WPM = 150
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Which questions each stage asks, in loop order."""
-
-    stages: tuple[tuple[Persona, tuple[Question, ...]], ...]
-
-    @property
-    def stage_label(self) -> str:
-        return self.stages[0][0].stage if len(self.stages) == 1 else "loop"
-
-
-@dataclass(frozen=True)
-class Spoke:
-    persona: Persona
-    kind: str  # opening | question | follow-up | feedback | debrief | closing
-    text: str
-    audio: Path
-
-
-@dataclass(frozen=True)
-class Listening:
-    question: Question
-    elapsed_s: float
-    budget_s: float
-    speaking: bool
-
-
-@dataclass(frozen=True)
-class Heard:
-    update: TranscriptUpdate
-
-
-@dataclass(frozen=True)
-class Scored:
-    index: int
-    record: dict
-    moved: dict = field(default_factory=dict)  # dimension -> (stage rating before, after) this answer
-
-
-@dataclass(frozen=True)
-class Debriefed:
-    stage: str
-    debrief: dict
-    loop: bool  # the loop's debrief (the last stage of a loop), not only the stage's
-
-
-@dataclass(frozen=True)
-class Notice:
-    text: str
-
-
-@dataclass
-class Answer:
-    """What listen() heard: the transcript, how the turn ended, and the recording's name in the session folder."""
-
-    transcript: Transcript
-    end: AnswerEnded
-    ended_at: float                 # time.monotonic() when the end was declared
-    audio: str | None = None
-    closed: bool = False            # the candidate ended it with a closing phrase ("I'm done")
-
-
-def typed_transcript(text: str) -> Transcript:
-    """Typed answers get evenly spaced word times at a speaking pace, so the same analyzers apply."""
-    step = 60 / _TYPED_WPM
-    words = tuple(Word(token, round(i * step, 3), round(i * step + step * 0.8, 3))
-                  for i, token in enumerate(text.split()))
-    return Transcript(words, round(len(words) * step, 3), "typed")
 
 
 @dataclass
 class Interview:
+    """One session. run() is the runner; conduct() is what happens in it (the exercise supplies its own); say(),
+    listen() and save() are the turns that conduct(), the exercise and questions-back are built from."""
+
     plan: Plan
     candidate: Candidate
     speaker: Speaker
@@ -129,7 +74,6 @@ class Interview:
     review: Callable[[Question, dict], dict] | None = None  # adds to the score document (resume deep-dives)
     # at each stage's end, before the closing (practice.questions_back: what the candidate wants to know)
     stage_end: Callable[[Interview, Persona, str], object] | None = None
-
     model: object | None = None  # a loaded speech model to use; None: run() loads one while the opening is spoken
     _loader: _Loader | None = field(default=None, init=False, repr=False)
 
@@ -418,35 +362,3 @@ def _endpoint_wait(end: AnswerEnded) -> float | None:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def plan_for(personas: dict[str, Persona], stages: Sequence[str], per_stage: int,
-             only: set[str] | None = None) -> Plan:
-    """The first per_stage questions of each stage (restricted to `only` ids when given)."""
-    chosen = []
-    for stage in stages:
-        persona = personas[stage]
-        questions = [q for q in persona.questions if only is None or q.id in only][:per_stage]
-        if questions:
-            chosen.append((persona, tuple(questions)))
-    return Plan(tuple(chosen))
-
-
-def plan_remaining(personas: dict[str, Persona], session: dict) -> Plan:
-    """The questions of a saved session that have no complete answer (interrupted ones are asked again)."""
-    done = {a.get("question_id") for a in session["answers"] if "score" in a and not a.get("interrupted")}
-    chosen: list[tuple[Persona, list[Question]]] = []
-    for asked in session.get("questions") or []:
-        stage, question_id = (asked.get("stage"), asked.get("id")) if isinstance(asked, dict) else (None, None)
-        if question_id in done:
-            continue
-        persona = personas.get(stage) if isinstance(stage, str) else None
-        question = next((q for q in persona.questions if q.id == question_id), None) if persona else None
-        if question is None:
-            raise InterviewerError(f"the session asks question {question_id!r} of stage {stage!r}, which the "
-                                   "personas no longer have; start a new interview instead")
-        if chosen and chosen[-1][0].stage == stage:
-            chosen[-1][1].append(question)
-        else:
-            chosen.append((persona, [question]))
-    return Plan(tuple((persona, tuple(questions)) for persona, questions in chosen))

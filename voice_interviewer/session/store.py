@@ -8,7 +8,12 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
+from functools import cache
 from pathlib import Path
+from typing import Annotated, Optional
+
+from pydantic import AfterValidator, ConfigDict, TypeAdapter, ValidationError, conlist, with_config
+from typing_extensions import NotRequired, TypedDict
 
 from voice_interviewer.errors import SessionError
 
@@ -112,120 +117,81 @@ def load_session(folder: Path) -> dict:
     return document
 
 
-_NUMBER = (int, float)
-# Fields that replay and report read: (dotted path, allowed types, required)
-_SESSION_FIELDS = (("stage", str, True), ("started", str, False), ("personas", list, False),
-                   ("questions", list, False), ("debrief", (dict, type(None)), False))
-_ANSWER_FIELDS = (("index", int, True), ("question_text", str, True), ("question_id", (str, type(None)), False),
-                  ("stage", str, False),
-                  ("persona", str, False), ("question_audio", (str, type(None)), False),
-                  ("answer_audio", (str, type(None)), False), ("interrupted", bool, False),
-                  ("follow_ups", list, False), ("findings", list, False), ("deductions", list, False),
-                  ("words", list, False), ("dimensions", dict, False))
-_SCORED_FIELDS = (("score", int, True), ("transcript", str, True), ("spoken_feedback", str, True),
-                  ("timing.duration_s", _NUMBER, True), ("timing.budget_s", (*_NUMBER, type(None)), False),
-                  ("pace.wpm", _NUMBER, True), ("pace.band", list, True), ("pace.verdict", str, True),
-                  ("fillers.total", int, True), ("fillers.per_minute", _NUMBER, True), ("fillers.counts", dict, True),
-                  ("pauses.count", int, True), ("pauses.longest_s", _NUMBER, True),
-                  ("pauses.threshold_s", _NUMBER, True), ("structure.kind", str, True),
-                  ("structure.parts", (dict, type(None)), False), ("key_points.covered", list, True),
-                  ("key_points.missing", list, True))
-_LISTED = {"personas": {"name": str, "stage": str}, "follow_ups": {"text": str, "transcript": str},
-           "findings": {"severity": str, "message": str}, "deductions": {"points": _NUMBER, "reason": str},
-           "words": {"text": str}, "key_points.covered": str, "key_points.missing": str}
+def _file_name(name: str | None) -> str | None:
+    if name and (Path(name).name != name or name in (".", "..")):
+        raise ValueError(f"{name!r} is not a file name inside the session folder")
+    return name
 
 
-def _field(document: dict, dotted: str):
-    value = document
-    for part in dotted.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return _ABSENT
-        value = value[part]
-    return value
+def _placed(part: dict) -> dict:
+    if part["present"] and part.get("start_s") is None:
+        raise ValueError("a present part needs start_s")
+    return part
 
 
-_ABSENT = object()
+def _shape(name: str, fields: dict) -> type:
+    return with_config(ConfigDict(strict=True))(TypedDict(name, fields))
 
 
-def _fields_problem(document: dict, fields: tuple, where: str) -> str | None:
-    for dotted, kinds, required in fields:
-        value = _field(document, dotted)
-        if value is _ABSENT:
-            if required:
-                return f"{where}{dotted} is missing"
-            continue
-        if not isinstance(value, kinds) or (kinds is int and isinstance(value, bool)):
-            return f"{where}{dotted} has the wrong type ({type(value).__name__})"
-        entry = _LISTED.get(dotted)
-        if isinstance(entry, dict):
-            for item in value:
-                if not isinstance(item, dict) or any(not isinstance(item.get(key), kinds) or isinstance(item[key], bool)
-                                                     for key, kinds in entry.items()):
-                    return f"{where}{dotted} entries need {', '.join(entry)}"
-        elif entry is not None and not all(isinstance(item, entry) for item in value):
-            return f"{where}{dotted} entries must be {entry.__name__}"
-    return None
+# What replay, report, progress and rescore read, checked strictly (no coercion: "3" is not 3, true is not 1; a
+# float takes any JSON number). Other fields are allowed and kept: the types only check, the document is unchanged.
+_FileName = NotRequired[Annotated[Optional[str], AfterValidator(_file_name)]]
+_Part = Annotated[_shape("_Part", {"present": bool, "seconds": NotRequired[float],
+                                   "start_s": NotRequired[Optional[float]]}), AfterValidator(_placed)]
+_ANSWER = {
+    "index": int, "question_text": str, "question_id": NotRequired[Optional[str]], "stage": NotRequired[str],
+    "persona": NotRequired[str], "question_audio": _FileName, "answer_audio": _FileName,
+    "interrupted": NotRequired[bool],
+    "follow_ups": NotRequired[list[_shape("_FollowUp", {"text": str, "transcript": str})]],
+    "findings": NotRequired[list[_shape("_Finding", {"severity": str, "message": str,
+                                                      "at_s": NotRequired[Optional[float]]})]],
+    "deductions": NotRequired[list[_shape("_Deduction", {"points": float, "reason": str})]],
+    "words": NotRequired[list[_shape("_Word", {"text": str})]], "dimensions": NotRequired[dict]}
+_SCORED = _ANSWER | {
+    "score": int, "transcript": str, "spoken_feedback": str,
+    "timing": _shape("_Timing", {"duration_s": float, "budget_s": NotRequired[Optional[float]]}),
+    "pace": _shape("_Pace", {"wpm": float, "band": conlist(float, min_length=2, max_length=2), "verdict": str}),
+    "fillers": _shape("_Fillers", {"total": int, "per_minute": float, "counts": dict[str, int],
+                                   "at": NotRequired[list[_shape("_Mark", {"start_s": float, "text": str})]]}),
+    "pauses": _shape("_Pauses", {"count": int, "longest_s": float, "threshold_s": float, "list": NotRequired[
+        list[_shape("_Pause", {"start_s": float, "seconds": float})]]}),
+    "structure": _shape("_Structure", {"kind": str, "parts": NotRequired[Optional[dict[str, _Part]]],
+                                       "missing": NotRequired[list[str]]}),
+    "key_points": _shape("_KeyPoints", {"covered": list[str], "missing": list[str]}),
+    "words": NotRequired[list[_shape("_TimedWord", {"text": str, "start": float, "end": float})]]}
+_SESSION = _shape("_Session", {"stage": str, "started": NotRequired[str], "answers": list[dict],
+                               "personas": NotRequired[list[_shape("_Persona", {"name": str, "stage": str})]],
+                               "questions": NotRequired[list], "debrief": NotRequired[Optional[dict]]})
+
+
+@cache
+def _checker(kind: str) -> TypeAdapter:
+    shape = {"session": _SESSION, "answer": _shape("_Answer", _ANSWER), "scored": _shape("_Scored", _SCORED)}
+    return TypeAdapter(shape[kind])
 
 
 def _session_problem(document: dict) -> str | None:
-    problem = _fields_problem(document, _SESSION_FIELDS, "")
-    if problem:
-        return problem
+    """The first problem, naming the field as the file does ("answer 2: pace.band: ..."), or None."""
+    try:
+        _checker("session").validate_python(document)
+    except ValidationError as exc:
+        loc = exc.errors()[0]["loc"]
+        return f"answer {loc[1] + 1} is not an object" if loc[:1] == ("answers",) and len(loc) == 2 \
+            else _first_error(exc)
     for position, answer in enumerate(document["answers"], start=1):
-        where = f"answer {position}: "
-        if not isinstance(answer, dict):
-            return f"answer {position} is not an object"
-        problem = _fields_problem(answer, _ANSWER_FIELDS, where) or _finding_times_problem(answer, where)
-        if problem is None and "score" in answer:
-            problem = _fields_problem(answer, _SCORED_FIELDS, where) or _score_parts_problem(answer, where)
-        if problem:
-            return problem
-        for key in ("question_audio", "answer_audio"):
-            name = answer.get(key)
-            if name and (Path(name).name != name or name in (".", "..")):
-                return f"{where}{key} {name!r} is not a file name inside the session folder"
+        try:
+            _checker("scored" if "score" in answer else "answer").validate_python(answer)
+        except ValidationError as exc:
+            return f"answer {position}: {_first_error(exc)}"
     return None
 
 
-def _finding_times_problem(answer: dict, where: str) -> str | None:
-    for finding in answer.get("findings", []):
-        at = finding.get("at_s")
-        if at is not None and (not isinstance(at, _NUMBER) or isinstance(at, bool)):
-            return f"{where}findings at_s must be a number of seconds"
-    return None
-
-
-def _score_parts_problem(answer: dict, where: str) -> str | None:
-    band = answer["pace"]["band"]
-    if len(band) != 2 or not all(isinstance(b, _NUMBER) for b in band):
-        return f"{where}pace.band must be two numbers"
-    for name, part in (answer["structure"].get("parts") or {}).items():
-        if not isinstance(part, dict) or not isinstance(part.get("present"), bool) \
-                or not isinstance(part.get("seconds", 0), _NUMBER) \
-                or (part["present"] and not isinstance(part.get("start_s"), _NUMBER)):
-            return f"{where}structure.parts.{name} needs present, start_s and seconds"
-    for dotted in ("key_points.covered", "key_points.missing", "structure.missing"):
-        listed = _field(answer, dotted)
-        if listed is not _ABSENT and (not isinstance(listed, list) or not all(isinstance(x, str) for x in listed)):
-            return f"{where}{dotted} must be a list of strings"
-    counts = answer["fillers"]["counts"]
-    if not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in counts.items()):
-        return f"{where}fillers.counts must map each filler to a count"
-    for dotted, keys in _TIMED_ENTRIES.items():
-        entries = _field(answer, dotted)
-        if entries is _ABSENT:
-            continue
-        if not isinstance(entries, list) or not all(
-                isinstance(e, dict) and all(isinstance(e.get(k), kinds) and not isinstance(e.get(k), bool)
-                                            for k, kinds in keys.items()) for e in entries):
-            return f"{where}{dotted} entries need {', '.join(keys)}"
-    return None
-
-
-# Timed lists the report's charts draw: each entry's fields and their types.
-_TIMED_ENTRIES = {"words": {"text": str, "start": _NUMBER, "end": _NUMBER},
-                  "pauses.list": {"start_s": _NUMBER, "seconds": _NUMBER},
-                  "fillers.at": {"start_s": _NUMBER, "text": str}}
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = " ".join(".".join(str(part) for part in error["loc"]).split())  # a key may hold a line break
+    if error["type"] == "missing":
+        return f"{where} is missing"
+    return f"{where}: {error['msg'].removeprefix('Value error, ')}"
 
 
 def _repair_unrecorded_answers(folder: Path, document: dict) -> None:

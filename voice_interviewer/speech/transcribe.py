@@ -23,6 +23,7 @@ from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.errors import ModelError
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word, join_words
 from voice_interviewer.speech.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
+from voice_interviewer.speech.hallucination import drop_unsupported
 from voice_interviewer.speech.hesitation import VoicedSpans, add_hesitations
 
 __all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
@@ -295,9 +296,10 @@ class ChunkedTranscriber:
         last = max(first, round((end_s - self._buffer_start_s) * SAMPLE_RATE_HZ))
         samples = np.frombuffer(bytes(self._buffer[first * 2:last * 2]), dtype="<i2")
         self.decode_calls += 1
-        if not final:
-            return decode(self._model, samples, start_s, replace(self.options, filler_pass=()))
-        return decode(self._model, samples, start_s, self.options, self.voiced.within(start_s, end_s))
+        spans = self.voiced.within(start_s, end_s)
+        options = self.options if final else replace(self.options, filler_pass=())
+        words = decode(self._model, samples, start_s, options, spans if final else None)
+        return drop_unsupported(words, spans, answer_start=not self._committed)  # no invented words, live or final
 
     def _trim(self) -> None:
         """Drop audio before the open chunk: memory stays flat however long the answer."""

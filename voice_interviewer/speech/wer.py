@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["number_words", "normalise_words", "word_error_rate"]
+from voice_interviewer.wording import number_words
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-         "seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int) -> str:
-    """12 -> "twelve", 200000 -> "two hundred thousand": Whisper writes digits where speakers say words."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    for size, name in ((10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred")):
-        if n >= size:
-            rest = n % size
-            return f"{number_words(n // size)} {name}" + (f" {number_words(rest)}" if rest else "")
-    raise ValueError(n)
+__all__ = ["normalise_words", "word_error_rate"]
 
 
 def normalise_words(text: str) -> list[str]:

@@ -72,7 +72,8 @@ class _Guard:
         origin = headers.get("origin")
         if origin is None and scope["type"] == "websocket":
             return "forbidden: a WebSocket needs an Origin header"
-        if origin is not None and origin != f"http://{host}":
+        scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+        if origin is not None and origin != f"{scheme}://{host}":
             return f"forbidden: Origin {origin!r} is not this server"
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         given = (query.get("token") or [None])[0] or _cookie(headers.get("cookie", ""), self.cookie)
@@ -238,7 +239,9 @@ async def _send_all(websocket, outbox: asyncio.Queue) -> None:
 class WebServer:
     """Binds at once (so a port in use is a clear error before anything prints), then serves until stopped."""
 
-    def __init__(self, options: WebOptions, host: str, port: int, on_notice: Callable[[str], None]) -> None:
+    def __init__(self, options: WebOptions, host: str, port: int, on_notice: Callable[[str], None],
+                 tls: tuple[Path, Path] | None = None) -> None:
+        self.tls = tls  # (certificate, key) in PEM files: https, so phones on the network may use the microphone
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
             self.socket = socket.create_server((host, port), family=family)
@@ -250,12 +253,13 @@ class WebServer:
         self.token = secrets.token_urlsafe(24)
         self.runner = Runner(options, on_notice)
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
-        self.url = f"http://{_url_host(shown)}:{self.port}/?token={self.token}"
+        self.url = f"{'https' if tls else 'http'}://{_url_host(shown)}:{self.port}/?token={self.token}"
 
     def serve(self) -> None:
         import uvicorn
 
         app = create_app(self.runner, self.token, self.port, self.host)
+        certificate, key = self.tls or (None, None)
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", ws_ping_interval=10,
-                                ws_ping_timeout=20)
+                                ws_ping_timeout=20, ssl_certfile=certificate, ssl_keyfile=key)
         uvicorn.Server(config).run(sockets=[self.socket])

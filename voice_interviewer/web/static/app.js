@@ -64,7 +64,15 @@ async function start() {
     audioContext = new AudioContext(); // this browser cannot run at 16 kHz: resample in the page
   }
   if (audioContext.sampleRate !== RATE) resampler = makeResampler(audioContext.sampleRate, RATE);
-  await audioContext.audioWorklet.addModule("/static/capture.js");
+  try {
+    await audioContext.audioWorklet.addModule("/static/capture.js");
+  } catch (error) {
+    notice(`This browser cannot capture audio for the interview (${error.name}); use a current Chrome, Edge, ` +
+      "Firefox or Safari.", "error");
+    $("start").disabled = false;
+    setStatus("Ready");
+    return;
+  }
   if (audioContext.state === "suspended") audioContext.resume().catch(() => {});
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   socket = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(config.token)}`);

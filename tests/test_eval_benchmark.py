@@ -1,0 +1,77 @@
+"""benchmarks/accuracy.py's own measures: microphone conditions, invented phrases, paired answers (fast, sox)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice_interviewer.audio.files import read_audio
+from voice_interviewer.records import Transcript, Word
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def accuracy(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("accuracy_bench", ROOT / "benchmarks" / "accuracy.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["accuracy_bench"] = module
+    spec.loader.exec_module(module)
+    module.CACHE = tmp_path_factory.mktemp("eval-cache")
+    return module
+
+
+def _entry(answer_id: str) -> dict:
+    answers = json.loads((ROOT / "audio_fixtures" / "eval" / "labels.json").read_text())["answers"]
+    return next(a for a in answers if a["id"] == answer_id)
+
+
+def _power(x: np.ndarray) -> float:
+    return float(np.mean(x.astype(np.float64) ** 2))
+
+
+def test_noise_conditions_hit_their_signal_to_noise_ratio(accuracy):
+    entry = _entry("flite-rms--in-so-like")
+    clean = read_audio(accuracy.condition_audio(entry, "clean"))
+    noisy = read_audio(accuracy.condition_audio(entry, "noise-snr10"))
+    assert noisy.size == clean.size
+    first, last = round(entry["speech_start_s"] * 16000), round(entry["speech_end_s"] * 16000)
+    noise = noisy.astype(np.float64) - clean
+    snr = 10 * np.log10(_power(clean[first:last]) / _power(noise[first:last]))
+    assert snr == pytest.approx(10.0, abs=0.7)
+    assert accuracy.condition_audio(entry, "noise-snr10").exists()  # cached
+
+
+def test_headset_condition_is_band_limited_and_quiet(accuracy):
+    entry = _entry("flite-rms--in-so-like")
+    clean = read_audio(accuracy.condition_audio(entry, "clean")).astype(np.float64)
+    headset = read_audio(accuracy.condition_audio(entry, "headset")).astype(np.float64)
+    assert 10 * np.log10(_power(clean) / _power(headset)) > 15
+    spectrum = np.abs(np.fft.rfft(headset)) ** 2
+    freqs = np.fft.rfftfreq(headset.size, 1 / 16000)
+    assert spectrum[(freqs < 200) | (freqs > 4500)].sum() < 0.02 * spectrum.sum()
+
+
+def test_invented_phrases_are_counted_and_real_words_are_not(accuracy):
+    entry = {"transcript": "We shipped on time.", "speech_start_s": 0.5, "speech_end_s": 2.0}
+    said = [Word("We", 0.5, 0.7), Word("shipped", 0.7, 1.2), Word("on", 1.2, 1.4), Word("time.", 1.4, 2.0)]
+    assert accuracy.invented_phrases(entry, Transcript(tuple(said), 3.0, "m")) == []
+    tail = said + [Word("Thank", 2.9, 3.0), Word("you.", 3.0, 3.1)]
+    assert accuracy.invented_phrases(entry, Transcript(tuple(tail), 3.2, "m")) == ["Thank you."]
+    inserted = said[:2] + [Word(t, 1.2, 1.3) for t in ("and", "then", "we'll", "see")] + said[2:]
+    assert accuracy.invented_phrases(entry, Transcript(tuple(inserted), 3.2, "m")) == ["and then we'll see"]
+
+
+def test_pairs_need_eight_points_for_a_missing_part(accuracy):
+    full = {"id": "a", "features": []}
+    rows = [{"condition": "clean", "entry": full, "doc": {"score": 80}},
+            {"condition": "clean", "entry": {"id": "b", "pair_of": "a", "change": "no-result"}, "doc": {"score": 73}},
+            {"condition": "clean", "entry": {"id": "c", "pair_of": "a", "change": "many-fillers"},
+             "doc": {"score": 79}}]
+    right, total, _ = accuracy.pair_check(rows)
+    assert (right, total) == (1, 2)

@@ -1,0 +1,91 @@
+"""Words no voiced audio supports are dropped (speech/hallucination.py): pure rules, no model (fast)."""
+
+from __future__ import annotations
+
+from voice_interviewer.records import Word
+from voice_interviewer.speech.hallucination import drop_unsupported, voiced_share
+
+
+def _words(*items):
+    return [Word(t, s, e, p) for t, s, e, p in items]
+
+
+def test_thank_you_in_the_closing_silence_is_dropped():
+    words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Thank", 2.5, 2.7, 0.8),
+                   ("you.", 2.7, 2.9, 0.8))
+    kept = drop_unsupported(words, [(0.45, 1.25)])
+    assert [w.text for w in kept] == ["We", "shipped."]
+
+
+def test_a_spoken_thank_you_at_the_end_is_kept():
+    words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Thank", 1.5, 1.7, 0.8),
+                   ("you.", 1.7, 1.9, 0.8))
+    kept = drop_unsupported(words, [(0.45, 1.25), (1.45, 1.95)])
+    assert [w.text for w in kept] == ["We", "shipped.", "Thank", "you."]
+
+
+def test_thank_you_between_two_sentences_of_a_list_is_dropped_even_when_voiced():
+    words = _words(("data", 0.0, 0.3, 0.9), ("migration.", 0.3, 0.8, 0.9), ("Thank", 0.8, 0.9, 0.7),
+                   ("you.", 0.9, 1.0, 0.7), ("API", 1.0, 1.3, 0.9), ("migration.", 1.3, 1.8, 0.9))
+    kept = drop_unsupported(words, [(0.0, 1.8)], answer_start=False, answer_end=False)
+    assert "Thank" not in [w.text for w in kept] and len(kept) == 4
+
+
+def test_a_word_far_from_any_voice_is_dropped_but_drifting_times_are_not():
+    words = _words(("so", 0.0, 0.2, 0.9), ("we", 0.95, 1.1, 0.9), ("left", 5.0, 5.3, 0.9))
+    kept = drop_unsupported(words, [(0.1, 0.85)])
+    assert [w.text for w in kept] == ["so", "we"]
+
+
+def test_ordinary_you_and_low_probability_words_inside_speech_stay():
+    words = _words(("do", 0.0, 0.2, 0.3), ("you", 0.2, 0.3, 0.2), ("know", 0.3, 0.5, 0.3), ("why?", 0.5, 0.8, 0.3))
+    assert drop_unsupported(words, [(0.0, 0.8)]) == words
+
+
+def test_a_loop_keeps_two_copies():
+    words = _words(*[(t, i * 0.2, i * 0.2 + 0.2, 0.9) for i, t in enumerate(
+        "a little bit of a little bit of a little bit of a little bit of rest".split())])
+    kept = [w.text for w in drop_unsupported(words, [(0.0, 10.0)])]
+    assert kept == "a little bit of a little bit of rest".split()
+
+
+def test_no_spans_means_no_evidence_only_loops_apply():
+    words = _words(("Thank", 2.5, 2.7, 0.8), ("you.", 2.7, 2.9, 0.8))
+    assert drop_unsupported(words, None) == words
+
+
+def test_voiced_share():
+    assert voiced_share(0.0, 1.0, [(0.0, 0.25), (0.5, 0.75)]) == 0.5
+    assert voiced_share(1.0, 1.0, [(0.5, 1.5)]) == 1.0
+
+
+def test_thank_you_squeezed_into_the_last_instant_is_dropped():
+    """Seen on a flite answer: "Friday. Thank you." with "Thank" 0.02 probability and no duration."""
+    words = _words(("on", 30.36, 30.74, 0.99), ("Friday.", 30.74, 31.04, 0.97), ("Thank", 31.04, 31.04, 0.021),
+                   ("you.", 31.04, 31.12, 0.98))
+    kept = drop_unsupported(words, [(29.46, 31.29)], answer_start=False)
+    assert [w.text for w in kept] == ["on", "Friday."]
+
+
+def test_a_squeezed_improbable_closing_phrase_is_dropped_but_a_clear_ending_stays():
+    """Seen on a flite answer: "it went fine. And then we'll see you next time." in the last 0.2 s."""
+    said = [("it", 7.58, 7.78, 0.95), ("went", 7.78, 8.08, 0.95), ("fine.", 8.08, 8.5, 0.997)]
+    made_up = [("And", 8.5, 8.52, 0.002), ("then", 8.52, 8.72, 0.103), ("we'll", 8.72, 8.72, 0.244),
+               ("see", 8.72, 8.72, 0.113), ("you", 8.72, 8.72, 0.268), ("next", 8.72, 8.72, 0.342),
+               ("time.", 8.72, 8.72, 0.725)]
+    spans = [(0.66, 7.26), (7.47, 8.65)]
+    assert [w.text for w in drop_unsupported(_words(*said, *made_up), spans)] == ["it", "went", "fine."]
+    assert drop_unsupported(_words(*said), spans) == _words(*said)
+    unsure_but_spoken = _words(*said[:2], ("fine.", 8.08, 8.5, 0.3))
+    assert drop_unsupported(unsure_but_spoken, spans) == unsure_but_spoken
+
+
+def test_a_made_up_closing_sentence_with_one_confident_word_is_dropped():
+    """Seen on a flite answer: "no findings. I'm going to see." ("to" at 0.975, the rest squeezed or unsure)."""
+    said = [("no", 35.74, 36.08, 0.987), ("findings.", 36.08, 36.42, 0.974)]
+    made_up = [("I'm", 36.42, 36.42, 0.16), ("going", 36.42, 36.42, 0.161), ("to", 36.42, 36.52, 0.975),
+               ("see.", 36.52, 36.72, 0.12)]
+    kept = drop_unsupported(_words(*said, *made_up), [(29.93, 36.76)], answer_start=False)
+    assert [w.text for w in kept] == ["no", "findings."]
+    clear = [("It", 36.42, 36.6, 0.9), ("went", 36.6, 36.8, 0.95), ("fine.", 36.8, 37.1, 0.97)]
+    assert drop_unsupported(_words(*said, *clear), [(29.93, 37.2)]) == _words(*said, *clear)

@@ -1,0 +1,148 @@
+"""Words no voiced audio supports, dropped before anyone sees them (live text and the final transcript).
+
+Whisper, tiny.en above all, writes words into silence: "Thank you." or "Thanks for watching!" where a window ends
+in the candidate's closing silence, a lone "you", or the same phrase over and over. The evidence at hand is the
+voiced islands webrtcvad found in the same audio (hesitation.VoicedSpans) and Whisper's own word probabilities:
+
+- a word whose time, widened by SLACK_S each side, touches no voiced island is dropped (Whisper's word times drift
+  by a few hundred milliseconds, never by a whole silence);
+- a classic hallucination phrase (PHRASES; the one-word ones only when they make a sentence alone) is dropped
+  when under MIN_PHRASE_COVERAGE of its time is voiced, when its mean word probability is under
+  MIN_PHRASE_PROBABILITY (or one word's under MIN_WORD_PROBABILITY), when it lasts under MIN_WORD_S a word
+  (squeezed into the window's last instant), and when it stands alone as a sentence between two other sentences
+  of the answer ("data migration. Thank you. API migration"): a candidate thanks at the start or the end, not
+  between two items of a list;
+- the window's last sentence, or its closing run of words Whisper squeezed (under MIN_WORD_S / 2 each) or barely
+  believed (under TAIL_WORD_PROBABILITY), is dropped when it has 2 to MAX_TAIL_WORDS words, at least half of them
+  squeezed, and a mean probability under MIN_PHRASE_PROBABILITY;
+- a phrase of one to four words said more than MAX_REPEATS times in a row keeps MAX_REPEATS copies (a loop).
+
+Pure functions: words and spans in, words out; speech/transcribe.py calls `drop_unsupported` after every decode.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from voice_interviewer.records import Word
+
+__all__ = ["PHRASES", "drop_unsupported", "voiced_share"]
+
+SLACK_S = 0.15
+MIN_PHRASE_COVERAGE = 0.5
+MIN_PHRASE_PROBABILITY = 0.5
+MIN_WORD_PROBABILITY = 0.1
+MIN_WORD_S = 0.08
+MAX_REPEATS = 2
+TAIL_WORD_PROBABILITY = 0.35
+MAX_TAIL_WORDS = 10
+PHRASES = (
+    ("thanks", "for", "watching"), ("thank", "you", "for", "watching"), ("thank", "you", "so", "much"),
+    ("please", "subscribe"), ("thank", "you"), ("thanks",), ("you",), ("bye",), ("bye", "bye"),
+)
+_SENTENCE_END = re.compile(r"[.!?]$")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z']", "", text.lower())
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def voiced_share(start: float, end: float, spans: Sequence[tuple[float, float]]) -> float:
+    """Share of [start, end] inside voiced spans; a zero-length word counts as voiced if a span holds it."""
+    if end <= start:
+        return 1.0 if any(a <= start <= b for a, b in spans) else 0.0
+    return sum(_overlap(start, end, a, b) for a, b in spans) / (end - start)
+
+
+def _touches_voice(word: Word, spans: Sequence[tuple[float, float]]) -> bool:
+    lo, hi = word.start - SLACK_S, word.end + SLACK_S
+    return any(b >= lo and a <= hi for a, b in spans)
+
+
+def _phrase_at(words: Sequence[Word], i: int) -> int:
+    """Length of the hallucination phrase starting at words[i] (longest first), 0 if none."""
+    for phrase in PHRASES:
+        n = len(phrase)
+        if i + n <= len(words) and tuple(_norm(w.text) for w in words[i:i + n]) == phrase:
+            return n
+    return 0
+
+
+def _unsupported_phrase(words: Sequence[Word], i: int, n: int, spans: Sequence[tuple[float, float]],
+                        first: bool, last: bool) -> bool:
+    run = words[i:i + n]
+    start, end = run[0].start, run[-1].end
+    standalone = _SENTENCE_END.search(run[-1].text) and (i == 0 or _SENTENCE_END.search(words[i - 1].text))
+    if n == 1 and not standalone:
+        return False  # "you", "thanks" inside a sentence are ordinary words
+    if voiced_share(start, end, spans) < MIN_PHRASE_COVERAGE:
+        return True
+    if sum(w.probability for w in run) / n < MIN_PHRASE_PROBABILITY or min(w.probability for w in run) < \
+            MIN_WORD_PROBABILITY:
+        return True
+    if end - start < MIN_WORD_S * n:
+        return True  # squeezed into the last instant of a window: no time to say it
+    return bool(standalone and not first and not last)
+
+
+def _drop_loops(words: list[Word]) -> list[Word]:
+    out: list[Word] = []
+    for w in words:
+        out.append(w)
+        for n in range(1, 5):
+            block = [_norm(x.text) for x in out[-n:]]
+            if len(out) < n * (MAX_REPEATS + 1) or not all(block):
+                continue
+            if all([_norm(x.text) for x in out[-n * (k + 1):len(out) - n * k]] == block
+                   for k in range(1, MAX_REPEATS + 1)):
+                del out[-n:]
+                break
+    return out
+
+
+def drop_unsupported(words: Sequence[Word], spans: Sequence[tuple[float, float]] | None, *,
+                     answer_start: bool = True, answer_end: bool = True) -> list[Word]:
+    """The words voiced audio supports. `spans`: voiced islands covering the words' window (None: no evidence,
+    only the loop rule applies). `answer_start` / `answer_end`: the window holds the answer's first / last words
+    (a phrase standing alone there may be a real "thank you")."""
+    words = list(words)
+    if spans is not None and words:
+        kept: list[Word] = []
+        i = 0
+        while i < len(words):
+            n = _phrase_at(words, i)
+            if n and _unsupported_phrase(words, i, n, spans, answer_start and i == 0,
+                                         answer_end and i + n == len(words)):
+                i += n
+                continue
+            if _touches_voice(words[i], spans):
+                kept.append(words[i])
+            i += 1
+        words = kept
+    return _drop_loops(_drop_squeezed_tail(words))
+
+
+def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
+    """The window's last sentence (or its closing run of unsure words) when Whisper gave at least half of its words
+    almost no time and little belief: "fine. And then we'll see you next time." at 8.5-8.72 s, probabilities
+    0.002-0.3; "later. Here we go." with "Here" and "we" at one instant. A closing phrase made up in the final
+    instant; unsure words with real durations are kept (tiny.en is unsure of real words in noise)."""
+    k = len(words)
+    while k > 0 and (words[k - 1].end - words[k - 1].start < MIN_WORD_S / 2 or
+                     words[k - 1].probability < TAIL_WORD_PROBABILITY):
+        k -= 1
+    sentence = len(words) - 1
+    while sentence > 0 and not _SENTENCE_END.search(words[sentence - 1].text):
+        sentence -= 1
+    for start in sorted({k, sentence} - {len(words)}):
+        tail = words[start:]
+        squeezed = sum(w.end - w.start < MIN_WORD_S / 2 for w in tail)
+        if 2 <= len(tail) <= MAX_TAIL_WORDS and squeezed * 2 >= len(tail) and \
+                sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY:
+            return words[:start]
+    return words
