@@ -82,6 +82,7 @@ def test_report_is_self_contained_and_renders_its_charts_in_chromium(practice, t
     page = target.read_text(encoding="utf-8")
     assert not re.search(r"https?://", page), "the report must not reference the network"
     linked = re.findall(r"""\b(?:src|href)=["']?([^"'\s>]*)""", page)
+    # data: URIs, or links to a place in the page (the debrief's evidence points at its answer: href="#a2")
     assert linked and all(link.startswith(("data:", "#")) for link in linked), "every resource is inside the page"
     answers = len(WEEKS["week3"])
     assert page.count('src="data:audio/') == answers
@@ -90,8 +91,8 @@ def test_report_is_self_contained_and_renders_its_charts_in_chromium(practice, t
     dom = headless(target, tmp_path / "profile", "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     charts = dom.stdout.count('<svg class="chart')
-    # per answer a score ring and a timeline, plus the overall ring and the score bars
-    assert charts == 2 * answers + 2, charts
+    # per answer a score ring and a timeline, plus the overall ring, the score bars and the debrief's dimension grid
+    assert charts == 2 * answers + 2 + 1, charts
     assert f'data-ready="{charts}"' in dom.stdout  # the page's script ran and saw every chart
     assert dom.stdout.count('class="w filler"') == filler_marks(week3)  # every flagged filler, marked once
     for part in ("situation", "task", "action", "result"):  # the STAR parts of week 3's stories, coloured
