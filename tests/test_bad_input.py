@@ -561,7 +561,7 @@ def test_fuzz_session_files_only_raise_session_errors(tmp_path, choice, value, d
     or raise InterviewerError."""
     from rich.console import Console
 
-    from voice_interviewer.cli.screen import print_feedback
+    from voice_interviewer.cli.documents import print_feedback
     from voice_interviewer.errors import InterviewerError
     from voice_interviewer.review.report import render_html, render_markdown
     from voice_interviewer.session.store import load_session

@@ -21,7 +21,7 @@ from voice_interviewer.cli.common import (
     print_notice,
     with_opt_ins,
 )
-from voice_interviewer.cli.screen import print_feedback
+from voice_interviewer.cli.documents import print_feedback
 from voice_interviewer.config import TranscribeOptions
 from voice_interviewer.errors import UsageError
 from voice_interviewer.integrations.extras import make_helpers, score_extras

@@ -11,7 +11,7 @@ import typer
 
 from voice_interviewer.cli.analyze import transcribe_file
 from voice_interviewer.cli.common import JsonOpt, MuteOpt, OutOpt, app, err, out, print_notice, write_page
-from voice_interviewer.cli.screen import print_exercise, print_feedback, print_questions_back
+from voice_interviewer.cli.documents import print_exercise, print_feedback, print_questions_back
 from voice_interviewer.config import sessions_home
 from voice_interviewer.content.personas import STAGES
 from voice_interviewer.errors import UsageError
@@ -28,7 +28,7 @@ def replay(
     out_dir: OutOpt = None,
 ) -> None:
     """Play a saved session back: the question, the answer with its transcript following along, the feedback."""
-    from voice_interviewer.cli.screen import transcript_text
+    from voice_interviewer.cli.documents import transcript_text
     from voice_interviewer.errors import SessionError
     from voice_interviewer.session.store import load_session, resolve_session
     from voice_interviewer.voice.speaker import Speaker, play_wav
@@ -92,7 +92,7 @@ def _play_following(speaker, folder: Path, record: dict) -> bool:
     """Play the answer while its words are printed as their time comes; False when nothing could be played."""
     import time
 
-    from voice_interviewer.cli.screen import follow_along
+    from voice_interviewer.cli.documents import follow_along
     from voice_interviewer.voice.speaker import start_wav, wait_for_playback
 
     name = record.get("answer_audio")
@@ -121,7 +121,7 @@ def _play_if(speaker, folder: Path, name: str | None, play) -> None:
 
 
 def _rescore(folder: Path, record: dict) -> None:
-    from voice_interviewer.cli.screen import print_comparison
+    from voice_interviewer.cli.documents import print_comparison
     from voice_interviewer.content.personas import find_question, load_personas
     from voice_interviewer.feedback import analyze
     from voice_interviewer.review.progress import compare_feedback
@@ -181,7 +181,7 @@ def progress(
 ) -> None:
     """Trends across saved sessions: score, pace, fillers, structure and length per stage and per question, and
     the guide's five dimensions per session."""
-    from voice_interviewer.cli.screen import print_progress
+    from voice_interviewer.cli.documents import print_progress
     from voice_interviewer.errors import SessionError
     from voice_interviewer.review.progress import build_progress, render_progress_html
 
@@ -218,7 +218,7 @@ def _saved_sessions(home: Path) -> list[dict]:
 @app.command()
 def stories(as_json: JsonOpt = False, out_dir: OutOpt = None) -> None:
     """Your STAR stories from saved sessions: retellings grouped, themes, themes with no story, long stories."""
-    from voice_interviewer.cli.screen import print_stories
+    from voice_interviewer.cli.documents import print_stories
     from voice_interviewer.review.stories import build_story_bank
 
     sessions = _saved_sessions(sessions_home(out_dir))

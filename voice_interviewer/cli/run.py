@@ -25,13 +25,8 @@ from voice_interviewer.cli.common import (
     watch_enter,
     with_opt_ins,
 )
-from voice_interviewer.cli.screen import (
-    Screen,
-    ask_typed,
-    print_exercise,
-    print_questions_back,
-    without_portaudio_noise,
-)
+from voice_interviewer.cli.documents import print_exercise, print_questions_back
+from voice_interviewer.cli.screen import Screen, ask_typed, without_portaudio_noise
 from voice_interviewer.config import EndpointOptions, TranscribeOptions, sessions_home
 from voice_interviewer.errors import InterviewerError, UsageError
 from voice_interviewer.integrations.extras import job_question_ids, make_helpers
