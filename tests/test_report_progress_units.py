@@ -12,7 +12,8 @@ import re
 import pytest
 from rich.console import Console
 
-from voice_interviewer.cli.screen import follow_along, progress_bar
+from voice_interviewer.cli.documents import follow_along
+from voice_interviewer.cli.screen import progress_bar
 from voice_interviewer.content.personas import find_question, load_personas
 from voice_interviewer.feedback import analyze
 from voice_interviewer.records import Transcript, Word
