@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -96,6 +97,12 @@ from voice_interviewer.speech.wer import word_error_rate  # noqa: E402,F401 - re
 _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
+
+
+def as_from_a_terminal() -> None:
+    """preexec_fn for a CLI the test will stop with SIGINT: Ctrl-C as a terminal delivers it. A test run started in
+    the background of a script inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 600, input_text: str | None = None):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CLI, DEMO, ROOT, run_cli
+from conftest import CLI, DEMO, ROOT, as_from_a_terminal, run_cli
 
 ANSWER = DEMO / "panel-alignment.ogg"  # the first panel question's recording (85 s)
 RATE = 16000
@@ -51,7 +51,7 @@ def wait_for_answer(out: Path, seconds: float, process: subprocess.Popen, timeou
 def start(out: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([*CLI, "interview", "--stage", "panel", "--questions", "1", "--mute", "--no-follow-ups",
                              "--out", str(out), *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
 
 
 def valid_samples(path: Path) -> np.ndarray:

@@ -9,7 +9,7 @@ import time
 import wave
 
 import pytest
-from conftest import CLI, DEMO, ROOT, run_cli, word_error_rate
+from conftest import CLI, DEMO, ROOT, as_from_a_terminal, run_cli, word_error_rate
 
 pytestmark = [pytest.mark.cli, pytest.mark.slow, pytest.mark.model]
 
@@ -107,7 +107,7 @@ def test_ctrl_c_mid_answer_keeps_what_was_recorded(tmp_path):
     answer = DEMO / "panel-alignment.ogg"
     process = subprocess.Popen([*CLI, "interview", "--stage", "panel", "--questions", "1", "--input", str(answer),
                                 "--mute", "--out", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
     deadline = time.monotonic() + 120
     recording = None
     while time.monotonic() < deadline and recording is None:

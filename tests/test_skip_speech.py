@@ -31,10 +31,17 @@ def _heard_seconds(raw: bytes) -> float:
     return 0.0 if loud.size == 0 else (loud[-1] - loud[0] + 1) / 100
 
 
-def _speak_and_record(pulse, tmp_path, skip_after_s: float | None) -> tuple[float, float]:
+def _speak_and_record(pulse, tmp_path, monkeypatch, skip_after_s: float | None) -> tuple[float, float]:
+    import sounddevice
+
     from voice_interviewer.voice.speaker import Speaker
 
-    os.environ.update(pulse["env"])
+    for name, value in pulse["env"].items():
+        monkeypatch.setenv(name, value)
+    # PortAudio lists the devices once per process: an earlier test in this process may have looked before the
+    # sound server existed, so look again now that it does
+    sounddevice._terminate()
+    sounddevice._initialize()
     recorder = subprocess.Popen(["parecord", f"--device={pulse['sink']}.monitor", "--rate=16000", "--channels=1",
                                  "--format=s16le", "--raw", str(tmp_path / "heard.raw")], env=os.environ)
     try:
@@ -68,12 +75,12 @@ def _speak_and_record(pulse, tmp_path, skip_after_s: float | None) -> tuple[floa
     return length_s, _heard_seconds((tmp_path / "heard.raw").read_bytes())
 
 
-def test_skip_stops_the_interviewer_mid_sentence(pulse, tmp_path):
-    length_s, heard_s = _speak_and_record(pulse, tmp_path, skip_after_s=3.0)
+def test_skip_stops_the_interviewer_mid_sentence(pulse, tmp_path, monkeypatch):
+    length_s, heard_s = _speak_and_record(pulse, tmp_path, monkeypatch, skip_after_s=3.0)
     assert length_s > 8
     assert 0 < heard_s < length_s / 2, (heard_s, length_s)  # some of it was heard, then it stopped
 
 
-def test_without_skip_the_whole_clip_is_heard(pulse, tmp_path):
-    length_s, heard_s = _speak_and_record(pulse, tmp_path, skip_after_s=None)
+def test_without_skip_the_whole_clip_is_heard(pulse, tmp_path, monkeypatch):
+    length_s, heard_s = _speak_and_record(pulse, tmp_path, monkeypatch, skip_after_s=None)
     assert heard_s > length_s - 1.0, (heard_s, length_s)

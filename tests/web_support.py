@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from conftest import CLI, ROOT, require_marker
+from conftest import CLI, ROOT, as_from_a_terminal, require_marker
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -25,7 +25,7 @@ def web_server(out: Path, *args: str, env: dict | None = None, https: bool = Fal
     require_marker("cli", "starts `voice-interviewer web` as a subprocess")
     process = subprocess.Popen([*CLI, "web", "--no-browser", "--port", "0", "--out", str(out), *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                               env={**os.environ, **(env or {})})
+                               env={**os.environ, **(env or {})}, preexec_fn=as_from_a_terminal)
     try:
         ready, _, _ = select.select([process.stdout], [], [], 60)
         assert ready, "the server printed no URL within 60 s"
