@@ -83,6 +83,21 @@ class WavFileSource:
         """Nothing is held open between calls to frames()."""
 
 
+class _Framer:
+    """Cuts PCM blocks of any size, as a live source receives them, into consecutive 30 ms frames."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+        self.count = 0  # frames cut so far
+
+    def cut(self, block: bytes) -> Iterator[AudioFrame]:
+        self._pending += block
+        while len(self._pending) >= _FRAME_BYTES:
+            chunk, self._pending = self._pending[:_FRAME_BYTES], self._pending[_FRAME_BYTES:]
+            yield AudioFrame(chunk, SAMPLE_RATE_HZ, self.count * FRAME_MS / 1000)
+            self.count += 1
+
+
 class MicrophoneSource:
     """sounddevice input at 16 kHz mono int16; the callback only queues the block."""
 
@@ -107,18 +122,14 @@ class MicrophoneSource:
         self._queue.put(bytes(indata))
 
     def frames(self) -> Iterator[AudioFrame]:
-        pending = b""
-        index = 0
+        framer = _Framer()
         while True:
             try:
-                pending += self._queue.get(timeout=2.0)
+                block = self._queue.get(timeout=2.0)
             except queue.Empty:
                 raise DeviceError("the microphone stopped delivering audio (device removed or server gone); "
                                   "check `voice-interviewer devices`") from None
-            while len(pending) >= _FRAME_BYTES:
-                chunk, pending = pending[:_FRAME_BYTES], pending[_FRAME_BYTES:]
-                yield AudioFrame(chunk, SAMPLE_RATE_HZ, index * FRAME_MS / 1000)
-                index += 1
+            yield from framer.cut(block)
 
     def flush(self) -> None:
         self.take_queued()
@@ -204,13 +215,12 @@ class PushedSource:
         self._accepting = False
 
     def frames(self) -> Iterator[AudioFrame]:
-        pending = b""
-        index = 0
+        framer = _Framer()
         while True:
             if self._lost is not None and self._queue.empty():
                 raise self._lost
             try:
-                item = self._queue.get(timeout=self._timeout_s if index else self._first_timeout_s)
+                item = self._queue.get(timeout=self._timeout_s if framer.count else self._first_timeout_s)
             except queue.Empty:
                 raise DeviceError("the browser stopped sending microphone audio (tab in the background, "
                                   "microphone unplugged or blocked)") from None
@@ -218,11 +228,7 @@ class PushedSource:
                 raise item
             if item is _END_OF_INPUT:
                 return
-            pending += item
-            while len(pending) >= _FRAME_BYTES:
-                chunk, pending = pending[:_FRAME_BYTES], pending[_FRAME_BYTES:]
-                yield AudioFrame(chunk, SAMPLE_RATE_HZ, index * FRAME_MS / 1000)
-                index += 1
+            yield from framer.cut(item)
 
     def flush(self) -> None:
         self.take_queued()
