@@ -136,3 +136,29 @@ def test_a_pause_decode_skipped_while_lagging_is_done_once_the_loop_catches_up(m
     assert caught.reused_pause_decode  # decoded in the silence: nothing left to do at the end
     assert final.text == final_behind.text or word_error_rate(final_behind.text, final.text) <= 0.05
     assert word_error_rate(answer["transcript"], final.text) <= 0.12
+
+
+def test_live_text_follows_the_speech_with_short_windows(model, manifest):
+    """Live decodes start after the words already heard, so each covers a few seconds, not the whole open chunk;
+    the live text still reaches the latest speech and reads like the final text."""
+    answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-background")
+    now = {"t": 0.0}
+    listener = AnswerListener(model, TranscribeOptions(partial_every_s=2.0, live_cpu_per_s=None),
+                              EndpointOptions.whole_file(), clock=lambda: now["t"])
+    transcriber = listener.transcriber
+    windows, shown = [], []
+    for frame in WavFileSource(DEMO / answer["file"]).frames():
+        now["t"] = frame.end_s  # a loop that keeps up: every live decode runs
+        _, start_s = transcriber._known_prefix()
+        updates, _ = listener.accept(frame)
+        live = [u for u in updates if u.tentative and u.until_s == frame.end_s]
+        if live:
+            windows.append(frame.end_s - start_s)
+            shown.append((frame.end_s, live[-1]))
+    final = listener.finish()
+    assert len(windows) >= 10
+    assert sorted(windows)[len(windows) // 2] <= 6.0, windows  # median live window: a few seconds
+    reach = [until - (u.committed + u.tentative)[-1].end for until, u in shown if (u.committed + u.tentative)]
+    assert sorted(reach)[len(reach) // 2] <= 1.5, reach  # the live text reaches the latest words
+    live_text = " ".join(w.text for w in shown[-1][1].committed + shown[-1][1].tentative)
+    assert word_error_rate(final.text, live_text) <= 0.35, (live_text, final.text)
