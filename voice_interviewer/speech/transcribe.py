@@ -40,6 +40,7 @@ _LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
 _SPLIT_MIN_S = 4.0  # a looping window at least this long is decoded in two halves
 _MAX_LAG_S = 1.0  # live text may trail the speech by this much before periodic tentative decoding pauses
 _MAX_PAUSE_LAG_S = 3.0  # decodes at pauses matter more (closing phrase, instant feedback): a looser allowance
+_LIVE_AT_PAUSE_MIN_S = 0.5  # a pause's live decode is skipped when the last one is this recent
 _LIVE_SETTLE_S = 1.5  # live words ending this long before the audio's end are kept: later live decodes start after them
 _FRAMES_PER_S = 100  # Whisper's mel frames
 _LIVE_WINDOW_STEP_S = 10  # live decodes give the encoder the window rounded up to this, not Whisper's padded 30 s
@@ -257,13 +258,26 @@ class ChunkedTranscriber:
         if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
             self._last_partial_s = self._end_s
             if self._keeping_up(_MAX_LAG_S) and self._within_cpu_budget():
-                known, start_s = self._known_prefix()
-                cpu = time.process_time()
-                words = self._decode(start_s, self._end_s, final=False)
-                self._partial_cpu_s = time.process_time() - cpu
-                self._settle_live(words)
-                return [TranscriptUpdate(self.committed, tuple(known + words), self._end_s)]
+                return [self._live_update()]
         return []
+
+    def live_at_pause(self) -> list[TranscriptUpdate]:
+        """A pause that is owed its decode began: the live text now, not at the next tick, so that the turn judge
+        reads the words said just before the pause (an answer may have ended with them)."""
+        if self.owed_pause_s is None or self.options.partial_every_s is None or \
+                self._end_s - self._last_partial_s < _LIVE_AT_PAUSE_MIN_S or \
+                not (self._keeping_up(_MAX_LAG_S) and self._within_cpu_budget()):
+            return []
+        return [self._live_update()]
+
+    def _live_update(self) -> TranscriptUpdate:
+        self._last_partial_s = self._end_s
+        known, start_s = self._known_prefix()
+        cpu = time.process_time()
+        words = self._decode(start_s, self._end_s, final=False)
+        self._partial_cpu_s = time.process_time() - cpu
+        self._settle_live(words)
+        return TranscriptUpdate(self.committed, tuple(known + words), self._end_s)
 
     def _known_prefix(self) -> tuple[list[Word], float]:
         """Words of the open chunk already heard, and where the audio after them starts: a live decode only covers
@@ -335,15 +349,15 @@ class ChunkedTranscriber:
         self.owed_pause_s = at_s
         return []
 
-    def settle_owed_pause(self) -> list[TranscriptUpdate]:
-        """Still in a pause that is owed its decode: do it once the silence has lasted options.pause_decode_s and the
-        loop has caught up with the audio.
+    def settle_owed_pause(self, *, at_once: bool = False) -> list[TranscriptUpdate]:
+        """Still in a pause that is owed its decode: do it once the silence has lasted options.pause_decode_s (at
+        once when the live text says the answer is over) and the loop has caught up with the audio.
 
         The loop catches up quickly in a pause (no tentative decodes), and this decode is the one that hears a
         closing phrase and lets finish() return at once, so it is worth more than any partial.
         """
-        if self.owed_pause_s is None or self._end_s - self.owed_pause_s < self.options.pause_decode_s or \
-                not self._keeping_up(_MAX_PAUSE_LAG_S, count=False):
+        waited = at_once or self._end_s - (self.owed_pause_s or 0.0) >= self.options.pause_decode_s
+        if self.owed_pause_s is None or not waited or not self._keeping_up(_MAX_PAUSE_LAG_S, count=False):
             return []
         at_s, self.owed_pause_s = self.owed_pause_s, None
         return self._decode_at_pause(at_s)
@@ -410,7 +424,9 @@ class ChunkedTranscriber:
 class AnswerListener:
     """One answer: each frame goes to the endpointer and the transcriber, and pauses close transcript chunks.
 
-    With a judge, the words heard at each pause decide how long the endpointer waits (short when the answer is over).
+    With a judge, the words heard at each pause decide how long the endpointer waits (short when the answer is over);
+    when the live text at a pause already sounds like the end, the pause is decoded at once instead of after
+    pause_decode_s, so the final words are ready when the short wait (or Enter) ends the answer.
 
     accept(frame) -> (transcript updates, the end event once the endpointer declares it); finish(speech_end_s).
     """
@@ -421,6 +437,9 @@ class AnswerListener:
         self.judge = judge  # words so far -> is the answer over? Told to the endpointer at each pause
         self.transcriber = ChunkedTranscriber(model, options, label, clock)
         self.label = label
+        # The live text at this pause said the answer is over. The pause's final decode may hear the same words a
+        # little differently ("by 40%" then "by 4D percent"): either hearing ending the story is enough.
+        self._live_says_over = False
 
     def accept(self, frame: AudioFrame) -> tuple[list[TranscriptUpdate], AnswerEnded | None]:
         updates = self.transcriber.accept(frame)
@@ -430,6 +449,12 @@ class AnswerListener:
                 self.transcriber.speech_started(event.at_s)
             elif isinstance(event, PauseStarted):
                 updates += self.transcriber.cut(event.at_s)
+                if self.judge is not None:
+                    fresh = self.transcriber.live_at_pause()
+                    updates += fresh
+                    self._live_says_over = bool(fresh) and self.judge(fresh[-1].committed + fresh[-1].tentative)
+                    if self._live_says_over:
+                        updates += self.transcriber.settle_owed_pause(at_once=True)  # ready if this is the end
             elif isinstance(event, AnswerEnded):
                 ended = event
         if ended is None:
@@ -437,9 +462,11 @@ class AnswerListener:
                 updates += self.transcriber.settle_owed_pause()
                 if updates and self.judge is not None:
                     latest = updates[-1]
-                    self.endpointer.answer_complete(self.judge(latest.committed + latest.tentative))
+                    over = self.judge(latest.committed + latest.tentative)
+                    self.endpointer.answer_complete(over or self._live_says_over)
             else:
                 self.transcriber.forget_owed_pause()  # speaking again: that pause was not the end
+                self._live_says_over = False
         return updates, ended
 
     def finish(self, speech_end_s: float | None = None) -> Transcript:
