@@ -2,11 +2,11 @@
 
 Both paths run on the same recorded answers in one process, one after the other per answer, with one loaded model.
 
-Streaming: the answer is fed at speaking speed (WavFileSource realtime=True) through Endpointer and a live
-ChunkedTranscriber exactly as Interview.listen drives them; the source running out ends the answer
-(endpointer.finish("input-ended")). Its latency is the wall time from that moment (the last frame handled) until
-transcriber.finish() and analyze() have returned. The endpointer's end-of-answer silence is not counted: in a real
-interview it is added on top of both paths alike.
+Streaming: the answer is fed at speaking speed (WavFileSource realtime=True), then silence, as a microphone goes on
+after the candidate stops, through Endpointer and a live ChunkedTranscriber with the turn judge, exactly as
+Interview.listen drives them, until the endpointer ends the answer (1.2 s of silence after an answer that sounds
+complete, 4 s otherwise). Its latency is the wall time from that moment until transcriber.finish() and analyze()
+have returned. The end-of-answer silence is not counted in it: end_wait_s gives it.
 
 Batch: what most tools do. Nothing happens until the answer is over, then one faster-whisper call transcribes the
 whole answer, then analyze(). Its latency is that call plus analyze(). The answer is not replayed a second time at
@@ -41,7 +41,8 @@ from voice_interviewer.audio.sources import WavFileSource  # noqa: E402
 from voice_interviewer.config import FILLER_PROMPT, EndpointOptions, TranscribeOptions  # noqa: E402
 from voice_interviewer.content.personas import find_question, load_personas  # noqa: E402
 from voice_interviewer.feedback import analyze  # noqa: E402
-from voice_interviewer.records import SAMPLE_RATE_HZ, Transcript, Word  # noqa: E402
+from voice_interviewer.feedback.turns import judge_turn  # noqa: E402
+from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word  # noqa: E402
 from voice_interviewer.speech.endpointing import AnswerEnded  # noqa: E402
 from voice_interviewer.speech.transcribe import AnswerListener, load_model, resolve_model  # noqa: E402
 from voice_interviewer.speech.wer import word_error_rate  # noqa: E402
@@ -64,13 +65,16 @@ def run_stream(model, path: Path, question, realtime: bool) -> dict:
     how late each final word first appeared in the live text (the first update reaching its end, against the moment
     its audio was fed).
     """
-    listener = AnswerListener(model, LIVE, EndpointOptions(), "stream")
+    endpoint = EndpointOptions()
+    listener = AnswerListener(model, LIVE, endpoint, "stream",
+                              judge=lambda words: judge_turn(words, question.structure_kind, question.budget_s).complete)
     transcriber = listener.transcriber
     end: AnswerEnded | None = None
     cpu0, wall0 = time.process_time(), time.monotonic()
     shown: list[tuple[float, float]] = []  # (wall time, how far the live text reaches on the audio clock)
     fed_at: list[float] = []  # wall time each frame was fed, by frame index
-    for frame in WavFileSource(path, realtime=realtime).frames():
+    for frame in then_silence(WavFileSource(path, realtime=realtime).frames(), endpoint.end_silence_s + 1.0,
+                              realtime):
         fed_at.append(time.monotonic())
         updates, end = listener.accept(frame)
         for update in updates:
@@ -82,15 +86,34 @@ def run_stream(model, path: Path, question, realtime: bool) -> dict:
     else:
         end = listener.endpointer.finish("input-ended")
     ended_at, feed_cpu_s = time.monotonic(), time.process_time() - cpu0
+    audio_s = transcriber.audio_end_s  # before finish: the speech and the silence that ended it
     transcript = listener.finish(end.speech_end_s)
     analyze(transcript, question)
     cpu_s = time.process_time() - cpu0
-    audio_s = transcriber.audio_end_s
-    return {"seconds": time.monotonic() - ended_at, "text": transcript.text, "audio_s": audio_s,
+    speech_s = end.speech_end_s or audio_s
+    return {"seconds": time.monotonic() - ended_at, "text": transcript.text, "audio_s": speech_s,
             "decodes": transcriber.decode_calls, "reused": transcriber.reused_pause_decode,
-            "cpu_rtf": feed_cpu_s / audio_s, "cpu_per_speech_s": cpu_s / audio_s,
+            "cpu_rtf": feed_cpu_s / audio_s, "cpu_per_speech_s": cpu_s / speech_s,
             "live_lags": live_lags(transcript.words, shown, fed_at),
-            "behind_s": ended_at - (wall0 + audio_s), "end": end.reason}
+            "behind_s": ended_at - (wall0 + audio_s), "end": end.reason,
+            "end_wait_s": round(end.at_s - end.speech_end_s, 2) if end.speech_end_s is not None else None}
+
+
+def then_silence(frames, seconds: float, realtime: bool):
+    """The file's frames, then `seconds` of digital silence at the same pace: the microphone after the answer."""
+    last = None
+    for last in frames:
+        yield last
+    if last is None:
+        return
+    started = time.monotonic() - last.end_s
+    at_s, silence = last.end_s, bytes(len(last.pcm))
+    while at_s < last.end_s + seconds:
+        if realtime:
+            time.sleep(max(0.0, started + at_s - time.monotonic()))
+        frame = AudioFrame(silence, SAMPLE_RATE_HZ, at_s)
+        yield frame
+        at_s = frame.end_s
 
 
 def live_lags(words, shown: list[tuple[float, float]], fed_at: list[float]) -> list[float]:
@@ -121,7 +144,7 @@ def run_batch(model, path: Path, question) -> dict:
     return {"seconds": time.monotonic() - started, "text": transcript.text}
 
 
-ROW = "{:<24} {:>7} {:>9} {:>8} {:>9} {:>8} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8}"
+ROW = "{:<24} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8}"
 
 
 def quantiles(values: list[float]) -> tuple[float, float]:
@@ -141,10 +164,10 @@ def header(args, label: str, count: int) -> None:
     feed += "; ONE CORE KEPT BUSY by another process" if args.busy_core else ""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"# model {label}; {count} answers fed at {feed}; cores {os.cpu_count()}; load average {load}")
-    print("# stream_s/batch_s: seconds from end of input to final transcript + feedback; behind_s: how late the "
-          "live loop finished after the audio did")
-    print_row("answer", "audio_s", "stream_s", "batch_s", "wer_strm", "wer_bat", "decodes", "reused", "cpu/sp_s",
-              "behind_s", "live_p50", "live_p90")
+    print("# stream_s/batch_s: seconds from the end of the answer to final transcript + feedback; end_wait: the "
+          "silence that ended it; behind_s: how late the live loop finished after the audio did")
+    print_row("answer", "audio_s", "end_wait", "stream_s", "batch_s", "wer_strm", "wer_bat", "decodes", "reused",
+              "cpu/sp_s", "behind_s", "live_p50", "live_p90")
 
 
 def measure(model, question_of, answer: dict, wer, realtime: bool) -> tuple[dict, dict]:
@@ -155,7 +178,7 @@ def measure(model, question_of, answer: dict, wer, realtime: bool) -> tuple[dict
     stream["wer"] = wer(answer["transcript"], stream["text"])
     batch["wer"] = wer(answer["transcript"], batch["text"])
     behind = f"{stream['behind_s']:.3f}" if realtime else "-"  # without pacing the loop runs ahead of the clock
-    print_row(answer["question_id"], f"{stream['audio_s']:.1f}", f"{stream['seconds']:.3f}",
+    print_row(answer["question_id"], f"{stream['audio_s']:.1f}", f"{stream['end_wait_s']}", f"{stream['seconds']:.3f}",
               f"{batch['seconds']:.3f}", f"{stream['wer']:.3f}", f"{batch['wer']:.3f}", stream["decodes"],
               "yes" if stream["reused"] else "no", f"{stream['cpu_per_speech_s']:.2f}", behind,
               *(f"{q:.2f}" for q in quantiles(stream["live_lags"])))
@@ -168,9 +191,9 @@ def summary(streams: list[dict], batches: list[dict], wall_s: float, realtime: b
     guarded = max(stream_p50, MIN_STREAM_S)
     if guarded != stream_p50:
         print(f"# stream p50 {stream_p50:.6f} s is below {MIN_STREAM_S} s; the ratio uses {MIN_STREAM_S} s")
-    if realtime:  # what the headline leaves out: work still running when the audio itself ended
-        from_audio_end = statistics.median(s["behind_s"] + s["seconds"] for s in streams)
-        print(f"# stream p50 counted from the audio's own end (behind_s + stream_s): {from_audio_end:.3f} s")
+    if realtime:  # what the headline leaves out: the silence that ended the answer
+        from_speech_end = statistics.median((s["end_wait_s"] or 0.0) + s["seconds"] for s in streams)
+        print(f"# from the last word to the feedback (end_wait + stream_s), p50: {from_speech_end:.3f} s")
     reasons = sorted({s["end"] for s in streams})
     print(f"# wall {wall_s:.1f} s; answers ended by: {', '.join(reasons)}; WER columns are means over answers; "
           f"mean stream cpu_rtf {statistics.mean(s['cpu_rtf'] for s in streams):.2f}; "
