@@ -1,4 +1,5 @@
-"""The interviewer's voice: complete WAVs from pyttsx3 on espeak-ng, intelligible to our own recogniser."""
+"""The interviewer's voice: complete WAVs from espeak-ng (its command, or pyttsx3 where there is no command),
+intelligible to our own recogniser."""
 
 from __future__ import annotations
 
@@ -16,7 +17,17 @@ from voice_interviewer.voice.speaker import Speaker, render_wav
 SENTENCE = "Tell me about a time you drove alignment between two teams that disagreed."
 
 
-def test_rendered_wav_is_complete_every_time(tmp_path):
+@pytest.fixture(params=["espeak-ng command", "pyttsx3"])
+def renderer(request, monkeypatch):
+    """Both ways a WAV gets rendered: pyttsx3 is used where no espeak-ng command is on the PATH."""
+    if request.param == "pyttsx3":
+        import voice_interviewer.voice.speaker as speaker
+
+        monkeypatch.setattr(speaker.shutil, "which", lambda name: None)
+    return request.param
+
+
+def test_rendered_wav_is_complete_every_time(tmp_path, renderer):
     spec = VoiceSpec(voice_id="en-us+m3", rate_wpm=165, pitch=50)
     for i in range(5):  # the early-return race showed up as half-written files on repeated calls
         path = tmp_path / f"q{i}.wav"
@@ -45,8 +56,11 @@ def test_every_persona_voice_is_intelligible(tmp_path, model):
 
 
 @pytest.mark.slow  # 200 renders through espeak-ng: about a minute, most of the fast tier's time
-def test_hundreds_of_utterances_in_one_process_all_have_audio(tmp_path):
+def test_hundreds_of_utterances_in_one_process_all_have_audio(tmp_path, monkeypatch):
     """pyttsx3 2.99 goes silent after ~175 utterances in a process; every one must still come out as speech."""
+    import voice_interviewer.voice.speaker as speaker
+
+    monkeypatch.setattr(speaker.shutil, "which", lambda name: None)  # the pyttsx3 path
     spec = VoiceSpec(voice_id="en-gb+f1", rate_wpm=160, pitch=60)
     for i in range(200):
         assert render_wav(f"Question {i}: what did you learn?", tmp_path / "u.wav", spec) > 0.8, i
