@@ -6,9 +6,9 @@ const config = JSON.parse(document.getElementById("config").textContent);
 const $ = (id) => document.getElementById(id);
 const RATE = 16000;
 const SEND_SAMPLES = 960; // 60 ms per WebSocket message
-// Timestamps (performance.now(), ms) a benchmark or test can read: when the candidate ended an answer, when each
-// feedback card was painted.
-window.viTimes = { done: [], cards: [], micOpened: [] };
+// Timestamps (performance.now(), ms) a benchmark or test can read: when the candidate ended an answer ("I'm done"),
+// when the page learnt that an answer had ended (by any means), when each feedback card was painted.
+window.viTimes = { done: [], ended: [], cards: [], micOpened: [] };
 
 let socket = null;
 let audioContext = null;
@@ -123,6 +123,7 @@ const handlers = {
     startMic();
   },
   "stop-listening"() {
+    window.viTimes.ended.push(performance.now());
     stopMic();
     $("done").disabled = true;
     $("skip").disabled = true;
