@@ -19,8 +19,8 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   rendered with sox (CONDITIONS, cached under $EVAL_CACHE). Tables per voice, per condition, and voice x condition.
 - invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
   words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
-- paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with many
-  fillers added by 1 (per condition).
+- paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with a key
+  point cut or many fillers added by 1 (per condition); a tally per kind of pair.
 
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
     accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
@@ -403,12 +403,19 @@ def print_groups(title: str, groups: dict[str, dict]) -> None:
               f"{100 * r['wpm_error']:>7.1f}% {len(r['invented']):>8}")
 
 
+def pair_kind(change: str) -> str:
+    """The issue's kinds of pair: a STAR part, a framework part or a key point removed, many fillers added."""
+    part = change[3:] if change.startswith("no-") else ""
+    return ("star part" if part in STAR_PARTS else "framework part" if part in FRAMEWORK_PARTS else
+            "key point" if change == "cut-point" else change)
+
+
 def pair_check(rows: list[dict]) -> tuple[int, int, list[str]]:
     """(pairs ranked right, pairs, lines): the complete answer must outscore its changed copy, by at least
-    PAIR_MARGIN points when a structure part was removed; per condition."""
+    PAIR_MARGIN points when a structure part was removed; per condition. The lines end with a tally per kind."""
     docs = {(r["condition"], r["entry"]["id"]): r["doc"] for r in rows}
     right = total_pairs = 0
-    lines = []
+    lines, kinds = [], {}
     for r in rows:
         of = r["entry"].get("pair_of")
         if not of or (r["condition"], of) not in docs:
@@ -418,8 +425,14 @@ def pair_check(rows: list[dict]) -> tuple[int, int, list[str]]:
         ok = full - changed >= need
         right += ok
         total_pairs += 1
+        tally = kinds.setdefault(pair_kind(r["entry"]["change"]), [0, 0, []])
+        tally[0] += ok
+        tally[1] += 1
+        tally[2].append(full - changed)
         lines.append(f"  {'ok ' if ok else 'BAD'} {r['condition']:<12} {r['entry']['id']:<48} complete {full:>3} "
                      f"changed {changed:>3} (need +{need})")
+    lines += [f"  {kind}: {ok}/{n} ranked right, margin min {min(gaps)} mean {statistics.mean(gaps):.1f}"
+              for kind, (ok, n, gaps) in kinds.items()]
     return right, total_pairs, lines
 
 
