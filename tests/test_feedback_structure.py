@@ -238,3 +238,11 @@ def test_a_result_run_into_the_last_action_starts_where_the_outcome_does():
     parts = structure_of(story, "star").parts
     assert parts["result"]["start_s"] == pytest.approx(start_of(story, "we finished"), abs=0.01)
     assert parts["action"]["start_s"] == pytest.approx(start_of(story, "I took"), abs=0.01)
+
+
+def test_a_part_only_mentioned_in_another_parts_sentence_has_float_seconds():
+    # "risk weekly": both parts in one sentence, which is the risks'; cadence gets no time, as a float (schema)
+    tokens = tokenize(spoken("risk weekly").words)
+    parts = analyze_structure("framework", split_sentences(tokens), tokens).parts
+    assert parts["cadence"]["present"] is True
+    assert parts["cadence"]["seconds"] == 0.0 and isinstance(parts["cadence"]["seconds"], float)

@@ -344,7 +344,7 @@ def _framework(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Struct
         mentions = [s for s, h in zip(sentences, hits) if h[part]]
         if not mentions:
             continue
-        seconds = sum(span for span, label in zip(_spans(sentences), labels) if label == part)
+        seconds = sum((span for span, label in zip(_spans(sentences), labels) if label == part), 0.0)
         # where the part is the main topic, else its first passing mention ("watch it on a dashboard")
         first = next((s for s, label, h in zip(sentences, labels, hits) if label == part and h[part]), mentions[0])
         parts[part] = {"present": True, "start_s": round(first.start, 2), "seconds": round(seconds, 2),
