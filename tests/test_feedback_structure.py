@@ -246,3 +246,15 @@ def test_a_part_only_mentioned_in_another_parts_sentence_has_float_seconds():
     parts = analyze_structure("framework", split_sentences(tokens), tokens).parts
     assert parts["cadence"]["present"] is True
     assert parts["cadence"]["seconds"] == 0.0 and isinstance(parts["cadence"]["seconds"], float)
+
+
+def test_an_uncued_opener_before_the_task_sets_the_scene():
+    # the opener misheard past every situation cue ("six teams had to adopt a new logging library")
+    story = ("Last pretty big steam and turned up a new logging library. I owned the deadline for the audit. "
+             "I started with the two teams most likely to say yes. As a result all six teams moved in five weeks.")
+    structure = structure_of(story, "star")
+    assert structure.order == ("situation", "task", "action", "result")
+    assert structure.parts["situation"]["start_s"] == pytest.approx(start_of(story, "Last pretty"), abs=0.01)
+    no_situation = structure_of("I owned the deadline for the audit. I started with the two teams most likely to "
+                                "say yes. As a result all six teams moved in five weeks.", "star")
+    assert no_situation.missing == ("situation",)

@@ -2,12 +2,13 @@
 
 STAR: every sentence is scored for situation, task, action and result by weighted cues (context and past-tense
 setting; my role or goal; first-person past actions; outcomes, numbers and lessons). A small position prior (situation
-early, task early-ish, result late) breaks near ties. A sentence with no cue continues the part before it (the
-first sentences take the first part that follows): a part only starts on a sentence that says something for it, so
-"Do you know how many nobody used?" between the actions and the result stays an action. What others did ("the team
-chose", "both launches shipped") is a result cue, and a sentence Whisper ran on from the last action into an outcome
-("...onto the cutover we finished eight weeks late") is cut where the outcome starts. A part starts at its first
-sentence's first word and lasts until the next part starts, or the answer ends.
+early, task early-ish, result late) breaks near ties. A sentence with no cue continues the part before it
+(uncued opening sentences are the situation when no cued sentence is, else they take the first part that follows):
+a part only starts on a sentence that says something for it, so "Do you know how many nobody used?" between the
+actions and the result stays an action. What others did ("the team chose", "both launches shipped") is a result cue,
+and a sentence Whisper ran on from the last action into an outcome ("...onto the cutover we finished eight weeks
+late") is cut where the outcome starts. A part starts at its first sentence's first word and lasts until the next
+part starts, or the answer ends.
 
 Framework: a part is present when any of its cues is said anywhere; `start_s` is the sentence of its first
 mention, `seconds` the time spent in sentences where it is the main topic, and `order` lists present parts by first
@@ -201,10 +202,16 @@ def _star_labels(sentences: Sequence[Sentence], begin: float, length: float) -> 
 
 
 def _drop_uncued(path: list[str], emissions: list[dict[str, float]], sentences: Sequence[Sentence]) -> list:
-    """A part is only present when one of its sentences has a cue for it; an uncued run joins the part before it
-    (or after it, at the start). With no cue anywhere, nothing is labelled."""
+    """A part is only present when one of its sentences has a cue for it; an uncued run joins the part before it.
+    Sentences before the first cue of any part are the situation when no cued sentence is and the speaker's task or
+    actions follow them (a story opens on its context; a misheard opener such as "last pretty big steam and turned
+    up a new library" still sets the scene), else they join the first part. With no cue anywhere, nothing is
+    labelled."""
     cued = {p for p, s in zip(path, sentences) if _has_cue(s, p)}
     labels: list[str | None] = [p if p in cued else None for p in path]
+    opener = next((k for k, s in enumerate(sentences) if any(_has_cue(s, q) for q in STAR_PARTS)), 0)
+    if opener and "situation" not in cued and labels[opener] in ("task", "action"):
+        labels[:opener] = ["situation"] * opener
     return _fill_gaps(labels)
 
 
