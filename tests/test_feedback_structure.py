@@ -258,3 +258,13 @@ def test_an_uncued_opener_before_the_task_sets_the_scene():
     no_situation = structure_of("I owned the deadline for the audit. I started with the two teams most likely to "
                                 "say yes. As a result all six teams moved in five weeks.", "star")
     assert no_situation.missing == ("situation",)
+
+
+@pytest.mark.parametrize("opener", ["Last three six teams have taught a new logging library and none of them "
+                                    "reported to me.",
+                                    "The uncalled rotations were thin and the old pager kept ringing."])
+def test_a_misheard_opener_is_not_taken_for_what_others_achieved(opener):
+    # "none of them reported to me" and "the uncalled rotations" are context, not someone else's outcome
+    story = (f"{opener} I owned the deadline for the security audit. I paired an engineer with each team. "
+             "As a result all six teams moved over in five weeks.")
+    assert structure_of(story, "star").order == ("situation", "task", "action", "result")
