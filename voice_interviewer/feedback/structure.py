@@ -79,7 +79,6 @@ _STAR_CUES = {
         (r"\bthe (?:company|business|organization|org)\b", 1.0),
         (r"\b(?:last|this|that|one|early one) (?:year|quarter|summer|spring|fall|autumn|winter|month|week)\b", 1.0),
         (r"\bat (?:my|our|a) (?:previous|last|former|old|prior|current)\b", 2.0), (r"\bthere (?:was|were)\b", 1.0),
-        (r"\bat (?:my|our|a|an|the) (?:\w+ )?(?:company|employer|startup|firm|bank)\b", 1.0),
         (r"\b(?:our|the|my) (?:\w+ )?(?:team|teams|company|org|group|program|platform|customer|engineers|"
          r"director|leads?) (?:had|was|were|kept|wanted|disagreed|threatened)\b", 1.0),
         (r"\b(?:at the time|back then|back in|years ago|months ago|a few years|when i was|i was working|"
@@ -139,9 +138,9 @@ _FRAMEWORK_CUES = {
                                r"it|the)|waits? on|wait on|who waits|needs from|in which order|can't ship until|"
                                r"cannot ship until|before (?:\w+ ){0,2}can (?:start|ship|begin))\b"),
     "milestones": re.compile(r"\b(?:milestones?|phases?|phased|gates?|go (?:or )?no go|timelines?|deadlines?|"
-                             r"cutover|cut over|launch date|roadmap|check(?:ed)? ?points?|target date|dated|"
-                             r"dates? that matter|(?:first|next|final) (?:date|deliverable)|(?:at|by) the end of "
-                             r"(?:[a-z]+ ){0,2}(?:quarter|month|phase|sprint|half)|(?:by|from|to|in|until) "
+                             r"cutover|cut over|launch date|roadmap|check ?points?|target date|dated|"
+                             r"dates? that matter|(?:first|next|final) (?:date|deliverable)|at the end of "
+                             r"(?:every|each|the) (?:quarter|month|phase)|(?:by|from|to|in|until) "
                              r"(?:the end of )?(?:january|february|march|april|may|june|july|august|september|"
                              r"october|november|december|q[1-4]))\b"),
     "risks": re.compile(r"\b(?:risks?|risky|mitigat\w*|contingenc(?:y|ies)|rollback|roll back|fallback|fall back|"
