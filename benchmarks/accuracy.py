@@ -10,7 +10,7 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   overall figure; the per-type rows are strict.
 - structure: for every STAR or framework part of every answer with a structure, whether the part is present agrees
   with the labels and, when both say present, the start is within START_TOLERANCE_S. Also the share of labelled
-  STAR time given the right part.
+  STAR time given the right part, and of the parts the labels say are missing, how many the analyzer calls missing.
 - pace: |wpm - labelled wpm| / labelled wpm (labelled: words without fillers over the exact speech span);
   duration and first-word errors in seconds against the exact speech span.
 - scores: complete on-topic answers against off-topic (real speech included) and too-short ones, with the reasons.
@@ -19,8 +19,8 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   rendered with sox (CONDITIONS, cached under $EVAL_CACHE). Tables per voice, per condition, and voice x condition.
 - invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
   words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
-- paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with many
-  fillers added by 1 (per condition).
+- paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with a key
+  point cut or many fillers added by 1 (per condition); a tally per kind of pair.
 
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
     accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
@@ -261,6 +261,15 @@ def structure_check(entry: dict, doc: dict) -> tuple[int, int, float | None, lis
     return correct, len(names), _time_agreement(entry, doc) if kind == "star" else None, wrong
 
 
+def missing_parts(entry: dict, doc: dict) -> tuple[int, int]:
+    """(parts the labels say are missing, how many of those the analyzer also calls missing), for an answer judged
+    as STAR or framework: issue 13 wants >= 0.9 of missing parts found (what the feedback asks the candidate for)."""
+    names = {"star": STAR_PARTS, "framework": FRAMEWORK_PARTS}.get(doc["structure"]["kind"], ())
+    labelled = {p["part"] for p in entry["parts"]}
+    missing = [name for name in names if name not in labelled]
+    return len(missing), sum(name in doc["structure"]["missing"] for name in missing)
+
+
 def _time_agreement(entry: dict, doc: dict) -> float | None:
     """Share of labelled STAR seconds (0.1 s steps) that the analyzer gave to the same part."""
     if not entry["parts"]:
@@ -356,6 +365,7 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
         invented = invented_phrases(entry, transcript)
         dropped = [d[0] for d in transcript.extra.get("dropped", ())]
         rows.append({"dropped": dropped, "entry": entry, "doc": doc, "condition": condition, "ok": ok, "judged": judged,
+                     "missing": missing_parts(entry, doc),
                      "agreement": agreement, "wrong": wrong, "invented": invented,
                      "wpm_err": abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"],
                      "dur_err": abs(doc["timing"]["duration_s"] - span),
@@ -382,6 +392,7 @@ def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
     return {"rows": rows, "tally": tally, "strict": strict, "precision": precision, "recall": recall,
             "labelled": sum(tally.labelled.values()),
             "structure": sum(r["ok"] for r in rows) / judged if judged else 1.0, "judged": judged,
+            "missing": [sum(r["missing"][k] for r in rows) for k in (0, 1)],
             "agreement": [r["agreement"] for r in rows if r["agreement"] is not None],
             "wrong_parts": [w for r in rows for w in r["wrong"]],
             "wpm_error": statistics.mean(r["wpm_err"] for r in rows) if rows else 0.0,
@@ -393,22 +404,31 @@ def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
 
 def print_groups(title: str, groups: dict[str, dict]) -> None:
     print(f"\n{title}")
-    print(f"  {'':<18} {'answers':>7} {'fillers':>7} {'P':>6} {'R':>6} {'structure':>9} {'wpm err':>8} "
-          f"{'invented':>8}")
+    print(f"  {'':<18} {'answers':>7} {'fillers':>7} {'P':>6} {'R':>6} {'structure':>9} {'missing':>7} "
+          f"{'wpm err':>8} {'invented':>8}")
     for name, r in groups.items():
         p = f"{r['precision']:.3f}" if r["labelled"] or sum(r["tally"].found.values()) else "-"
         rec = f"{r['recall']:.3f}" if r["labelled"] else "-"
         struct = f"{r['structure']:.3f}" if r["judged"] else "-"
-        print(f"  {name:<18} {len(r['rows']):>7} {r['labelled']:>7} {p:>6} {rec:>6} {struct:>9} "
+        labelled, found = r["missing"]
+        missing = f"{found}/{labelled}" if labelled else "-"
+        print(f"  {name:<18} {len(r['rows']):>7} {r['labelled']:>7} {p:>6} {rec:>6} {struct:>9} {missing:>7} "
               f"{100 * r['wpm_error']:>7.1f}% {len(r['invented']):>8}")
+
+
+def pair_kind(change: str) -> str:
+    """The issue's kinds of pair: a STAR part, a framework part or a key point removed, many fillers added."""
+    part = change[3:] if change.startswith("no-") else ""
+    return ("star part" if part in STAR_PARTS else "framework part" if part in FRAMEWORK_PARTS else
+            "key point" if change == "cut-point" else change)
 
 
 def pair_check(rows: list[dict]) -> tuple[int, int, list[str]]:
     """(pairs ranked right, pairs, lines): the complete answer must outscore its changed copy, by at least
-    PAIR_MARGIN points when a structure part was removed; per condition."""
+    PAIR_MARGIN points when a structure part was removed; per condition. The lines end with a tally per kind."""
     docs = {(r["condition"], r["entry"]["id"]): r["doc"] for r in rows}
     right = total_pairs = 0
-    lines = []
+    lines, kinds = [], {}
     for r in rows:
         of = r["entry"].get("pair_of")
         if not of or (r["condition"], of) not in docs:
@@ -418,8 +438,14 @@ def pair_check(rows: list[dict]) -> tuple[int, int, list[str]]:
         ok = full - changed >= need
         right += ok
         total_pairs += 1
+        tally = kinds.setdefault(pair_kind(r["entry"]["change"]), [0, 0, []])
+        tally[0] += ok
+        tally[1] += 1
+        tally[2].append(full - changed)
         lines.append(f"  {'ok ' if ok else 'BAD'} {r['condition']:<12} {r['entry']['id']:<48} complete {full:>3} "
                      f"changed {changed:>3} (need +{need})")
+    lines += [f"  {kind}: {ok}/{n} ranked right, margin min {min(gaps)} mean {statistics.mean(gaps):.1f}"
+              for kind, (ok, n, gaps) in kinds.items()]
     return right, total_pairs, lines
 
 
@@ -556,8 +582,9 @@ def main(argv: list[str] | None = None) -> int:
             cells.append(f"{r['recall']:.2f} P{r['precision']:.2f} ({r['labelled']})" if r["labelled"] else "-")
         print("  " + f"{v:<18}" + "".join(f"{x:>16}" for x in cells))
     agreement = statistics.mean(clean["agreement"]) if clean["agreement"] else float("nan")
+    labelled, found = clean["missing"]
     print(f"\nstructure (clean): part accuracy {clean['structure']:.3f} (start within {START_TOLERANCE_S} s); "
-          f"STAR time labelled right {agreement:.3f}")
+          f"STAR time labelled right {agreement:.3f}; missing parts found {found}/{labelled}")
     for wrong in clean["wrong_parts"]:
         print(f"  {wrong}")
     print(f"\npace (clean): wpm error {100 * clean['wpm_error']:.1f}%  duration error {clean['dur_error']:.2f} s  "

@@ -611,3 +611,18 @@ def test_fuzz_streaming_frames_of_odd_wav_headers(tmp_path, fields, data):
         assert str(path) in str(exc)
         return
     assert all(len(f.pcm) == FRAME_SAMPLES * 2 and f.sample_rate_hz == RATE for f in frames)
+
+
+def test_a_dimension_that_is_not_a_rating_is_a_session_error(tmp_path):
+    """Found by the fuzz test: {"": null} as an answer's dimensions crashed the report with a TypeError."""
+    from voice_interviewer.errors import InterviewerError
+    from voice_interviewer.session.store import load_session
+
+    document = _base_session()
+    scored = next(a for a in document["answers"] if "score" in a)
+    scored["dimensions"] = {"": None}
+    folder = tmp_path / "bad-dimension"
+    folder.mkdir()
+    (folder / "session.json").write_text(json.dumps(document))
+    with pytest.raises(InterviewerError):
+        load_session(folder)

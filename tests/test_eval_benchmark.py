@@ -75,3 +75,10 @@ def test_pairs_need_eight_points_for_a_missing_part(accuracy):
              "doc": {"score": 79}}]
     right, total, _ = accuracy.pair_check(rows)
     assert (right, total) == (1, 2)
+
+
+def test_missing_parts_found_counts_only_parts_the_labels_lack(accuracy):
+    entry = {"parts": [{"part": "situation"}, {"part": "action"}]}
+    doc = {"structure": {"kind": "star", "missing": ["task", "situation"]}}
+    assert accuracy.missing_parts(entry, doc) == (2, 1)  # task and result labelled missing; task found
+    assert accuracy.missing_parts(entry, {"structure": {"kind": "none", "missing": []}}) == (0, 0)

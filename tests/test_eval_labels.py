@@ -133,3 +133,38 @@ def test_pairs_have_their_complete_answer_in_the_same_voice():
         if a["change"].startswith("no-"):
             part = a["change"][3:]
             assert part in {p["part"] for p in full["parts"]} - {p["part"] for p in a["parts"]}
+
+
+def _pair_kind(change: str) -> str:
+    part = change[3:] if change.startswith("no-") else ""
+    return ("star part" if part in STAR_PARTS else "framework part" if part in FRAMEWORK_PARTS else
+            "key point" if change == "cut-point" else change)
+
+
+def test_every_pair_kind_the_issue_lists_is_said_by_three_voices():
+    """Issue 13: a STAR part removed, a framework part removed, a key point removed, many fillers added."""
+    voices: dict[str, set[str]] = {}
+    for a in ANSWERS:
+        if a.get("pair_of"):
+            voices.setdefault(_pair_kind(a["change"]), set()).add(a["voice"])
+    assert set(voices) == {"star part", "framework part", "key point", "many-fillers"}
+    assert all(len(v) >= 3 for v in voices.values()), voices
+
+
+def test_a_cut_key_point_is_said_in_the_complete_answer_only():
+    from voice_interviewer.feedback.keypoints import PhraseIndex, key_points
+    from voice_interviewer.feedback.timing import tokenize
+    from voice_interviewer.records import Word
+
+    def covered(entry: dict) -> list[str]:
+        words = tuple(Word(w, i, i + 0.5) for i, w in enumerate(entry["transcript"].split()))
+        question = find_question(load_personas(), entry["question_id"])[1]
+        return key_points(PhraseIndex(tokenize(words)), question.key_points)["covered"]
+
+    by_id = {a["id"]: a for a in ANSWERS}
+    cuts = [a for a in ANSWERS if a.get("change") == "cut-point"]
+    assert cuts
+    for a in cuts:
+        assert a["key_point"] in covered(by_id[a["pair_of"]])
+        assert a["key_point"] not in covered(a)
+        assert [p["part"] for p in a["parts"]] == [p["part"] for p in by_id[a["pair_of"]]["parts"]]

@@ -33,6 +33,8 @@ def covers(text: str, synonym: str) -> bool:
     ("go/no-go", "Each phase had a go/no-go review."),
     ("risk register", "I kept a Risk Register."),
     ("escalate with data", "I would escalate, um, with data."),
+    ("percent", "We cut the vendor cost by 60%."),  # Whisper writes "sixty percent" either way
+    ("percent", "Errors fell by 18.5%, then held."),
 ])
 def test_synonym_matches_inflections(synonym, text):
     assert covers(text, synonym)
@@ -44,6 +46,7 @@ def test_synonym_matches_inflections(synonym, text):
     ("raci", "The team was racing the deadline."),
     ("plan", "The plant was closed."),
     ("success metrics", "Success was measured by metrics later."),
+    ("percent", "The 60 % share."),
 ])
 def test_synonym_needs_whole_words(synonym, text):
     assert not covers(text, synonym)

@@ -18,8 +18,8 @@ and end are the first and last 10 ms above -40 dBFS (make_fixtures.speech_bounds
 shipped transcript.
 
 The inline part (INLINE_PLAN, inline/*.ogg) is said by flite and Festival voices in one go, fillers inside running
-speech, with word times from the synthesizer (synth.py); PAIRS adds copies of some answers with one part removed or
-many fillers added, in the same voice.
+speech, with word times from the synthesizer (synth.py); PAIRS adds copies of some answers with one part removed, one
+key point cut (POINT_CUTS) or many fillers added, in the same voice.
 
 Output: 16 kHz mono Ogg Opus at 32 kbit/s (make_fixtures.opus_bytes; PyAV decodes it in audio.read_audio), room
 noise at -72 dBFS (seeded).
@@ -617,7 +617,8 @@ INLINE_PLAN = {
                          "ev-nervous-screen", "ev-star-no-situation"),
 }
 # Paired answers: the complete one (rendered above, same voice) against one change. "no-PART" drops that part's
-# sentences; "many-fillers" adds a hesitation every few words.
+# sentences; "cut-point" cuts the words of one key point (POINT_CUTS); "many-fillers" adds a hesitation every few
+# words. Every kind is said by at least three voices.
 PAIRS = (
     ("flite-slt", "ev-star-billing", "no-result"), ("flite-slt", "ev-star-billing", "no-situation"),
     ("flite-slt", "ev-star-billing", "many-fillers"),
@@ -628,12 +629,32 @@ PAIRS = (
     ("flite-slt", "ev-fw-payments", "no-risks"), ("flite-slt", "ev-fw-payments", "no-dependencies"),
     ("flite-awb", "ev-fw-ambiguous", "no-milestones"), ("flite-awb", "ev-fw-ambiguous", "no-cadence"),
     ("festival-kal", "ev-fw-debt", "no-charter"),
+    ("flite-rms", "ev-fw-slip", "no-risks"), ("festival-slt-hts", "ev-fw-status", "no-milestones"),
+    ("festival-slt-hts", "ev-fw-status", "many-fillers"),
+    ("flite-slt", "in-run-migration", "cut-point"), ("flite-rms", "in-so-like", "cut-point"),
+    ("flite-awb", "ev-star-tradeoff", "cut-point"), ("festival-kal", "ev-star-raisebar", "cut-point"),
+    ("festival-slt-hts", "ev-star-failure", "cut-point"),
 )
+# "cut-point": the words that alone cover one of the question's key points (content.personas synonyms), cut or
+# reworded so the story and its parts stay whole: (the key point's label, text said, text instead).
+POINT_CUTS = {
+    "in-run-migration": ("explain how you kept it on track",
+                         " {So} I split the move into four waves, and {um} after each wave we compared the totals "
+                         "for a week {!so} that nobody had to take it on faith.", ""),
+    "in-so-like": ("show your technical grounding", ", and I {like} still keep a foot in the data.", "."),
+    "ev-star-tradeoff": ("own the decision", " {So} I decided to ship without them, and I made the call myself "
+                         "rather than pushing it up.", ""),
+    "ev-star-raisebar": ("build a lasting mechanism", "From that I wrote a launch checklist and a template, and I "
+                         "trained the other program managers in two sessions.",
+                         "From that I met the other program managers in two sessions."),
+    "ev-star-failure": ("say what you learned", " I learned to ask for the reasoning behind every estimate, and "
+                        "since then I have every team sign the dates they commit to.", ""),
+}
 _HESITATION_CYCLE = ("{um}", "{uh}", "{you know}", "{um}", "{I mean}", "{uh}")
 
 
-def _changed(text: str, change: str) -> str:
-    """The markup with one part's sentences removed, or with many fillers added."""
+def _changed(text: str, change: str, answer_id: str = "") -> str:
+    """The markup with one part's sentences removed, one key point cut (POINT_CUTS), or many fillers added."""
     if change.startswith("no-"):
         part = change[3:]
         pieces = re.split(r"(?=\[[a-z-]+\])", text)
@@ -641,6 +662,11 @@ def _changed(text: str, change: str) -> str:
         if len(kept) == len(pieces):
             raise ValueError(f"no [{part}] in the answer")
         return "".join(kept)
+    if change == "cut-point":
+        _, said, instead = POINT_CUTS[answer_id]
+        if said not in text:
+            raise ValueError(f"{answer_id}: the key point's words are not in the answer")
+        return text.replace(said, instead, 1)
     if change == "many-fillers":
         words, out, k = text.split(" "), [], 0
         for i, w in enumerate(words):
@@ -664,10 +690,12 @@ def inline_answers() -> list[tuple[str, EvalAnswer, dict]]:
         a = by_id[answer_id]
         features = tuple(f for f in a.features if f not in ("star-complete", "framework-complete"))
         features += (f"pair-{change}",) + ((f"missing-{change[3:]}",) if change.startswith("no-") else
-                                           ("many-fillers",))
+                                           ("missing-key-point",) if change == "cut-point" else ("many-fillers",))
+        extra = {"source_answer": answer_id, "pair_of": f"{key}--{answer_id}", "change": change}
+        if change == "cut-point":
+            extra["key_point"] = POINT_CUTS[answer_id][0]
         out.append((key, replace(a, id=f"{key}--{answer_id}--{change}", voice=key, features=features,
-                                 text=_changed(a.text, change)),
-                    {"source_answer": answer_id, "pair_of": f"{key}--{answer_id}", "change": change}))
+                                 text=_changed(a.text, change, answer_id)), extra))
     return out
 
 

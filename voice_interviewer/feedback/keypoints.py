@@ -3,9 +3,10 @@
 A key point is covered when any of its synonyms appears in the answer as whole words, in lower case, allowing
 simple inflections of each word (and, failing that, the same word stems in order with at most one other word
 between two of them: "mitigating the risks" for "risk mitigation" does not match, "mitigated risks" for
-"mitigate risk" and "cut the scope" for "cut scope" do): plural -s/-es/-ies, -ed/-d/-ied, -ing (with a dropped e or a doubled final
-consonant), and the singular of a plural synonym. Hyphens and slashes count as spaces on both sides, so the synonym
-"go/no-go" matches "go no go". Fillers are left out of the searched text, so "escalate, um, with data" matches.
+"mitigate risk" and "cut the scope" for "cut scope" do): plural -s/-es/-ies, -ed/-d/-ied, -ing (with a dropped e or
+a doubled final consonant), and the singular of a plural synonym; "percent" also matches a number written with "%"
+("cut cost by 60%"). Hyphens and slashes count as spaces on both sides, so the synonym "go/no-go" matches "go no go".
+Fillers are left out of the searched text, so "escalate, um, with data" matches.
 """
 
 from __future__ import annotations
@@ -103,12 +104,16 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
+_PERCENT = r"(?:percent|\d[\d,.]*%)"  # Whisper writes "sixty percent" as "60%" as often as not
+
+
 def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     """A whole-word pattern for a phrase, each word allowing its simple inflections; None for an empty phrase."""
     words = match_form(phrase.lower()).split()
     if not words:
         return None
-    pieces = ["(?:" + "|".join(sorted((re.escape(f) for f in inflections(w)), key=len, reverse=True)) + ")"
+    pieces = [_PERCENT if w == "percent" else
+              "(?:" + "|".join(sorted((re.escape(f) for f in inflections(w)), key=len, reverse=True)) + ")"
               for w in words]
     return re.compile(_LEFT + " ".join(pieces) + _RIGHT)
 

@@ -2,9 +2,13 @@
 
 STAR: every sentence is scored for situation, task, action and result by weighted cues (context and past-tense
 setting; my role or goal; first-person past actions; outcomes, numbers and lessons). A small position prior (situation
-early, task early-ish, result late) breaks near ties. A sentence with no cue continues the part before it (the
-first sentences take the first part that follows). A part starts at its first sentence's first word and lasts until
-the next part starts, or the answer ends.
+early, task early-ish, result late) breaks near ties. A sentence with no cue continues the part before it
+(uncued opening sentences are the situation when no cued sentence is, else they take the first part that follows):
+a part only starts on a sentence that says something for it, so "Do you know how many nobody used?" between the
+actions and the result stays an action. What others did ("the team chose", "both launches shipped") is a result cue,
+and a sentence Whisper ran on from the last action into an outcome ("...onto the cutover we finished eight weeks
+late") is cut where the outcome starts. A part starts at its first sentence's first word and lasts until the next
+part starts, or the answer ends.
 
 Framework: a part is present when any of its cues is said anywhere; `start_s` is the sentence of its first
 mention, `seconds` the time spent in sentences where it is the main topic, and `order` lists present parts by first
@@ -53,6 +57,13 @@ _ADVERB = (r"(?:(?:then|also|first|quickly|personally|immediately|actually|just|
            r"proactively|later|eventually|basically) )?")
 _ACTION = re.compile(rf"\bi {_ADVERB}(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR})\b")
 _WE_ACTION = re.compile(rf"\bwe {_ADVERB}(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR})\b")
+# someone other than the speaker did something, said first in the sentence: "the mobile team adopted it", "both
+# launches shipped", "she picked"; late in a story that is what came of the actions. A determiner needs its noun
+# ("the uncalled rotations" is no deed), and "none of them reported to me" is context, so "none" is left out.
+_OTHERS_ACTED = re.compile(
+    rf"(?:^|\b(?:and|so|then|but|in the end) )(?:she|he|they|nobody|no one|everyone|(?:the|both|all|each|every|"
+    rf"their|his|her)(?: (?!(?:{_STATIVE}|is|are|has|have|had|been)\b)[a-z0-9'%]+){{1,4}}?) "
+    rf"(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR}|won|chose|grew|fell|rose|stayed|left|became|came)\b")
 _PAST_FIRST_PERSON = re.compile(rf"\b(?:i|we) {_ADVERB}(?:was|were|had|[a-z]+ed|{_IRREGULAR})\b")
 _PLAN = re.compile(r"\b(?:i|we)(?:'d| would| will|'ll| should| could| can)\b|\b(?:first|then|next|after that|"
                    r"my approach|start by|step one)\b")
@@ -99,11 +110,13 @@ _STAR_CUES = {
         (_WE_ACTION.pattern, 1.0),  # the team's actions still make an action part; we-not-i judges the "we"
     ),
     "result": _cues(
-        (_RESULT_PHRASES, 2.0), (rf"(?<!\bi )(?<!\bi then ){_RESULT_VERBS}", 1.5), (_QUANTITY, 0.5),
+        (_RESULT_PHRASES, 2.0), (_QUANTITY, 0.5),
+        (rf"(?<!\bi )(?<!\bi then )(?<!\ba )(?<!\ban )(?<!\bthe ){_RESULT_VERBS}", 1.5),  # not "a reduced scope"
         (r"\b(?:i|we) (?:learned|learnt)\b|\blessons?\b", 2.0),
         (r"\b(?:agreed|adopted|signed off|approved|renewed|signed|won|passed|went out|shipped on|came around|"
          r"changed (?:her|his|their|our) minds?|turned out)\b", 1.0),
         (r"\b(?:got|became|were|was) (?:\w+er|better|worse|faster|slower)\b|\b(?:fell|rose|dropped) by\b", 1.5),
+        (_OTHERS_ACTED.pattern, 1.0),
     ),
 }
 # (weight at the start, weight at the end) of the answer, interpolated by the sentence's position
@@ -124,11 +137,12 @@ _FRAMEWORK_CUES = {
                                r"blockers?|blocking|upstream|downstream|handoffs?|sequencing|sequence (?:those|them|"
                                r"it|the)|waits? on|wait on|who waits|needs from|in which order|can't ship until|"
                                r"cannot ship until|before (?:\w+ ){0,2}can (?:start|ship|begin))\b"),
-    "milestones": re.compile(r"\b(?:milestones?|phases?|phased|gates?|go no go|timelines?|deadlines?|cutover|"
-                             r"cut over|launch date|roadmap|checkpoints?|target date|dated|dates? that matter|"
-                             r"(?:first|next|final) (?:date|deliverable)|at the end of (?:every|each|the) "
-                             r"(?:quarter|month|phase)|(?:by|from|to|in|until) (?:the end of )?(?:january|february|"
-                             r"march|april|may|june|july|august|september|october|november|december|q[1-4]))\b"),
+    "milestones": re.compile(r"\b(?:milestones?|phases?|phased|gates?|go (?:or )?no go|timelines?|deadlines?|"
+                             r"cutover|cut over|launch date|roadmap|check ?points?|target date|dated|"
+                             r"dates? that matter|(?:first|next|final) (?:date|deliverable)|at the end of "
+                             r"(?:every|each|the) (?:quarter|month|phase)|(?:by|from|to|in|until) "
+                             r"(?:the end of )?(?:january|february|march|april|may|june|july|august|september|"
+                             r"october|november|december|q[1-4]))\b"),
     "risks": re.compile(r"\b(?:risks?|risky|mitigat\w*|contingenc(?:y|ies)|rollback|roll back|fallback|fall back|"
                         r"plan b|what could go wrong|pre ?mortem|in danger|puts? at stake|the danger|could slip|"
                         r"could bite)\b"),
@@ -174,10 +188,12 @@ def _star_labels(sentences: Sequence[Sentence], begin: float, length: float) -> 
     emissions = [_star_scores(s, ((s.start + s.end) / 2 - begin) / length) for s in sentences]
     states = STAR_PARTS
     best = [{p: (emissions[0][p], [p]) for p in states}]
-    for e in emissions[1:]:
+    for sentence, e in zip(sentences[1:], emissions[1:]):
         row = {}
         for k, p in enumerate(states):
-            options = [(best[-1][q][0] - (_SWITCH_COST if q != p else 0.0), best[-1][q][1]) for q in states[:k + 1]]
+            options = [(best[-1][p][0], best[-1][p][1])]
+            if _has_cue(sentence, p):  # a part starts where something is said for it, never on an uncued sentence
+                options += [(best[-1][q][0] - _SWITCH_COST, best[-1][q][1]) for q in states[:k]]
             score, path = max(options, key=lambda o: o[0])
             row[p] = (score + e[p], path + [p])
         best.append(row)
@@ -186,10 +202,16 @@ def _star_labels(sentences: Sequence[Sentence], begin: float, length: float) -> 
 
 
 def _drop_uncued(path: list[str], emissions: list[dict[str, float]], sentences: Sequence[Sentence]) -> list:
-    """A part is only present when one of its sentences has a cue for it; an uncued run joins the part before it
-    (or after it, at the start). With no cue anywhere, nothing is labelled."""
+    """A part is only present when one of its sentences has a cue for it; an uncued run joins the part before it.
+    Sentences before the first cue of any part are the situation when no cued sentence is and the speaker's task or
+    actions follow them (a story opens on its context; a misheard opener such as "last pretty big steam and turned
+    up a new library" still sets the scene), else they join the first part. With no cue anywhere, nothing is
+    labelled."""
     cued = {p for p, s in zip(path, sentences) if _has_cue(s, p)}
     labels: list[str | None] = [p if p in cued else None for p in path]
+    opener = next((k for k, s in enumerate(sentences) if any(_has_cue(s, q) for q in STAR_PARTS)), 0)
+    if opener and "situation" not in cued and labels[opener] in ("task", "action"):
+        labels[:opener] = ["situation"] * opener
     return _fill_gaps(labels)
 
 
@@ -253,7 +275,38 @@ def _absent() -> dict:
     return {"present": False, "start_s": None, "seconds": 0.0, "quote": None}
 
 
+# an outcome said mid-sentence: "...onto the cutover we finished eight weeks late", "...in the end we agreed"
+_OUTCOME_CLAUSE = re.compile(rf"\b(?:(?:we|they|she|he|it) {_RESULT_VERBS}|{_RESULT_PHRASES})")
+MIN_CLAUSE_WORDS = 4
+
+
+def _split_at_outcome(sentence: Sentence, tokens: Sequence[Token]) -> list[Sentence]:
+    """The sentence cut where an outcome starts after MIN_CLAUSE_WORDS words of something else.
+
+    Whisper often runs the last action and the result together with no full stop (fast or synthetic speech),
+    and the result would then start a sentence early. The text keeps the sentence's words (fillers left out): each
+    token's words are matched in order, and a token whose words do not come next was a filler.
+    """
+    words = sentence.text.split()
+    m = _OUTCOME_CLAUSE.search(sentence.text)
+    cut = len(sentence.text[:m.start()].split()) if m else 0
+    if cut < MIN_CLAUSE_WORDS:
+        return [sentence]
+    at = 0
+    for token in tokens[sentence.first:sentence.last + 1]:
+        form = match_form(token.norm).split()
+        if form and words[at:at + len(form)] == form:
+            if at == cut:
+                head = Sentence(sentence.first, token.index - 1, sentence.start, tokens[token.index - 1].end,
+                                " ".join(words[:cut]))
+                tail = Sentence(token.index, sentence.last, token.start, sentence.end, " ".join(words[cut:]))
+                return [head] + _split_at_outcome(tail, tokens)
+            at += len(form)
+    return [sentence]
+
+
 def _star(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
+    sentences = [piece for s in sentences for piece in _split_at_outcome(s, tokens)]
     begin, finish = sentences[0].start, sentences[-1].end
     length = max(finish - begin, 1e-6)
     labels = _star_labels(sentences, begin, length)
@@ -298,7 +351,7 @@ def _framework(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Struct
         mentions = [s for s, h in zip(sentences, hits) if h[part]]
         if not mentions:
             continue
-        seconds = sum(span for span, label in zip(_spans(sentences), labels) if label == part)
+        seconds = sum((span for span, label in zip(_spans(sentences), labels) if label == part), 0.0)
         # where the part is the main topic, else its first passing mention ("watch it on a dashboard")
         first = next((s for s, label, h in zip(sentences, labels, hits) if label == part and h[part]), mentions[0])
         parts[part] = {"present": True, "start_s": round(first.start, 2), "seconds": round(seconds, 2),

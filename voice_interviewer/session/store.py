@@ -146,7 +146,8 @@ _ANSWER = {
     "findings": NotRequired[list[_shape("_Finding", {"severity": str, "message": str,
                                                       "at_s": NotRequired[Optional[float]]})]],
     "deductions": NotRequired[list[_shape("_Deduction", {"points": float, "reason": str})]],
-    "words": NotRequired[list[_shape("_Word", {"text": str})]], "dimensions": NotRequired[dict]}
+    "words": NotRequired[list[_shape("_Word", {"text": str})]],
+    "dimensions": NotRequired[dict[str, _shape("_Dimension", {"rating": str, "evidence": NotRequired[list[dict]]})]]}
 _SCORED = _ANSWER | {
     "score": int, "transcript": str, "spoken_feedback": str,
     "timing": _shape("_Timing", {"duration_s": float, "budget_s": NotRequired[Optional[float]]}),
