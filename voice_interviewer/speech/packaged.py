@@ -61,7 +61,10 @@ def packaged_folder(name: str) -> Path | None:
     folders = model.data_folders() if model else None
     if not folders:
         return None
-    parts = [next(folder.glob("model.bin.part*")) for folder in folders]
+    parts = [found[0] for found in (sorted(folder.glob("model.bin.part*")) for folder in folders) if found]
+    if len(parts) != len(folders):
+        raise ModelError(f"the {name!r} model's packages are installed without their model.bin parts; "
+                         f"reinstall them: {model.install}")
     extras = [folders[0] / extra for extra in model.extras]
     size = sum(p.stat().st_size for p in parts)
     return join_parts(parts, extras, cache_home() / f"whisper-{name}-{size}")
