@@ -31,7 +31,10 @@ MuteOpt = Annotated[bool, typer.Option("--mute", help="do not play audio; write 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 # Our own checks name the problem and what is allowed; click's "is not readable" does not.
 AudioArg = Annotated[Path, typer.Argument(help="an audio file (WAV, FLAC, OGG, MP3 or M4A)", readable=False)]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="model folder or name (default: bundled tiny.en)")]
+ModelOpt = Annotated[Optional[str], typer.Option(
+    "--model", help="Whisper model folder or name: tiny.en (bundled, the default), base (from the base extra's "
+                    "packages when installed), or a name such as small.en that faster-whisper downloads (needs the "
+                    "network)")]
 
 
 @dataclass(frozen=True)

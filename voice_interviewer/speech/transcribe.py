@@ -27,6 +27,7 @@ from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Wo
 from voice_interviewer.speech.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
 from voice_interviewer.speech.hallucination import drop_unsupported
 from voice_interviewer.speech.hesitation import VoicedSpans, add_hesitations
+from voice_interviewer.speech.packaged import packaged_folder
 
 __all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
            "AnswerListener", "transcribe_frames"]
@@ -53,7 +54,8 @@ class ResolvedModel:
 
 
 def resolve_model(requested: str | None = None) -> ResolvedModel:
-    """--model, else $VOICE_INTERVIEWER_MODEL, else the bundled tiny.en; a hub name only when asked for by name."""
+    """--model, else $VOICE_INTERVIEWER_MODEL, else the bundled tiny.en; a known name is the installed package's
+    model when one ships it (packaged.py: `base`), else a hub name, only when asked for by name."""
     value = requested or os.environ.get("VOICE_INTERVIEWER_MODEL")
     if not value:
         try:
@@ -68,7 +70,8 @@ def resolve_model(requested: str | None = None) -> ResolvedModel:
             raise ModelError(f"{path}: not a CTranslate2 Whisper model folder (no model.bin)")
         return ResolvedModel(str(path), path.name)
     if value in _KNOWN_NAMES:
-        return ResolvedModel(value, value)
+        packaged = packaged_folder(value)
+        return ResolvedModel(str(packaged), f"{value} (packaged)") if packaged else ResolvedModel(value, value)
     raise ModelError(f"model {value!r} is neither a model folder nor a known name; "
                      f"allowed: a CTranslate2 model folder, or one of {', '.join(_KNOWN_NAMES)}")
 
