@@ -44,7 +44,8 @@ _MAX_PAUSE_LAG_S = 3.0  # decodes at pauses matter more (closing phrase, instant
 _LIVE_AT_PAUSE_MIN_S = 0.5  # a pause's live decode is skipped when the last one is this recent
 _LIVE_SETTLE_S = 1.5  # live words ending this long before the audio's end are kept: later live decodes start after them
 _FRAMES_PER_S = 100  # Whisper's mel frames
-_LIVE_WINDOW_STEP_S = 10  # live decodes give the encoder the window rounded up to this, not Whisper's padded 30 s
+_LIVE_TOKENS_PER_S = 6  # fast speech is about 4 words (5 tokens) a second
+_LIVE_WINDOW_STEP_S = 6  # live decodes give the encoder the window rounded up to this, not Whisper's padded 30 s
 
 
 @dataclass(frozen=True)
@@ -117,16 +118,29 @@ def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptio
     30 s of padding (benchmarks/README.md: half the CPU for a 6 s window, the same words but for one in seven).
     """
     if live:
-        frames = min(30, _LIVE_WINDOW_STEP_S * math.ceil(samples.size / SAMPLE_RATE_HZ / _LIVE_WINDOW_STEP_S))
-        token = _ENCODER_FRAMES.set(max(frames, _LIVE_WINDOW_STEP_S) * _FRAMES_PER_S)
-        try:
-            return _decode_words(model, samples, offset_s, options)
-        finally:
-            _ENCODER_FRAMES.reset(token)
+        return _decode_live(model, samples, offset_s, options)
     words = _decode_words(model, samples, offset_s, options)
     if options.filler_pass and words:
         words = add_hesitations(samples, offset_s, words, options.filler_pass,
                                 lambda pcm, at_s: _second_pass_decode(model, pcm, at_s, options), spans)
+    return words
+
+
+def _decode_live(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+    """Tentative words, cheaply: the encoder gets the window rounded up to _LIVE_WINDOW_STEP_S, the decoder at most
+    _LIVE_TOKENS_PER_S tokens a second of audio (a short window sometimes sets Whisper repeating itself until its
+    448-token limit: 2.5 CPU-s instead of 0.4), and a looping segment is dropped, not decoded again: the final
+    decode of the same audio recovers it."""
+    seconds = samples.size / SAMPLE_RATE_HZ
+    if samples.size < SAMPLE_RATE_HZ // 10:
+        return []
+    frames = min(30, _LIVE_WINDOW_STEP_S * math.ceil(seconds / _LIVE_WINDOW_STEP_S))
+    token = _ENCODER_FRAMES.set(max(frames, _LIVE_WINDOW_STEP_S) * _FRAMES_PER_S)
+    try:
+        words, _ = _decode_once(model, samples.astype(np.float32) / 32768.0, offset_s, options,
+                                options.prompt or None, max_tokens=math.ceil(seconds * _LIVE_TOKENS_PER_S) + 8)
+    finally:
+        _ENCODER_FRAMES.reset(token)
     return words
 
 
@@ -185,11 +199,11 @@ def _short_encoder(model) -> None:
 
 
 def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
-                 prompt: str | None, vad: bool = True) -> tuple[list[Word], bool]:
+                 prompt: str | None, vad: bool = True, max_tokens: int | None = None) -> tuple[list[Word], bool]:
     _short_encoder(model)
     segments, _ = model.transcribe(
         audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
-        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad,
+        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad, max_new_tokens=max_tokens,
         vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
     words: list[Word] = []
     looped = False
@@ -246,7 +260,9 @@ class ChunkedTranscriber:
     def audio_end_s(self) -> float:
         return self._end_s
 
-    def accept(self, frame: AudioFrame) -> list[TranscriptUpdate]:
+    def accept(self, frame: AudioFrame, *, live: bool = True) -> list[TranscriptUpdate]:
+        """Add a frame; returns a commit when the open chunk is full, or live text when due and `live` (the caller
+        knows whether anyone is speaking: a live decode of silence shows nothing new)."""
         if self._started_at is None:
             self._started_at = self._clock() - frame.start_s
             self._first_s = frame.start_s
@@ -258,9 +274,11 @@ class ChunkedTranscriber:
         if open_s >= self.options.max_chunk_s:
             return [self._commit(self._end_s, forced=True)]
         every = self.options.partial_every_s
-        if every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
+        if live and every is not None and open_s >= 1.0 and self._end_s - self._last_partial_s >= every:
+            if not self._keeping_up(_MAX_LAG_S):
+                return []  # behind the audio (a final decode just ran): due again at the frame that catches up
             self._last_partial_s = self._end_s
-            if self._keeping_up(_MAX_LAG_S) and self._within_cpu_budget():
+            if self._within_cpu_budget():
                 return [self._live_update()]
         return []
 
@@ -445,7 +463,7 @@ class AnswerListener:
         self._live_says_over = False
 
     def accept(self, frame: AudioFrame) -> tuple[list[TranscriptUpdate], AnswerEnded | None]:
-        updates = self.transcriber.accept(frame)
+        updates = self.transcriber.accept(frame, live=self.endpointer.state is State.SPEAKING)
         ended = None
         for event in self.endpointer.accept(frame):
             if isinstance(event, SpeechStarted):
