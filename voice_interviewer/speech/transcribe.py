@@ -2,7 +2,8 @@
 
 Audio is committed in chunks that close at the candidate's pauses (after min_chunk_s) or are forced closed before
 Whisper's 30 s window fills. Committed words never change, so the live text does not flicker; between commits the
-open chunk is decoded now and then for tentative text. Every decoding window is prompted with fillers so Whisper
+last few seconds, after the words already heard, are decoded now and then for tentative text (one Whisper call on
+one window is speech/decoding.py). Every decoding window is prompted with fillers so Whisper
 writes "um" and "uh" instead of dropping them, and every final decode gets the filler pass of hesitation.py (voiced
 islands from webrtcvad, kept for the whole answer in `ChunkedTranscriber.voiced` and handed to the analyzers as
 Transcript.extra["voiced"]).
@@ -10,9 +11,7 @@ Transcript.extra["voiced"]).
 
 from __future__ import annotations
 
-import contextvars
 import functools
-import math
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,9 +23,10 @@ import numpy as np
 from voice_interviewer.config import EndpointOptions, TranscribeOptions
 from voice_interviewer.errors import ModelError
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word, join_words
+from voice_interviewer.speech.decoding import decode
 from voice_interviewer.speech.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
 from voice_interviewer.speech.hallucination import drop_unsupported
-from voice_interviewer.speech.hesitation import VoicedSpans, add_hesitations
+from voice_interviewer.speech.hesitation import VoicedSpans
 from voice_interviewer.speech.packaged import packaged_folder
 
 __all__ = ["ResolvedModel", "resolve_model", "load_model", "TranscriptUpdate", "ChunkedTranscriber",
@@ -37,15 +37,10 @@ _KNOWN_NAMES = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medi
 _FORCED_CUT_KEEP_S = 1.0  # after a forced cut, words ending this close to the cut are decoded again next chunk
 _PRE_ROLL_S = 0.3
 _CUT_INTO_PAUSE_S = 0.15
-_LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
-_SPLIT_MIN_S = 4.0  # a looping window at least this long is decoded in two halves
 _MAX_LAG_S = 1.0  # live text may trail the speech by this much before periodic tentative decoding pauses
 _MAX_PAUSE_LAG_S = 3.0  # decodes at pauses matter more (closing phrase, instant feedback): a looser allowance
 _LIVE_AT_PAUSE_MIN_S = 0.5  # a pause's live decode is skipped when the last one is this recent
 _LIVE_SETTLE_S = 1.5  # live words ending this long before the audio's end are kept: later live decodes start after them
-_FRAMES_PER_S = 100  # Whisper's mel frames
-_LIVE_TOKENS_PER_S = 6  # fast speech is about 4 words (5 tokens) a second
-_LIVE_WINDOW_STEP_S = 6  # live decodes give the encoder the window rounded up to this, not Whisper's padded 30 s
 
 
 @dataclass(frozen=True)
@@ -99,126 +94,6 @@ class TranscriptUpdate:
     @property
     def text(self) -> str:
         return join_words(w.text for w in self.committed + self.tentative)
-
-
-def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions,
-           spans: list[tuple[float, float]] | None = None, *, live: bool = False) -> list[Word]:
-    """Words with times on the answer's clock.
-
-    Temperature fallback is off (it costs 2 s spikes), so Whisper's own guard against repetition loops never runs;
-    we apply it here: a segment whose text compresses more than _LOOP_COMPRESSION_RATIO ("a little bit of a little
-    bit of ...") is dropped, the window is decoded again without the prompt, and if it still loops it is split at
-    its quietest point near the middle and each half decoded. Speech must never vanish with a dropped segment
-    (seen: a 21 s window lost whole when the prompt also carried the previous words).
-
-    Then options.filler_pass adds the hesitations Whisper dropped (hesitation.py); `spans` are the window's voiced
-    islands when the caller already has them.
-
-    live: tentative text only. The encoder gets the window rounded up to _LIVE_WINDOW_STEP_S instead of Whisper's
-    30 s of padding (benchmarks/README.md: half the CPU for a 6 s window, the same words but for one in seven).
-    """
-    if live:
-        return _decode_live(model, samples, offset_s, options)
-    words = _decode_words(model, samples, offset_s, options)
-    if options.filler_pass and words:
-        words = add_hesitations(samples, offset_s, words, options.filler_pass,
-                                lambda pcm, at_s: _second_pass_decode(model, pcm, at_s, options), spans)
-    return words
-
-
-def _decode_live(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
-    """Tentative words, cheaply: the encoder gets the window rounded up to _LIVE_WINDOW_STEP_S, the decoder at most
-    _LIVE_TOKENS_PER_S tokens a second of audio (a short window sometimes sets Whisper repeating itself until its
-    448-token limit: 2.5 CPU-s instead of 0.4), and a looping segment is dropped, not decoded again: the final
-    decode of the same audio recovers it."""
-    seconds = samples.size / SAMPLE_RATE_HZ
-    if samples.size < SAMPLE_RATE_HZ // 10:
-        return []
-    frames = min(30, _LIVE_WINDOW_STEP_S * math.ceil(seconds / _LIVE_WINDOW_STEP_S))
-    token = _ENCODER_FRAMES.set(max(frames, _LIVE_WINDOW_STEP_S) * _FRAMES_PER_S)
-    try:
-        words, _ = _decode_once(model, samples.astype(np.float32) / 32768.0, offset_s, options,
-                                options.prompt or None, max_tokens=math.ceil(seconds * _LIVE_TOKENS_PER_S) + 8)
-    finally:
-        _ENCODER_FRAMES.reset(token)
-    return words
-
-
-def _second_pass_decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
-    """Short islands decoded alone: no VAD filter (Silero drops sounds under 250 ms, which is most hesitations)."""
-    audio = samples.astype(np.float32) / 32768.0
-    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None, vad=False)
-    return [] if looped else words
-
-
-def _decode_words(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
-    if samples.size < SAMPLE_RATE_HZ // 10:
-        return []
-    audio = samples.astype(np.float32) / 32768.0
-    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None)
-    if looped:
-        words, looped = _decode_once(model, audio, offset_s, options, None)
-    if looped and samples.size >= _SPLIT_MIN_S * SAMPLE_RATE_HZ:
-        cut = _quietest_near_middle(samples)
-        return _decode_words(model, samples[:cut], offset_s, options) + \
-            _decode_words(model, samples[cut:], offset_s + cut / SAMPLE_RATE_HZ, options)
-    return words
-
-
-def _quietest_near_middle(samples: np.ndarray) -> int:
-    """Index of the quietest 100 ms in the middle third: a split there is least likely to cut a word."""
-    step = SAMPLE_RATE_HZ // 10
-    third = samples.size // 3
-    middle = samples[third:2 * third].astype(np.float32)
-    energies = [float(np.mean(middle[i:i + step] ** 2)) for i in range(0, middle.size - step, step)]
-    return third + step * int(np.argmin(energies)) + step // 2 if energies else samples.size // 2
-
-
-_ENCODER_FRAMES: contextvars.ContextVar[int | None] = contextvars.ContextVar("encoder_frames", default=None)
-
-
-def _short_encoder(model) -> None:
-    """Let decode(live=True) hand the encoder fewer mel frames than the 3000 faster-whisper pads every window to.
-
-    faster-whisper has no option for it: its window is always padded to 30 s before WhisperModel.encode. The
-    model's encode is wrapped once, and the wrapper trims the padding only while _ENCODER_FRAMES is set (a live
-    decode in this thread); every other decode is unchanged.
-    """
-    if getattr(model, "_vi_short_encoder", False) or not hasattr(model, "encode"):
-        return
-    full = model.encode
-
-    def encode(features):
-        frames = _ENCODER_FRAMES.get()
-        if frames is not None and features.shape[-1] > frames:
-            features = features[..., :frames]
-        return full(features)
-
-    model.encode = encode
-    model._vi_short_encoder = True
-
-
-def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
-                 prompt: str | None, vad: bool = True, max_tokens: int | None = None) -> tuple[list[Word], bool]:
-    _short_encoder(model)
-    segments, _ = model.transcribe(
-        audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
-        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad, max_new_tokens=max_tokens,
-        vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
-    words: list[Word] = []
-    looped = False
-    for segment in segments:
-        if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
-            continue
-        if segment.compression_ratio > _LOOP_COMPRESSION_RATIO:
-            looped = True
-            continue
-        for w in segment.words or ():
-            text = w.word.strip()
-            if text:
-                words.append(Word(text, round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
-                                  round(float(w.probability), 3)))
-    return words, looped
 
 
 class ChunkedTranscriber:

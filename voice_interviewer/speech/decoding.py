@@ -1,0 +1,145 @@
+"""One Whisper call on one window of an answer: words with times on the answer's clock.
+
+Final decodes (commits, pauses, the end) use Whisper's own 30 s window and get the filler pass of hesitation.py;
+live decodes (tentative text) give the encoder a window a little longer than the audio and cap the tokens, so they
+cost a third of a final one. speech/transcribe.py decides what to decode and when.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+
+import numpy as np
+
+from voice_interviewer.config import TranscribeOptions
+from voice_interviewer.records import SAMPLE_RATE_HZ, Word
+from voice_interviewer.speech.hesitation import add_hesitations
+
+__all__ = ["decode"]
+
+_LOOP_COMPRESSION_RATIO = 2.4  # Whisper's compression_ratio_threshold
+_SPLIT_MIN_S = 4.0  # a looping window at least this long is decoded in two halves
+_FRAMES_PER_S = 100  # Whisper's mel frames
+_LIVE_TOKENS_PER_S = 6  # fast speech is about 4 words (5 tokens) a second
+_LIVE_WINDOW_STEP_S = 6  # live decodes give the encoder the window rounded up to this, not Whisper's padded 30 s
+
+
+def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions,
+           spans: list[tuple[float, float]] | None = None, *, live: bool = False) -> list[Word]:
+    """Words with times on the answer's clock.
+
+    Temperature fallback is off (it costs 2 s spikes), so Whisper's own guard against repetition loops never runs;
+    we apply it here: a segment whose text compresses more than _LOOP_COMPRESSION_RATIO ("a little bit of a little
+    bit of ...") is dropped, the window is decoded again without the prompt, and if it still loops it is split at
+    its quietest point near the middle and each half decoded. Speech must never vanish with a dropped segment
+    (seen: a 21 s window lost whole when the prompt also carried the previous words).
+
+    Then options.filler_pass adds the hesitations Whisper dropped (hesitation.py); `spans` are the window's voiced
+    islands when the caller already has them.
+
+    live: tentative text only. The encoder gets the window rounded up to _LIVE_WINDOW_STEP_S instead of Whisper's
+    30 s of padding (benchmarks/README.md: half the CPU for a 6 s window, the same words but for one in seven).
+    """
+    if live:
+        return _decode_live(model, samples, offset_s, options)
+    words = _decode_words(model, samples, offset_s, options)
+    if options.filler_pass and words:
+        words = add_hesitations(samples, offset_s, words, options.filler_pass,
+                                lambda pcm, at_s: _second_pass_decode(model, pcm, at_s, options), spans)
+    return words
+
+
+def _decode_live(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+    """Tentative words, cheaply: the encoder gets the window rounded up to _LIVE_WINDOW_STEP_S, the decoder at most
+    _LIVE_TOKENS_PER_S tokens a second of audio (a short window sometimes sets Whisper repeating itself until its
+    448-token limit: 2.5 CPU-s instead of 0.4), and a looping segment is dropped, not decoded again: the final
+    decode of the same audio recovers it."""
+    seconds = samples.size / SAMPLE_RATE_HZ
+    if samples.size < SAMPLE_RATE_HZ // 10:
+        return []
+    frames = min(30, _LIVE_WINDOW_STEP_S * math.ceil(seconds / _LIVE_WINDOW_STEP_S))
+    token = _ENCODER_FRAMES.set(max(frames, _LIVE_WINDOW_STEP_S) * _FRAMES_PER_S)
+    try:
+        words, _ = _decode_once(model, samples.astype(np.float32) / 32768.0, offset_s, options,
+                                options.prompt or None, max_tokens=math.ceil(seconds * _LIVE_TOKENS_PER_S) + 8)
+    finally:
+        _ENCODER_FRAMES.reset(token)
+    return words
+
+
+def _second_pass_decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+    """Short islands decoded alone: no VAD filter (Silero drops sounds under 250 ms, which is most hesitations)."""
+    audio = samples.astype(np.float32) / 32768.0
+    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None, vad=False)
+    return [] if looped else words
+
+
+def _decode_words(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
+    if samples.size < SAMPLE_RATE_HZ // 10:
+        return []
+    audio = samples.astype(np.float32) / 32768.0
+    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None)
+    if looped:
+        words, looped = _decode_once(model, audio, offset_s, options, None)
+    if looped and samples.size >= _SPLIT_MIN_S * SAMPLE_RATE_HZ:
+        cut = _quietest_near_middle(samples)
+        return _decode_words(model, samples[:cut], offset_s, options) + \
+            _decode_words(model, samples[cut:], offset_s + cut / SAMPLE_RATE_HZ, options)
+    return words
+
+
+def _quietest_near_middle(samples: np.ndarray) -> int:
+    """Index of the quietest 100 ms in the middle third: a split there is least likely to cut a word."""
+    step = SAMPLE_RATE_HZ // 10
+    third = samples.size // 3
+    middle = samples[third:2 * third].astype(np.float32)
+    energies = [float(np.mean(middle[i:i + step] ** 2)) for i in range(0, middle.size - step, step)]
+    return third + step * int(np.argmin(energies)) + step // 2 if energies else samples.size // 2
+
+
+_ENCODER_FRAMES: contextvars.ContextVar[int | None] = contextvars.ContextVar("encoder_frames", default=None)
+
+
+def _short_encoder(model) -> None:
+    """Let decode(live=True) hand the encoder fewer mel frames than the 3000 faster-whisper pads every window to.
+
+    faster-whisper has no option for it: its window is always padded to 30 s before WhisperModel.encode. The
+    model's encode is wrapped once, and the wrapper trims the padding only while _ENCODER_FRAMES is set (a live
+    decode in this thread); every other decode is unchanged.
+    """
+    if getattr(model, "_vi_short_encoder", False) or not hasattr(model, "encode"):
+        return
+    full = model.encode
+
+    def encode(features):
+        frames = _ENCODER_FRAMES.get()
+        if frames is not None and features.shape[-1] > frames:
+            features = features[..., :frames]
+        return full(features)
+
+    model.encode = encode
+    model._vi_short_encoder = True
+
+
+def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
+                 prompt: str | None, vad: bool = True, max_tokens: int | None = None) -> tuple[list[Word], bool]:
+    _short_encoder(model)
+    segments, _ = model.transcribe(
+        audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
+        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad, max_new_tokens=max_tokens,
+        vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
+    words: list[Word] = []
+    looped = False
+    for segment in segments:
+        if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+            continue
+        if segment.compression_ratio > _LOOP_COMPRESSION_RATIO:
+            looped = True
+            continue
+        for w in segment.words or ():
+            text = w.word.strip()
+            if text:
+                words.append(Word(text, round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
+                                  round(float(w.probability), 3)))
+    return words, looped
