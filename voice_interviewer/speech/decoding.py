@@ -55,14 +55,14 @@ def _decode_live(model, samples: np.ndarray, offset_s: float, options: Transcrib
     _LIVE_TOKENS_PER_S tokens a second of audio (a short window sometimes sets Whisper repeating itself until its
     448-token limit: 2.5 CPU-s instead of 0.4), and a looping segment is dropped, not decoded again: the final
     decode of the same audio recovers it."""
-    seconds = samples.size / SAMPLE_RATE_HZ
     if samples.size < SAMPLE_RATE_HZ // 10:
         return []
+    seconds = samples.size / SAMPLE_RATE_HZ
     frames = min(30, _LIVE_WINDOW_STEP_S * math.ceil(seconds / _LIVE_WINDOW_STEP_S))
     token = _ENCODER_FRAMES.set(max(frames, _LIVE_WINDOW_STEP_S) * _FRAMES_PER_S)
     try:
-        words, _ = _decode_once(model, samples.astype(np.float32) / 32768.0, offset_s, options,
-                                options.prompt or None, max_tokens=math.ceil(seconds * _LIVE_TOKENS_PER_S) + 8)
+        words, _ = _decode_once(model, samples, offset_s, options, options.prompt or None,
+                                max_tokens=math.ceil(seconds * _LIVE_TOKENS_PER_S) + 8)
     finally:
         _ENCODER_FRAMES.reset(token)
     return words
@@ -70,18 +70,16 @@ def _decode_live(model, samples: np.ndarray, offset_s: float, options: Transcrib
 
 def _second_pass_decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
     """Short islands decoded alone: no VAD filter (Silero drops sounds under 250 ms, which is most hesitations)."""
-    audio = samples.astype(np.float32) / 32768.0
-    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None, vad=False)
+    words, looped = _decode_once(model, samples, offset_s, options, options.prompt or None, vad=False)
     return [] if looped else words
 
 
 def _decode_words(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions) -> list[Word]:
     if samples.size < SAMPLE_RATE_HZ // 10:
         return []
-    audio = samples.astype(np.float32) / 32768.0
-    words, looped = _decode_once(model, audio, offset_s, options, options.prompt or None)
+    words, looped = _decode_once(model, samples, offset_s, options, options.prompt or None)
     if looped:
-        words, looped = _decode_once(model, audio, offset_s, options, None)
+        words, looped = _decode_once(model, samples, offset_s, options, None)
     if looped and samples.size >= _SPLIT_MIN_S * SAMPLE_RATE_HZ:
         cut = _quietest_near_middle(samples)
         return _decode_words(model, samples[:cut], offset_s, options) + \
@@ -122,11 +120,12 @@ def _short_encoder(model) -> None:
     model._vi_short_encoder = True
 
 
-def _decode_once(model, audio: np.ndarray, offset_s: float, options: TranscribeOptions,
+def _decode_once(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions,
                  prompt: str | None, vad: bool = True, max_tokens: int | None = None) -> tuple[list[Word], bool]:
+    """One faster-whisper call on 16-bit samples: (words, whether a segment looped and was dropped)."""
     _short_encoder(model)
     segments, _ = model.transcribe(
-        audio, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
+        samples.astype(np.float32) / 32768.0, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
         initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad, max_new_tokens=max_tokens,
         vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
     words: list[Word] = []

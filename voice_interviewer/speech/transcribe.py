@@ -160,8 +160,7 @@ class ChunkedTranscriber:
     def live_at_pause(self) -> list[TranscriptUpdate]:
         """A pause that is owed its decode began: the live text now, not at the next tick, so that the turn judge
         reads the words said just before the pause (an answer may have ended with them)."""
-        if self.owed_pause_s is None or self.options.partial_every_s is None or \
-                self._end_s - self._last_partial_s < _LIVE_AT_PAUSE_MIN_S or \
+        if self.owed_pause_s is None or self._end_s - self._last_partial_s < _LIVE_AT_PAUSE_MIN_S or \
                 not (self._keeping_up(_MAX_LAG_S) and self._within_cpu_budget()):
             return []
         return [self._live_update()]
