@@ -1,4 +1,5 @@
-"""benchmarks/accuracy.py's own measures: microphone conditions, invented phrases, paired answers (fast, sox)."""
+"""benchmarks/accuracy.py's own measures (microphone conditions, invented phrases, paired answers) and one answer
+through a rendered microphone."""
 
 from __future__ import annotations
 
@@ -82,3 +83,22 @@ def test_missing_parts_found_counts_only_parts_the_labels_lack(accuracy):
     doc = {"structure": {"kind": "star", "missing": ["task", "situation"]}}
     assert accuracy.missing_parts(entry, doc) == (2, 1)  # task and result labelled missing; task found
     assert accuracy.missing_parts(entry, {"structure": {"kind": "none", "missing": []}}) == (0, 0)
+
+
+@pytest.mark.model
+def test_speech_whisper_skipped_is_decoded_again(accuracy, model):
+    """Through the headset microphone Whisper turned 12 s of this answer (13-25 s: "the two teams most likely to say
+    yes ... So I published a table") into "I think that's a good thing to say.", its words given no time; the
+    stretch is decoded again and its words replace that line."""
+    from voice_interviewer.audio.sources import WavFileSource
+    from voice_interviewer.config import TranscribeOptions
+    from voice_interviewer.speech.transcribe import transcribe_frames
+    from voice_interviewer.speech.wer import word_error_rate
+
+    entry = _entry("flite-rms--ev-star-noauth")
+    audio = accuracy.condition_audio(entry, "headset")
+    transcript = transcribe_frames(WavFileSource(audio).frames(), model, TranscribeOptions(partial_every_s=None))
+    said = [w for w in transcript.words if 14.0 <= w.start <= 25.0]
+    assert len(said) >= 20, transcript.text
+    assert "good thing to say" not in transcript.text, transcript.text  # the invented line is replaced
+    assert word_error_rate(entry["transcript"], transcript.text) <= 0.25

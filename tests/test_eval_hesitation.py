@@ -11,7 +11,8 @@ import pytest
 from voice_interviewer.audio.files import read_audio
 from voice_interviewer.config import TranscribeOptions
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
-from voice_interviewer.speech.hesitation import VoicedSpans, add_hesitations, canonical, sound_kind, voiced_spans
+from voice_interviewer.speech.hesitation import (VoicedSpans, add_hesitations, canonical, noise_floor, sound_kind,
+                                                 voiced_spans)
 from voice_interviewer.speech.transcribe import decode
 
 EVAL = Path(__file__).resolve().parent.parent / "audio_fixtures" / "eval"
@@ -65,6 +66,31 @@ def test_sound_kind_tells_a_hum_a_vowel_and_a_fricative_apart():
     assert sound_kind(hissy, 0.0, (0.0, 0.4)) is None
 
 
+def _pink(seconds: float, rms: float, seed: int = 2) -> np.ndarray:
+    """Pink noise (power falling 3 dB an octave, most of it below 400 Hz), as a room or a fan gives."""
+    rng = np.random.default_rng(seed)
+    spectrum = np.fft.rfft(rng.normal(0, 1, round(seconds * SAMPLE_RATE_HZ)))
+    spectrum /= np.sqrt(np.maximum(np.fft.rfftfreq(round(seconds * SAMPLE_RATE_HZ), 1 / SAMPLE_RATE_HZ), 20.0))
+    noise = np.fft.irfft(spectrum, round(seconds * SAMPLE_RATE_HZ))
+    return noise / np.sqrt(np.mean(noise ** 2)) * rms
+
+
+def test_the_rooms_noise_is_taken_off_before_a_sound_is_judged():
+    # 1 s of room, a vowel 10 dB above the room, 1 s of room: the vowel is still a vowel, and the room alone is
+    # no hesitation
+    room = _pink(2.4, 400.0)
+    vowel = _buzz(0.4, 3000).astype(np.float64)
+    vowel *= 400.0 * 10 ** (10 / 20) / np.sqrt(np.mean(vowel ** 2))
+    pcm = room.copy()
+    pcm[16000:22400] += vowel
+    pcm = pcm.astype(np.int16)
+    floor = noise_floor(pcm, 0.0, [(1.0, 1.4)])
+    assert floor is not None
+    assert sound_kind(pcm, 0.0, (1.0, 1.4), floor) == "uh"
+    assert sound_kind(pcm, 0.0, (0.3, 0.7), floor) is None
+    assert noise_floor(pcm[:4000], 0.0, [(0.0, 0.25)]) is None  # too little room to measure
+
+
 @pytest.mark.parametrize("text, kind", [("Um,", "um"), ("uhh", "uh"), ("Hmm.", "hmm"), ("er", "er"),
                                         ("erm", "erm"), ("umbrella", None), ("her", None), ("so", None)])
 def test_canonical_hesitations(text, kind):
@@ -74,6 +100,21 @@ def test_canonical_hesitations(text, kind):
 def test_no_steps_changes_nothing():
     words = [Word("So", 0.1, 0.3)]
     assert add_hesitations(_buzz(1.0, 3000), 0.0, words, (), decode) == words
+
+
+@pytest.mark.parametrize("heard, hum", [(["Good."], True), (["Two", "months."], False), (["Mm,", "so"], True)])
+def test_a_hum_is_one_sound_and_a_phrase_heard_in_it_is_speech(heard, hum):
+    """A hum counts whatever Whisper writes over it, unless both passes heard speech there: the first pass covers
+    it and the second pass, hearing the island alone, wrote two words or more and no hesitation."""
+    pcm = np.concatenate([_silence(0.6), _buzz(0.45, 700), _silence(0.6)])  # webrtcvad misses a pure 350 Hz hum
+    first_pass = [Word("Two", 0.55, 0.8), Word("months.", 0.8, 1.1)]
+
+    def second_pass(window: np.ndarray, at_s: float) -> list[Word]:
+        step = 0.3 / len(heard)
+        return [Word(text, 1.25 + k * step, 1.25 + (k + 1) * step) for k, text in enumerate(heard)]
+
+    words = add_hesitations(pcm, 0.0, first_pass, ("acoustic", "second-pass"), second_pass)
+    assert any(canonical(w.text) == "hmm" for w in words) == hum
 
 
 @pytest.mark.model

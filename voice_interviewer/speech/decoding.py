@@ -1,6 +1,7 @@
 """One Whisper call on one window of an answer: words with times on the answer's clock.
 
-Final decodes (commits, pauses, the end) use Whisper's own 30 s window and get the filler pass of hesitation.py;
+Final decodes (commits, pauses, the end) use Whisper's own 30 s window, decode again any voiced stretch the first
+decode left without words, and get the filler pass of hesitation.py;
 live decodes (tentative text) give the encoder a window a little longer than the audio and cap the tokens, so they
 cost a third of a final one. speech/transcribe.py decides what to decode and when.
 """
@@ -14,7 +15,7 @@ import numpy as np
 
 from voice_interviewer.config import TranscribeOptions
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
-from voice_interviewer.speech.hesitation import add_hesitations
+from voice_interviewer.speech.hesitation import add_hesitations, voiced_spans
 
 __all__ = ["decode"]
 
@@ -23,6 +24,9 @@ _SPLIT_MIN_S = 4.0  # a looping window at least this long is decoded in two halv
 _FRAMES_PER_S = 100  # Whisper's mel frames
 _LIVE_TOKENS_PER_S = 6  # fast speech is about 4 words (5 tokens) a second
 _LIVE_WINDOW_STEP_S = 6  # live decodes give the encoder the window rounded up to this, not Whisper's padded 30 s
+_LOST_VOICED_S = 1.5  # this much voiced audio between two words, with none in it, was lost by the decoder
+_LOST_MARGIN_S = 0.15  # a word decoded again counts only this far inside the gap (neighbours' times drift)
+_TIMED_WORD_S = 0.04  # a word Whisper gives less time than this does not show it heard the audio there
 
 
 def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions,
@@ -35,8 +39,9 @@ def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptio
     its quietest point near the middle and each half decoded. Speech must never vanish with a dropped segment
     (seen: a 21 s window lost whole when the prompt also carried the previous words).
 
-    Then options.filler_pass adds the hesitations Whisper dropped (hesitation.py); `spans` are the window's voiced
-    islands when the caller already has them.
+    Voiced stretches the decode left without words are decoded again (_recover_lost). Then options.filler_pass
+    adds the hesitations Whisper dropped (hesitation.py); `spans` are the window's voiced islands when the caller
+    already has them (else webrtcvad finds them here).
 
     live: tentative text only. The encoder gets the window rounded up to _LIVE_WINDOW_STEP_S instead of Whisper's
     30 s of padding (benchmarks/README.md: half the CPU for a 6 s window, the same words but for one in seven).
@@ -44,6 +49,8 @@ def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptio
     if live:
         return _decode_live(model, samples, offset_s, options)
     words = _decode_words(model, samples, offset_s, options)
+    words = _recover_lost(model, samples, offset_s, options, words,
+                          voiced_spans(samples, offset_s) if spans is None else spans)
     if options.filler_pass and words:
         words = add_hesitations(samples, offset_s, words, options.filler_pass,
                                 lambda pcm, at_s: _second_pass_decode(model, pcm, at_s, options), spans)
@@ -85,6 +92,58 @@ def _decode_words(model, samples: np.ndarray, offset_s: float, options: Transcri
         return _decode_words(model, samples[:cut], offset_s, options) + \
             _decode_words(model, samples[cut:], offset_s + cut / SAMPLE_RATE_HZ, options)
     return words
+
+
+def _recover_lost(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions, words: list[Word],
+                  spans: list[tuple[float, float]]) -> list[Word]:
+    """The words, with voiced stretches the decode left without any decoded again, each alone.
+
+    Whisper sometimes skips whole sentences of a window, or sums them up in one invented line it gives no time
+    (seen through a headset and in noise: "I think that's a good thing to say." in no time over 12 s of an answer,
+    and 20 s of another with no word at all). A gap between two words that take time (or a window edge and a word;
+    a sentence whose words mostly take none does not count) holding at least _LOST_VOICED_S of webrtcvad's voiced
+    audio was speech, not a pause: it is decoded again, once, without the filler prompt (under it Whisper wrote the
+    invented line again for the same 12 s), and the timed words it hears there (their middle inside the gap)
+    replace the timeless sentences in it.
+    """
+    end_s = offset_s + samples.size / SAMPLE_RATE_HZ
+    timeless = _timeless(words)
+    timed = sorted((w.start, w.end) for k, w in enumerate(words) if k not in timeless)
+    edges = [offset_s] + [t for pair in timed for t in pair] + [end_s]
+    found: list[Word] = []
+    redone: list[tuple[float, float]] = []
+    for start, end in zip(edges[::2], edges[1::2]):
+        voiced = sum(max(0.0, min(end, b) - max(start, a)) for a, b in spans)
+        if voiced < _LOST_VOICED_S:
+            continue
+        first = max(0, round((start - offset_s) * SAMPLE_RATE_HZ))
+        last = round((end - offset_s) * SAMPLE_RATE_HZ)
+        again, looped = _decode_once(model, samples[first:last], offset_s + first / SAMPLE_RATE_HZ, options, None)
+        invented = _timeless(again)
+        inside = [w for k, w in enumerate(again) if k not in invented and not looped
+                  and start + _LOST_MARGIN_S < (w.start + w.end) / 2 < end - _LOST_MARGIN_S]
+        if inside:
+            found += inside
+            redone.append((start, end))
+    if not found:
+        return words
+    kept = [w for k, w in enumerate(words)
+            if not (k in timeless and any(a - _LOST_MARGIN_S <= (w.start + w.end) / 2 <= b for a, b in redone))]
+    return sorted(kept + found, key=lambda w: (w.start, w.end))
+
+
+def _timeless(words: list[Word]) -> set[int]:
+    """Indices of the words of sentences Whisper gave no time: at least half their words under _TIMED_WORD_S."""
+    out: set[int] = set()
+    sentence: list[int] = []
+    for k, word in enumerate(words):
+        sentence.append(k)
+        if word.text.rstrip('"\'').endswith((".", "?", "!")) or k == len(words) - 1:
+            short = sum(1 for i in sentence if words[i].end - words[i].start < _TIMED_WORD_S)
+            if 2 * short >= len(sentence):
+                out.update(sentence)
+            sentence = []
+    return out
 
 
 def _quietest_near_middle(samples: np.ndarray) -> int:

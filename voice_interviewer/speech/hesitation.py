@@ -8,7 +8,8 @@ so benchmarks/accuracy.py can measure what each adds:
 
 - "acoustic": what the island sounds like: a hum with no vowel is "hmm", a vowel closing on a hum "um", an open
   vowel "uh" (energy share below NASAL_HZ in each half), and an island with a fricative (energy above FRICATIVE_HZ)
-  is a word. A hum counts as "hmm" whatever Whisper wrote; otherwise a vowel island counts only where no
+  is a word. The room's noise, measured between the islands, is taken off before the hum test, and an island less
+  than MIN_SNR_DB above it is not judged (in pink noise at 10 dB SNR, words cut into islands sounded like hums). A hum counts as "hmm" whatever Whisper wrote; otherwise a vowel island counts only where no
   first-pass word covers it (COVERED_SHARE).
 - "second-pass": the candidate islands, each alone, decoded again under the filler prompt without Silero's VAD
   (which drops sounds under 250 ms), laid end to end with SPACER_S of silence so one decode hears many. An island
@@ -29,7 +30,7 @@ import numpy as np
 
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
 
-__all__ = ["VoicedSpans", "voiced_spans", "canonical", "sound_kind", "hesitation_candidates",
+__all__ = ["VoicedSpans", "voiced_spans", "canonical", "noise_floor", "sound_kind", "hesitation_candidates",
            "add_hesitations"]
 
 VAD_FRAME_MS = 10
@@ -48,6 +49,10 @@ FRICATIVE_HZ = 3000.0
 FRICATIVE_SHARE = 0.18  # 90th percentile of 20 ms frames' energy share above FRICATIVE_HZ
 FRAME_SAMPLES = 320
 MIN_HUM_S = 0.28  # a deliberate hum; the nasal end of a word ("Americans") is shorter
+NOISE_FRAME_SAMPLES = 512
+NOISE_PAD_S = 0.05  # frames this close to a voiced island are not the room's silence
+MIN_NOISE_FRAMES = 10
+MIN_SNR_DB = 6.0  # an island this little above the room's noise is the noise itself (a hesitation is voiced)
 EDGE_S = 0.02
 _CANONICAL = ((re.compile(r"^u+h*m+$"), "um"), (re.compile(r"^u+h+$"), "uh"), (re.compile(r"^e+r+m+$"), "erm"),
               (re.compile(r"^e+r+$"), "er"), (re.compile(r"^a+h+$"), "ah"), (re.compile(r"^(?:h+m+|m{2,})$"), "hmm"))
@@ -126,11 +131,49 @@ def _covered(span: tuple[float, float], words: Sequence[Word]) -> float:
     return sum(_overlap(start, end, w.start, w.end) for w in words) / max(end - start, 1e-6)
 
 
-def _spectrum_shares(clip: np.ndarray, below_hz: float | None, above_hz: float | None) -> float:
+def _power(clip: np.ndarray, noise: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(frequencies, power) of a Hann-windowed clip, the room's noise taken off (noise_floor(): a power spectrum
+    of NOISE_FRAME_SAMPLES-long frames, rescaled to this clip's length)."""
     power = np.abs(np.fft.rfft(clip * np.hanning(clip.size))) ** 2
     freqs = np.fft.rfftfreq(clip.size, 1 / SAMPLE_RATE_HZ)
+    if noise is not None:
+        floor = np.interp(freqs, np.fft.rfftfreq(NOISE_FRAME_SAMPLES, 1 / SAMPLE_RATE_HZ), noise)
+        power = np.maximum(power - floor * clip.size / NOISE_FRAME_SAMPLES, 0.0)
+    return freqs, power
+
+
+def _spectrum_shares(clip: np.ndarray, below_hz: float | None, above_hz: float | None,
+                     noise: np.ndarray | None = None) -> float:
+    freqs, power = _power(clip, noise)
     band = (freqs < below_hz) if below_hz is not None else (freqs > above_hz)
     return float(power[band].sum() / max(power.sum(), 1e-9))
+
+
+def noise_floor(samples: np.ndarray, offset_s: float, spans: Sequence[tuple[float, float]]) -> np.ndarray | None:
+    """The room's noise: the median power spectrum of NOISE_FRAME_SAMPLES-long frames clear of every voiced island,
+    or None when the window has fewer than MIN_NOISE_FRAMES of them (then nothing is taken off)."""
+    voiced = np.zeros(samples.size, dtype=bool)
+    for start, end in spans:
+        first = max(0, round((start - NOISE_PAD_S - offset_s) * SAMPLE_RATE_HZ))
+        voiced[first:max(first, round((end + NOISE_PAD_S - offset_s) * SAMPLE_RATE_HZ))] = True
+    hop = NOISE_FRAME_SAMPLES // 2
+    starts = [k for k in range(0, samples.size - NOISE_FRAME_SAMPLES + 1, hop)
+              if not voiced[k:k + NOISE_FRAME_SAMPLES].any()]
+    if len(starts) < MIN_NOISE_FRAMES:
+        return None
+    window = np.hanning(NOISE_FRAME_SAMPLES)
+    frames = np.stack([samples[k:k + NOISE_FRAME_SAMPLES].astype(np.float64) * window for k in starts])
+    return np.median(np.abs(np.fft.rfft(frames, axis=1)) ** 2, axis=0)
+
+
+def _snr_db(clip: np.ndarray, noise: np.ndarray | None) -> float:
+    if noise is None:
+        return float("inf")
+    window = np.hanning(clip.size)
+    signal = float(np.sum((clip * window) ** 2))
+    # Parseval: a frame's windowed energy is its spectrum's summed power over its length (both halves of rfft)
+    floor = float(2 * noise.sum() - noise[0] - noise[-1]) / NOISE_FRAME_SAMPLES * clip.size / NOISE_FRAME_SAMPLES
+    return 10 * np.log10(max(signal, 1e-9) / max(floor, 1e-9))
 
 
 def _clip(samples: np.ndarray, offset_s: float, span: tuple[float, float]) -> np.ndarray:
@@ -139,14 +182,19 @@ def _clip(samples: np.ndarray, offset_s: float, span: tuple[float, float]) -> np
     return samples[first:max(first, last)].astype(np.float64)
 
 
-def sound_kind(samples: np.ndarray, offset_s: float, span: tuple[float, float]) -> str | None:
+def sound_kind(samples: np.ndarray, offset_s: float, span: tuple[float, float],
+               noise: np.ndarray | None = None) -> str | None:
     """What the island sounds like: "hmm" (a hum throughout), "um" (a vowel closing on a hum), "uh" (an open
-    vowel), or None when it has a fricative (s, sh, f, t: most words have one; hesitations never do)."""
+    vowel), or None when it has a fricative (s, sh, f, t: most words have one; hesitations never do) or stands less
+    than MIN_SNR_DB above the room's noise. `noise` (noise_floor()) is taken off before the hum test: pink noise
+    alone has most of its power below NASAL_HZ and made words hums. The fricative test keeps the raw spectrum:
+    taking the median noise off 20 ms frames leaves a residue in every band (power cannot go below zero), which
+    lifted a vowel's high band over FRICATIVE_SHARE in 10 dB noise."""
     clip = _clip(samples, offset_s, span)
-    if clip.size < 2 * FRAME_SAMPLES:
+    if clip.size < 2 * FRAME_SAMPLES or _snr_db(clip, noise) < MIN_SNR_DB:
         return None
     halves = np.array_split(clip, 2)
-    low = [_spectrum_shares(h, NASAL_HZ, None) for h in halves]
+    low = [_spectrum_shares(h, NASAL_HZ, None, noise) for h in halves]
     if low[0] >= NASAL_SHARE and low[1] >= NASAL_SHARE:
         return "hmm" if clip.size >= MIN_HUM_S * SAMPLE_RATE_HZ else None
     frames = [clip[i:i + FRAME_SAMPLES] for i in range(0, clip.size - FRAME_SAMPLES, FRAME_SAMPLES // 2)]
@@ -206,13 +254,17 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
             steps: Sequence[str]) -> str | None:
     """The hesitation an island holds, or None.
 
-    A hum is a hum whatever Whisper makes of it. Otherwise the second pass decides when it heard anything (a
+    A hum is a hum whatever Whisper makes of it ("So", "Good", "I'm"), unless both passes heard speech there: the
+    first pass covers it and the second heard two words or more, and no hesitation, in it alone. A hum is one sound;
+    a phrase heard in it is speech whose consonants the room hid ("Two months" in pink noise) or a nasal
+    filler phrase ("You know"). Otherwise the second pass decides when it heard anything (a
     hesitation, or a word: then not a hesitation); when it heard nothing, or did not run, the sound decides, and
     without the second pass only for islands no first-pass word covers.
     """
     heard = next((c for c in map(canonical, texts or ()) if c), None)
     if sound == "hmm" and "acoustic" in steps:
-        return "hmm"
+        speech = len(texts or ()) >= 2 and heard is None and _covered(span, words) >= COVERED_SHARE
+        return None if speech else "hmm"
     if texts:
         # a hesitation has no fricative: "sort of" heard as "um" is still "sort of"
         return heard if sound is not None or "acoustic" not in steps else None
@@ -224,13 +276,13 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
 
 
 def _hums(samples: np.ndarray, offset_s: float, spans: Sequence[tuple[float, float]],
-          words: list[Word]) -> list[Word]:
+          words: list[Word], noise: np.ndarray | None) -> list[Word]:
     """A hesitation the first pass wrote ("Um") where the audio is a closed-mouth hum is "hmm"."""
     out = list(words)
     for span in spans:
         near = [i for i, w in enumerate(out) if canonical(w.text) in ("um", "uh", "er", "erm")
                 and _overlap(span[0] - 0.3, span[1] + 0.3, w.start, w.end) > 0]
-        if near and sound_kind(samples, offset_s, span) == "hmm":
+        if near and sound_kind(samples, offset_s, span, noise) == "hmm":
             i = near[0]
             out[i] = Word("Hmm,", span[0], span[1], out[i].probability)
     return out
@@ -258,10 +310,11 @@ def add_hesitations(samples: np.ndarray, offset_s: float, words: list[Word], ste
     window = (offset_s + EDGE_S, offset_s + samples.size / SAMPLE_RATE_HZ - EDGE_S)
     short = [s for s in hesitation_candidates(spans)
              if s[0] > window[0] and s[1] < window[1]]  # an island cut by the window's edge is not whole
+    noise = noise_floor(samples, offset_s, spans)
     if "acoustic" in steps:
-        words = _hums(samples, offset_s, short, words)
+        words = _hums(samples, offset_s, short, words, noise)
     candidates = [s for s in short if not _has_hesitation_near(words, s)]
-    sounds = [sound_kind(samples, offset_s, s) for s in candidates]
+    sounds = [sound_kind(samples, offset_s, s, noise) for s in candidates]
     if "second-pass" in steps and candidates:
         heard = _second_pass(samples, offset_s, candidates, decoder)
     else:
