@@ -184,8 +184,8 @@ def _decode_once(model, samples: np.ndarray, offset_s: float, options: Transcrib
     """One faster-whisper call on 16-bit samples: (words, whether a segment looped and was dropped)."""
     _short_encoder(model)
     segments, _ = model.transcribe(
-        samples.astype(np.float32) / 32768.0, language="en", beam_size=options.beam_size, temperature=0.0, word_timestamps=True,
-        initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad, max_new_tokens=max_tokens,
+        samples.astype(np.float32) / 32768.0, language="en", beam_size=options.beam_size, temperature=0.0,
+        word_timestamps=True, initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad, max_new_tokens=max_tokens,
         vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
     words: list[Word] = []
     looped = False

@@ -9,8 +9,9 @@ so benchmarks/accuracy.py can measure what each adds:
 - "acoustic": what the island sounds like: a hum with no vowel is "hmm", a vowel closing on a hum "um", an open
   vowel "uh" (energy share below NASAL_HZ in each half), and an island with a fricative (energy above FRICATIVE_HZ)
   is a word. The room's noise, measured between the islands, is taken off before the hum test, and an island less
-  than MIN_SNR_DB above it is not judged (in pink noise at 10 dB SNR, words cut into islands sounded like hums). A hum counts as "hmm" whatever Whisper wrote; otherwise a vowel island counts only where no
-  first-pass word covers it (COVERED_SHARE).
+  than MIN_SNR_DB above it is not judged (in pink noise at 10 dB SNR, words cut into islands sounded like hums).
+  A hum counts as "hmm" whatever Whisper wrote, unless both passes heard a phrase there; otherwise a vowel island
+  counts only where no first-pass word covers it (COVERED_SHARE).
 - "second-pass": the candidate islands, each alone, decoded again under the filler prompt without Silero's VAD
   (which drops sounds under 250 ms), laid end to end with SPACER_S of silence so one decode hears many. An island
   heard as a hesitation becomes one; an island heard as a word is not one; an island heard as nothing falls back to
@@ -256,10 +257,10 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
 
     A hum is a hum whatever Whisper makes of it ("So", "Good", "I'm"), unless both passes heard speech there: the
     first pass covers it and the second heard two words or more, and no hesitation, in it alone. A hum is one sound;
-    a phrase heard in it is speech whose consonants the room hid ("Two months" in pink noise) or a nasal
-    filler phrase ("You know"). Otherwise the second pass decides when it heard anything (a
-    hesitation, or a word: then not a hesitation); when it heard nothing, or did not run, the sound decides, and
-    without the second pass only for islands no first-pass word covers.
+    a phrase heard in it is speech whose consonants the room hid ("Two months" in pink noise) or a nasal filler
+    phrase ("You know"). Otherwise the second pass decides when it heard anything (a hesitation, or a word: then
+    not a hesitation); when it heard nothing, or did not run, the sound decides, and without the second pass only
+    for islands no first-pass word covers.
     """
     heard = next((c for c in map(canonical, texts or ()) if c), None)
     if sound == "hmm" and "acoustic" in steps:
