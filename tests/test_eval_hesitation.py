@@ -117,6 +117,25 @@ def test_a_hum_is_one_sound_and_a_phrase_heard_in_it_is_speech(heard, hum):
     assert any(canonical(w.text) == "hmm" for w in words) == hum
 
 
+@pytest.mark.parametrize("snr_db, hum", [(40.0, True), (12.0, False)])
+def test_in_a_noisy_room_one_word_heard_in_a_hum_makes_it_speech(snr_db, hum):
+    """The same hum with "Good." heard in it alone: a hum in a quiet room, speech whose consonants the noise hid in a
+    room 12 dB under it."""
+    voice = _buzz(0.45, 700).astype(np.float64)
+    room = _pink(1.65, np.sqrt(np.mean(voice ** 2)) / 10 ** (snr_db / 20))
+    pcm = room.copy()
+    pcm[9600:9600 + voice.size] += voice
+    pcm = pcm.astype(np.int16)
+    first_pass = [Word("Good.", 0.55, 1.1)]
+
+    def second_pass(window: np.ndarray, at_s: float) -> list[Word]:
+        return [Word("Good.", 1.25, 1.55)]
+
+    words = add_hesitations(pcm, 0.0, first_pass, ("acoustic", "second-pass"), second_pass,
+                            spans=[(0.6, 1.05)])
+    assert any(canonical(w.text) == "hmm" for w in words) == hum
+
+
 @pytest.mark.model
 def test_second_pass_finds_the_hesitations_the_first_pass_dropped(model):
     """ev-nervous-screen opens "Hmm, so, I've run, er, about ten programs. Like, ... with, uh, eight teams":

@@ -54,6 +54,7 @@ NOISE_FRAME_SAMPLES = 512
 NOISE_PAD_S = 0.05  # frames this close to a voiced island are not the room's silence
 MIN_NOISE_FRAMES = 10
 MIN_SNR_DB = 6.0  # an island this little above the room's noise is the noise itself (a hesitation is voiced)
+SURE_SNR_DB = 20.0  # below this the room hides the consonants the sound tests look for: one word heard vetoes a hum
 EDGE_S = 0.02
 _CANONICAL = ((re.compile(r"^u+h*m+$"), "um"), (re.compile(r"^u+h+$"), "uh"), (re.compile(r"^e+r+m+$"), "erm"),
               (re.compile(r"^e+r+$"), "er"), (re.compile(r"^a+h+$"), "ah"), (re.compile(r"^(?:h+m+|m{2,})$"), "hmm"))
@@ -252,7 +253,7 @@ def _decode_group(samples: np.ndarray, offset_s: float, spans: Sequence[tuple[fl
 
 
 def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | None, words: Sequence[Word],
-            steps: Sequence[str]) -> str | None:
+            steps: Sequence[str], snr_db: float = float("inf")) -> str | None:
     """The hesitation an island holds, or None.
 
     A hum is a hum whatever Whisper makes of it ("So", "Good", "I'm"), unless both passes heard speech there: the
@@ -261,10 +262,15 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
     phrase ("You know"). Otherwise the second pass decides when it heard anything (a hesitation, or a word: then
     not a hesitation); when it heard nothing, or did not run, the sound decides, and without the second pass only
     for islands no first-pass word covers.
+
+    In a noisy room (the island less than SURE_SNR_DB above the noise) one word heard in a hum is enough to make it
+    speech: the noise hides the consonants the sound tests look for.
     """
     heard = next((c for c in map(canonical, texts or ()) if c), None)
+    noisy = snr_db < SURE_SNR_DB
     if sound == "hmm" and "acoustic" in steps:
-        speech = len(texts or ()) >= 2 and heard is None and _covered(span, words) >= COVERED_SHARE
+        speech = (len(texts or ()) >= 2 or noisy and texts) and heard is None and \
+            (noisy or _covered(span, words) >= COVERED_SHARE)
         return None if speech else "hmm"
     if texts:
         # a hesitation has no fricative: "sort of" heard as "um" is still "sort of"
@@ -321,7 +327,7 @@ def add_hesitations(samples: np.ndarray, offset_s: float, words: list[Word], ste
     else:
         heard = [None] * len(candidates)
     for span, sound, texts in zip(candidates, sounds, heard):
-        kind = _decide(span, sound, texts, words, steps)
+        kind = _decide(span, sound, texts, words, steps, _snr_db(_clip(samples, offset_s, span), noise))
         if kind is None:
             continue
         spoken = {_norm(t) for t in texts or ()}
