@@ -15,6 +15,7 @@ import numpy as np
 
 from voice_interviewer.config import TranscribeOptions
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
+from voice_interviewer.speech.hallucination import timeless_sentences, voiced_share
 from voice_interviewer.speech.hesitation import add_hesitations, voiced_spans
 
 __all__ = ["decode"]
@@ -26,7 +27,6 @@ _LIVE_TOKENS_PER_S = 6  # fast speech is about 4 words (5 tokens) a second
 _LIVE_WINDOW_STEP_S = 6  # live decodes give the encoder the window rounded up to this, not Whisper's padded 30 s
 _LOST_VOICED_S = 1.5  # this much voiced audio between two words, with none in it, was lost by the decoder
 _LOST_MARGIN_S = 0.15  # a word decoded again counts only this far inside the gap (neighbours' times drift)
-_TIMED_WORD_S = 0.04  # a word Whisper gives less time than this does not show it heard the audio there
 
 
 def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptions,
@@ -107,19 +107,18 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
     replace the timeless sentences in it.
     """
     end_s = offset_s + samples.size / SAMPLE_RATE_HZ
-    timeless = _timeless(words)
+    timeless = timeless_sentences(words)
     timed = sorted((w.start, w.end) for k, w in enumerate(words) if k not in timeless)
     edges = [offset_s] + [t for pair in timed for t in pair] + [end_s]
     found: list[Word] = []
     redone: list[tuple[float, float]] = []
     for start, end in zip(edges[::2], edges[1::2]):
-        voiced = sum(max(0.0, min(end, b) - max(start, a)) for a, b in spans)
-        if voiced < _LOST_VOICED_S:
+        if voiced_share(start, end, spans) * (end - start) < _LOST_VOICED_S:
             continue
         first = max(0, round((start - offset_s) * SAMPLE_RATE_HZ))
         last = round((end - offset_s) * SAMPLE_RATE_HZ)
         again, looped = _decode_once(model, samples[first:last], offset_s + first / SAMPLE_RATE_HZ, options, None)
-        invented = _timeless(again)
+        invented = timeless_sentences(again)
         inside = [w for k, w in enumerate(again) if k not in invented and not looped
                   and start + _LOST_MARGIN_S < (w.start + w.end) / 2 < end - _LOST_MARGIN_S]
         if inside:
@@ -130,20 +129,6 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
     kept = [w for k, w in enumerate(words)
             if not (k in timeless and any(a - _LOST_MARGIN_S <= (w.start + w.end) / 2 <= b for a, b in redone))]
     return sorted(kept + found, key=lambda w: (w.start, w.end))
-
-
-def _timeless(words: list[Word]) -> set[int]:
-    """Indices of the words of sentences Whisper gave no time: at least half their words under _TIMED_WORD_S."""
-    out: set[int] = set()
-    sentence: list[int] = []
-    for k, word in enumerate(words):
-        sentence.append(k)
-        if word.text.rstrip('"\'').endswith((".", "?", "!")) or k == len(words) - 1:
-            short = sum(1 for i in sentence if words[i].end - words[i].start < _TIMED_WORD_S)
-            if 2 * short >= len(sentence):
-                out.update(sentence)
-            sentence = []
-    return out
 
 
 def _quietest_near_middle(samples: np.ndarray) -> int:
@@ -185,7 +170,8 @@ def _decode_once(model, samples: np.ndarray, offset_s: float, options: Transcrib
     _short_encoder(model)
     segments, _ = model.transcribe(
         samples.astype(np.float32) / 32768.0, language="en", beam_size=options.beam_size, temperature=0.0,
-        word_timestamps=True, initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad, max_new_tokens=max_tokens,
+        word_timestamps=True, initial_prompt=prompt, condition_on_previous_text=False, vad_filter=vad,
+        max_new_tokens=max_tokens,
         vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200})
     words: list[Word] = []
     looped = False

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from voice_interviewer.records import Word
 
-__all__ = ["PHRASES", "drop_unsupported", "voiced_share"]
+__all__ = ["PHRASES", "drop_unsupported", "timeless_sentences", "voiced_share"]
 
 SLACK_S = 0.15
 MIN_PHRASE_COVERAGE = 0.5
@@ -127,21 +127,38 @@ def drop_unsupported(words: Sequence[Word], spans: Sequence[tuple[float, float]]
     return _drop_loops(_drop_squeezed_tail(words))
 
 
+def _squeezed(word: Word) -> bool:
+    """Whisper gave the word almost no time: it did not hear it in the audio."""
+    return word.end - word.start < MIN_WORD_S / 2
+
+
+def timeless_sentences(words: Sequence[Word]) -> set[int]:
+    """Indices of the words of sentences Whisper gave no time: at least half their words squeezed."""
+    out: set[int] = set()
+    sentence: list[int] = []
+    for k, word in enumerate(words):
+        sentence.append(k)
+        if _SENTENCE_END.search(word.text.rstrip('"\'')) or k == len(words) - 1:
+            if 2 * sum(_squeezed(words[i]) for i in sentence) >= len(sentence):
+                out.update(sentence)
+            sentence = []
+    return out
+
+
 def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
     """The window's last sentence (or its closing run of unsure words) when Whisper gave at least half of its words
     almost no time and little belief: "fine. And then we'll see you next time." at 8.5-8.72 s, probabilities
     0.002-0.3; "later. Here we go." with "Here" and "we" at one instant. A closing phrase made up in the final
     instant; unsure words with real durations are kept (tiny.en is unsure of real words in noise)."""
     k = len(words)
-    while k > 0 and (words[k - 1].end - words[k - 1].start < MIN_WORD_S / 2 or
-                     words[k - 1].probability < TAIL_WORD_PROBABILITY):
+    while k > 0 and (_squeezed(words[k - 1]) or words[k - 1].probability < TAIL_WORD_PROBABILITY):
         k -= 1
     sentence = len(words) - 1
     while sentence > 0 and not _SENTENCE_END.search(words[sentence - 1].text):
         sentence -= 1
     for start in sorted({k, sentence} - {len(words)}):
         tail = words[start:]
-        squeezed = sum(w.end - w.start < MIN_WORD_S / 2 for w in tail)
+        squeezed = sum(map(_squeezed, tail))
         if 2 <= len(tail) <= MAX_TAIL_WORDS and squeezed * 2 >= len(tail) and \
                 sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY:
             return words[:start]
