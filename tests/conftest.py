@@ -81,6 +81,22 @@ def model():
     return load_model(resolved.source)
 
 
+def espeak_speech(folder: Path, parts, voice: str = "en-us+f2", rate_wpm: int = 165) -> np.ndarray:
+    """Sentences rendered by espeak-ng at 16 kHz, each followed by its silence in seconds, then 6 s of silence."""
+    from voice_interviewer.audio.files import read_audio
+
+    pieces = []
+    for number, (text, pause_s) in enumerate(parts):
+        raw, wav = folder / f"{number}.raw.wav", folder / f"{number}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate_wpm), "-w", str(raw), "--", text], check=True,
+                       capture_output=True, timeout=60)
+        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True,
+                       capture_output=True, timeout=60)
+        pieces += [read_audio(wav), np.zeros(int(16000 * pause_s), np.int16)]
+    pieces.append(np.zeros(16000 * 6, np.int16))
+    return np.concatenate(pieces)
+
+
 @pytest.fixture()
 def home(tmp_path, monkeypatch) -> Path:
     """A private sessions home for CLI tests."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from voice_interviewer.records import Word
-from voice_interviewer.speech.hallucination import drop_unsupported, voiced_share
+from voice_interviewer.speech.hallucination import closing_phrase, drop_unsupported, voiced_share
 
 
 def _words(*items):
@@ -89,3 +89,15 @@ def test_a_made_up_closing_sentence_with_one_confident_word_is_dropped():
     assert [w.text for w in kept] == ["no", "findings."]
     clear = [("It", 36.42, 36.6, 0.9), ("went", 36.6, 36.8, 0.95), ("fine.", 36.8, 37.1, 0.97)]
     assert drop_unsupported(_words(*said, *clear), [(29.93, 37.2)]) == _words(*said, *clear)
+
+
+def test_a_closing_phrase_is_a_sentence_of_its_own_after_another():
+    said = _words(("a", 0.0, 0.2, 0.9), ("mitigation.", 0.2, 0.8, 0.9), ("Thank", 0.9, 1.0, 0.5),
+                  ("you.", 1.0, 1.2, 0.9))
+    assert closing_phrase(said) == 2
+    assert closing_phrase(said[2:]) is None  # nothing before it: the window is the phrase
+    assert closing_phrase(said[:2]) is None
+    inside = _words(("I", 0.0, 0.1, 0.9), ("thank", 0.1, 0.3, 0.9), ("you.", 0.3, 0.5, 0.9))
+    assert closing_phrase(inside) is None
+    alone = _words(("done.", 0.0, 0.4, 0.9), ("Thanks.", 0.5, 0.9, 0.9))
+    assert closing_phrase(alone) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import espeak_speech
 
 from voice_interviewer.feedback.turns import judge_turn
 from voice_interviewer.session.interview import typed_transcript
@@ -76,26 +77,6 @@ def test_no_words_is_not_an_answer():
 
 # ---- the real pipeline: espeak-ng speech, webrtcvad, tiny.en, the judge -----------------------------------------
 
-def _rendered(tmp_path, parts):
-    """Sentences rendered by espeak-ng at 16 kHz with the given silences after them, then 6 s of silence."""
-    import subprocess
-
-    import numpy as np
-
-    from voice_interviewer.audio.files import read_audio
-
-    pieces = []
-    for number, (text, pause_s) in enumerate(parts):
-        raw, wav = tmp_path / f"{number}.raw.wav", tmp_path / f"{number}.wav"
-        subprocess.run(["espeak-ng", "-v", "en-us+f2", "-s", "165", "-w", str(raw), "--", text], check=True,
-                       capture_output=True, timeout=60)
-        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True,
-                       capture_output=True, timeout=60)
-        pieces += [read_audio(wav), np.zeros(int(16000 * pause_s), np.int16)]
-    pieces.append(np.zeros(16000 * 6, np.int16))
-    return np.concatenate(pieces)
-
-
 def _listen(model, samples):
     """The interview's listening path with a clock that keeps up with the audio (no decode skipped for lag)."""
     from voice_interviewer.config import EndpointOptions, TranscribeOptions
@@ -123,7 +104,7 @@ RESULT = [("We shipped on the planned date, and support tickets dropped by forty
 
 @pytest.mark.model
 def test_a_finished_story_ends_after_the_short_wait(model, tmp_path):
-    end = _listen(model, _rendered(tmp_path, STORY + RESULT))
+    end = _listen(model, espeak_speech(tmp_path, STORY + RESULT))
     assert end is not None and end.reason == "silence"
     assert end.at_s - end.speech_end_s < 2.0, end
 
@@ -131,7 +112,7 @@ def test_a_finished_story_ends_after_the_short_wait(model, tmp_path):
 @pytest.mark.model
 def test_thinking_pauses_mid_story_do_not_end_it(model, tmp_path):
     paused = [STORY[0], (STORY[1][0], 3.0), ("I ran a workshop, and", 3.0), ("I brought usage data to the leads.", 0.5)]
-    samples = _rendered(tmp_path, paused + RESULT)
+    samples = espeak_speech(tmp_path, paused + RESULT)
     end = _listen(model, samples)
     assert end is not None and end.reason == "silence"
     assert end.speech_end_s > samples.size / 16000 - 6.5, end  # the end is the real end, not a pause

@@ -15,7 +15,10 @@ voiced islands webrtcvad found in the same audio (hesitation.VoicedSpans) and Wh
 - the window's last sentence, or its closing run of words Whisper squeezed (under MIN_WORD_S / 2 each) or barely
   believed (under TAIL_WORD_PROBABILITY), is dropped when it has 2 to MAX_TAIL_WORDS words, at least half of them
   squeezed, and a mean probability under MIN_PHRASE_PROBABILITY;
-- a phrase of one to four words said more than MAX_REPEATS times in a row keeps MAX_REPEATS copies (a loop).
+- a phrase of one to four words said more than MAX_REPEATS times in a row keeps MAX_REPEATS copies (a loop);
+- a window closed at a pause inside the answer does not keep a phrase standing alone as its last sentence
+  (`closing_phrase`): the transcriber leaves its audio to the next window, which knows whether the answer goes on
+  after it (then it stands between two sentences, dropped above) or ends there (kept when voiced and believed).
 
 Pure functions: words and spans in, words out; speech/transcribe.py calls `drop_unsupported` after every decode.
 """
@@ -27,7 +30,7 @@ from collections.abc import Sequence
 
 from voice_interviewer.records import Word
 
-__all__ = ["PHRASES", "drop_unsupported", "timeless_sentences", "voiced_share"]
+__all__ = ["PHRASES", "closing_phrase", "drop_unsupported", "timeless_sentences", "voiced_share"]
 
 SLACK_S = 0.15
 MIN_PHRASE_COVERAGE = 0.5
@@ -88,6 +91,17 @@ def _unsupported_phrase(words: Sequence[Word], i: int, n: int, spans: Sequence[t
     if end - start < MIN_WORD_S * n:
         return True  # squeezed into the last instant of a window: no time to say it
     return bool(standalone and not first and not last)
+
+
+def closing_phrase(words: Sequence[Word]) -> int | None:
+    """Where a phrase of PHRASES that stands alone as the last sentence starts, when a sentence comes before it
+    ("mitigation. Thank you."); None otherwise."""
+    for phrase in PHRASES:
+        start = len(words) - len(phrase)
+        if start > 0 and _phrase_at(words, start) == len(phrase) and _SENTENCE_END.search(words[-1].text) and \
+                _SENTENCE_END.search(words[start - 1].text):
+            return start
+    return None
 
 
 def _drop_loops(words: list[Word]) -> list[Word]:

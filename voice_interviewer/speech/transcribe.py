@@ -25,7 +25,7 @@ from voice_interviewer.errors import ModelError
 from voice_interviewer.records import SAMPLE_RATE_HZ, AudioFrame, Transcript, Word, join_words
 from voice_interviewer.speech.decoding import decode
 from voice_interviewer.speech.endpointing import AnswerEnded, Endpointer, PauseStarted, SpeechStarted, State
-from voice_interviewer.speech.hallucination import drop_unsupported
+from voice_interviewer.speech.hallucination import closing_phrase, drop_unsupported
 from voice_interviewer.speech.hesitation import VoicedSpans
 from voice_interviewer.speech.packaged import packaged_folder
 
@@ -288,6 +288,10 @@ class ChunkedTranscriber:
             keep = [w for w in words if w.end <= at_s - _FORCED_CUT_KEEP_S]
             at_s = keep[-1].end if keep else at_s
             words = keep
+        elif (held := closing_phrase(words)) is not None:
+            # "mitigation. Thank you." at a pause: the next window hears whether the answer ends with it (kept) or
+            # goes on after it (Whisper's invention between two sentences, dropped); committed words never change
+            at_s, words = words[held].start, words[:held]
         self._committed += words
         self._pending = None
         self._forget_live()
