@@ -27,9 +27,9 @@ def test_devices_lists_the_sound_server(pulse):
 def test_one_full_turn_through_the_microphone(pulse, tmp_path, manifest):
     import os
 
-    answer = next(a for a in manifest["answers"] if a["question_id"] == "panel-alignment")
+    answer = next(a for a in manifest["answers"] if a["question_id"] == "rec-background")  # 40 s, the shortest
     env = {**os.environ, **pulse["env"]}
-    process = subprocess.Popen([*CLI, "interview", "--stage", "panel", "--questions", "1", "--input", "mic",
+    process = subprocess.Popen([*CLI, "interview", "--stage", "recruiter", "--questions", "1", "--input", "mic",
                                 "--end-silence", "2.5", "--no-follow-ups", "--out", str(tmp_path)],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for_listening(tmp_path, "*/a01.wav")  # the question is over and the microphone is being recorded
