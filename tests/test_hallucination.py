@@ -91,6 +91,18 @@ def test_a_made_up_closing_sentence_with_one_confident_word_is_dropped():
     assert drop_unsupported(_words(*said, *clear), [(29.93, 37.2)]) == _words(*said, *clear)
 
 
+def test_a_closing_sentence_given_no_time_is_dropped_however_sure():
+    """Seen on an espeak-ng answer: "early. We'll see you later." with four words in 0.04 s (mean probability 0.53)."""
+    said = [("about", 22.93, 23.35, 0.97), ("it", 23.35, 23.59, 0.99), ("early.", 23.59, 23.87, 0.99)]
+    made_up = [("We'll", 23.87, 23.87, 0.2), ("see", 23.87, 23.91, 0.69), ("you", 23.91, 23.91, 0.79),
+               ("later.", 23.91, 23.91, 0.44)]
+    spans = [(21.5, 23.98)]
+    assert drop_unsupported(_words(*said, *made_up), spans, answer_start=False) == _words(*said)
+    assert drop_unsupported([], spans) == []
+    quick = [("We", 23.87, 23.95, 0.9), ("won.", 23.95, 24.2, 0.9)]  # short words, but said
+    assert drop_unsupported(_words(*said, *quick), spans, answer_start=False) == _words(*said, *quick)
+
+
 def test_a_closing_phrase_is_a_sentence_of_its_own_after_another():
     said = _words(("a", 0.0, 0.2, 0.9), ("mitigation.", 0.2, 0.8, 0.9), ("Thank", 0.9, 1.0, 0.5),
                   ("you.", 1.0, 1.2, 0.9))

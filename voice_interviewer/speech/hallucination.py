@@ -14,7 +14,7 @@ voiced islands webrtcvad found in the same audio (hesitation.VoicedSpans) and Wh
   between two items of a list;
 - the window's last sentence, or its closing run of words Whisper squeezed (under MIN_WORD_S / 2 each) or barely
   believed (under TAIL_WORD_PROBABILITY), is dropped when it has 2 to MAX_TAIL_WORDS words, at least half of them
-  squeezed, and a mean probability under MIN_PHRASE_PROBABILITY;
+  squeezed, and a mean probability under MIN_PHRASE_PROBABILITY or under MIN_WORD_S / 2 a word all together;
 - a phrase of one to four words said more than MAX_REPEATS times in a row keeps MAX_REPEATS copies (a loop);
 - a window closed at a pause inside the answer does not keep a phrase standing alone as its last sentence
   (`closing_phrase`): the transcriber leaves its audio to the next window, which knows whether the answer goes on
@@ -162,7 +162,8 @@ def timeless_sentences(words: Sequence[Word]) -> set[int]:
 def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
     """The window's last sentence (or its closing run of unsure words) when Whisper gave at least half of its words
     almost no time and little belief: "fine. And then we'll see you next time." at 8.5-8.72 s, probabilities
-    0.002-0.3; "later. Here we go." with "Here" and "we" at one instant. A closing phrase made up in the final
+    0.002-0.3; "later. Here we go." with "Here" and "we" at one instant; or all of it together less time than half
+    a word each, however sure: "early. We'll see you later." in 0.04 s. A closing phrase made up in the final
     instant; unsure words with real durations are kept (tiny.en is unsure of real words in noise)."""
     k = len(words)
     while k > 0 and (_squeezed(words[k - 1]) or words[k - 1].probability < TAIL_WORD_PROBABILITY):
@@ -173,7 +174,9 @@ def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
     for start in sorted({k, sentence} - {len(words)}):
         tail = words[start:]
         squeezed = sum(map(_squeezed, tail))
-        if 2 <= len(tail) <= MAX_TAIL_WORDS and squeezed * 2 >= len(tail) and \
-                sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY:
+        if not (2 <= len(tail) <= MAX_TAIL_WORDS and squeezed * 2 >= len(tail)):
+            continue
+        unsure = sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY
+        if unsure or tail[-1].end - tail[0].start < MIN_WORD_S / 2 * len(tail):  # or no time to say any of it
             return words[:start]
     return words
