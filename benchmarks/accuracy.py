@@ -15,7 +15,7 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   duration and first-word errors in seconds against the exact speech span.
 - scores: complete on-topic answers against off-topic (real speech included) and too-short ones, with the reasons.
 
-- conditions: every answer clean; the first --per-voice answers of each voice also through three microphones
+- conditions: every answer clean; the first --per-voice answers of each voice also through four microphones
   rendered with sox (CONDITIONS, cached under $EVAL_CACHE). Tables per voice, per condition, and voice x condition.
 - invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
   words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
@@ -88,6 +88,7 @@ CONDITIONS = {
     "reverb-snr20": "room reverb (sox reverb 50 50 80) plus pink noise at 20 dB SNR",
     "noise-snr10": "pink noise at 10 dB SNR",
     "headset": "300-3400 Hz band (sox sinc), 18 dB quieter",
+    "phone-band": "300-3400 Hz band at the speaker's own level (a Bluetooth headset in call mode, a phone line)",
 }
 CACHE = Path(os.environ.get("EVAL_CACHE", "/tmp/eval-cache"))
 
@@ -128,6 +129,9 @@ def condition_audio(entry: dict, condition: str) -> Path:
         snr_db = 10.0
     elif condition == "headset":
         signal = _sox(["sinc", "300-3400", "gain", "-18"], pcm)
+        snr_db = None
+    elif condition == "phone-band":
+        signal = _sox(["sinc", "300-3400"], pcm)
         snr_db = None
     else:
         raise ValueError(f"unknown condition {condition!r}; allowed: {', '.join(CONDITIONS)}")

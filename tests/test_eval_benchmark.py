@@ -58,6 +58,16 @@ def test_headset_condition_is_band_limited_and_quiet(accuracy):
     assert spectrum[(freqs < 200) | (freqs > 4500)].sum() < 0.02 * spectrum.sum()
 
 
+def test_phone_band_condition_keeps_the_speakers_level(accuracy):
+    entry = _entry("flite-rms--in-so-like")
+    clean = read_audio(accuracy.condition_audio(entry, "clean")).astype(np.float64)
+    phone = read_audio(accuracy.condition_audio(entry, "phone-band")).astype(np.float64)
+    assert 10 * np.log10(_power(clean) / _power(phone)) < 10  # only what lies outside the band is lost
+    spectrum = np.abs(np.fft.rfft(phone)) ** 2
+    freqs = np.fft.rfftfreq(phone.size, 1 / 16000)
+    assert spectrum[(freqs < 200) | (freqs > 4500)].sum() < 0.02 * spectrum.sum()
+
+
 def test_invented_phrases_are_counted_and_real_words_are_not(accuracy):
     entry = {"transcript": "We shipped on time.", "speech_start_s": 0.5, "speech_end_s": 2.0}
     said = [Word("We", 0.5, 0.7), Word("shipped", 0.7, 1.2), Word("on", 1.2, 1.4), Word("time.", 1.4, 2.0)]
@@ -102,3 +112,19 @@ def test_speech_whisper_skipped_is_decoded_again(accuracy, model):
     assert len(said) >= 20, transcript.text
     assert "good thing to say" not in transcript.text, transcript.text  # the invented line is replaced
     assert word_error_rate(entry["transcript"], transcript.text) <= 0.25
+
+
+@pytest.mark.model
+def test_phone_band_speech_the_decoders_vad_drops_is_decoded_again(accuracy, model):
+    """Through a phone band at the speaker's own level, faster-whisper's Silero VAD heard no speech in a whole 13 s
+    window of this answer (12.7-25.8 s: "teams like billing ... when legal and sales") and Whisper returned nothing;
+    webrtcvad heard 11.8 s of voice there, so the stretch is decoded again without that VAD."""
+    from voice_interviewer.audio.sources import WavFileSource
+    from voice_interviewer.config import TranscribeOptions
+    from voice_interviewer.speech.transcribe import transcribe_frames
+
+    entry = _entry("festival-kal--ev-star-crossfunc")
+    audio = accuracy.condition_audio(entry, "phone-band")
+    transcript = transcribe_frames(WavFileSource(audio).frames(), model, TranscribeOptions(partial_every_s=None))
+    said = [w for w in transcript.words if 13.0 <= w.start <= 25.0]
+    assert len(said) >= 20, transcript.text

@@ -103,8 +103,9 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
     and 20 s of another with no word at all). A gap between two words that take time (or a window edge and a word;
     a sentence whose words mostly take none does not count) holding at least _LOST_VOICED_S of webrtcvad's voiced
     audio was speech, not a pause: it is decoded again, once, without the filler prompt (under it Whisper wrote the
-    invented line again for the same 12 s), and the timed words it hears there (their middle inside the gap)
-    replace the timeless sentences in it.
+    invented line again for the same 12 s) and without faster-whisper's Silero VAD (webrtcvad heard speech there;
+    Silero hears none in whole windows of telephone-band speech at an ordinary level, 300-3400 Hz), and the timed
+    words it hears there (their middle inside the gap) replace the timeless sentences in it.
     """
     end_s = offset_s + samples.size / SAMPLE_RATE_HZ
     timeless = timeless_sentences(words)
@@ -117,7 +118,8 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
             continue
         first = max(0, round((start - offset_s) * SAMPLE_RATE_HZ))
         last = round((end - offset_s) * SAMPLE_RATE_HZ)
-        again, looped = _decode_once(model, samples[first:last], offset_s + first / SAMPLE_RATE_HZ, options, None)
+        again, looped = _decode_once(model, samples[first:last], offset_s + first / SAMPLE_RATE_HZ, options, None,
+                                     vad=False)
         invented = timeless_sentences(again)
         inside = [w for k, w in enumerate(again) if k not in invented and not looped
                   and start + _LOST_MARGIN_S < (w.start + w.end) / 2 < end - _LOST_MARGIN_S]
