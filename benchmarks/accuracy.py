@@ -12,7 +12,8 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   with the labels and, when both say present, the start is within START_TOLERANCE_S. Also the share of labelled
   STAR time given the right part, and of the parts the labels say are missing, how many the analyzer calls missing.
 - pace: |wpm - labelled wpm| / labelled wpm (labelled: words without fillers over the exact speech span);
-  duration and first-word errors in seconds against the exact speech span.
+  duration and first-word errors in seconds against the exact speech span. WER: the transcript against the
+  labelled one (speech/wer.py), a mean per group: what the recogniser itself heard.
 - scores: complete on-topic answers against off-topic (real speech included) and too-short ones, with the reasons.
 
 - conditions: every answer clean; the first --per-voice answers of each voice also through four microphones
@@ -58,6 +59,7 @@ from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, find
 from voice_interviewer.feedback import analyze  # noqa: E402
 from voice_interviewer.records import Transcript, Word  # noqa: E402
 from voice_interviewer.speech.transcribe import load_model, resolve_model, transcribe_frames  # noqa: E402
+from voice_interviewer.speech.wer import word_error_rate  # noqa: E402
 
 MATCH_SLACK_S = 0.5
 START_TOLERANCE_S = 2.5
@@ -372,6 +374,7 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
                      "missing": missing_parts(entry, doc),
                      "agreement": agreement, "wrong": wrong, "invented": invented,
                      "wpm_err": abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"],
+                     "wer": word_error_rate(entry["transcript"], transcript.text),
                      "dur_err": abs(doc["timing"]["duration_s"] - span),
                      "first_err": abs(doc["timing"]["first_word_s"] - entry["speech_start_s"])})
         if verbose:
@@ -400,6 +403,7 @@ def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
             "agreement": [r["agreement"] for r in rows if r["agreement"] is not None],
             "wrong_parts": [w for r in rows for w in r["wrong"]],
             "wpm_error": statistics.mean(r["wpm_err"] for r in rows) if rows else 0.0,
+            "wer": statistics.mean(r["wer"] for r in rows) if rows else 0.0,
             "dur_error": statistics.mean(r["dur_err"] for r in rows) if rows else 0.0,
             "first_error": statistics.mean(r["first_err"] for r in rows) if rows else 0.0,
             "invented": [f"{r['entry']['id']}: {p!r}" for r in rows for p in r["invented"]],
@@ -409,7 +413,7 @@ def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
 def print_groups(title: str, groups: dict[str, dict]) -> None:
     print(f"\n{title}")
     print(f"  {'':<18} {'answers':>7} {'fillers':>7} {'P':>6} {'R':>6} {'structure':>9} {'missing':>7} "
-          f"{'wpm err':>8} {'invented':>8}")
+          f"{'wpm err':>8} {'WER':>6} {'invented':>8}")
     for name, r in groups.items():
         p = f"{r['precision']:.3f}" if r["labelled"] or sum(r["tally"].found.values()) else "-"
         rec = f"{r['recall']:.3f}" if r["labelled"] else "-"
@@ -417,7 +421,7 @@ def print_groups(title: str, groups: dict[str, dict]) -> None:
         labelled, found = r["missing"]
         missing = f"{found}/{labelled}" if labelled else "-"
         print(f"  {name:<18} {len(r['rows']):>7} {r['labelled']:>7} {p:>6} {rec:>6} {struct:>9} {missing:>7} "
-              f"{100 * r['wpm_error']:>7.1f}% {len(r['invented']):>8}")
+              f"{100 * r['wpm_error']:>7.1f}% {r['wer']:>6.3f} {len(r['invented']):>8}")
 
 
 def pair_kind(change: str) -> str:
