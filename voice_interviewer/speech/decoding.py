@@ -105,7 +105,8 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
     audio was speech, not a pause: it is decoded again, once, without the filler prompt (under it Whisper wrote the
     invented line again for the same 12 s) and without faster-whisper's Silero VAD (webrtcvad heard speech there;
     Silero hears none in whole windows of telephone-band speech at an ordinary level, 300-3400 Hz), and the timed
-    words it hears there (their middle inside the gap) replace the timeless sentences in it.
+    words it hears there (their middle inside the gap; a lone "." is not a word) replace the timeless sentences
+    in it.
     """
     end_s = offset_s + samples.size / SAMPLE_RATE_HZ
     timeless = timeless_sentences(words)
@@ -121,7 +122,7 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
         again, looped = _decode_once(model, samples[first:last], offset_s + first / SAMPLE_RATE_HZ, options, None,
                                      vad=False)
         invented = timeless_sentences(again)
-        inside = [w for k, w in enumerate(again) if k not in invented and not looped
+        inside = [w for k, w in enumerate(again) if k not in invented and not looped and _spoken(w.text)
                   and start + _LOST_MARGIN_S < (w.start + w.end) / 2 < end - _LOST_MARGIN_S]
         if inside:
             found += inside
@@ -131,6 +132,11 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
     kept = [w for k, w in enumerate(words)
             if not (k in timeless and any(a - _LOST_MARGIN_S <= (w.start + w.end) / 2 <= b for a, b in redone))]
     return sorted(kept + found, key=lambda w: (w.start, w.end))
+
+
+def _spoken(text: str) -> bool:
+    """A word ("18", "%" after it), not a lone stop: without its VAD Whisper answers loud noise with "."."""
+    return any(ch.isalnum() or ch in "%$&" for ch in text)
 
 
 def _quietest_near_middle(samples: np.ndarray) -> int:
