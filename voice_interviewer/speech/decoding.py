@@ -104,9 +104,9 @@ def _recover_lost(model, samples: np.ndarray, offset_s: float, options: Transcri
     a sentence whose words mostly take none does not count) holding at least _LOST_VOICED_S of webrtcvad's voiced
     audio was speech, not a pause: it is decoded again, once, without the filler prompt (under it Whisper wrote the
     invented line again for the same 12 s) and without faster-whisper's Silero VAD (webrtcvad heard speech there;
-    Silero hears none in whole windows of telephone-band speech at an ordinary level, 300-3400 Hz), and the timed
-    words it hears there (their middle inside the gap; a lone "." is not a word) replace the timeless sentences
-    in it.
+    Silero hears less of telephone-band speech, 300-3400 Hz, the louder it is, and none in a whole 13 s window of a
+    quiet headset turned up), and the timed words it hears there (their middle inside the gap; a lone "." is not a
+    word) replace the timeless sentences in it.
     """
     end_s = offset_s + samples.size / SAMPLE_RATE_HZ
     timeless = timeless_sentences(words)
