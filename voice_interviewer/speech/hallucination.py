@@ -76,11 +76,16 @@ def _phrase_at(words: Sequence[Word], i: int) -> int:
     return 0
 
 
+def _standalone(words: Sequence[Word], i: int, n: int) -> bool:
+    """words[i:i + n] make a sentence of their own: they end one, and the word before them (if any) ends one."""
+    return bool(_SENTENCE_END.search(words[i + n - 1].text) and (i == 0 or _SENTENCE_END.search(words[i - 1].text)))
+
+
 def _unsupported_phrase(words: Sequence[Word], i: int, n: int, spans: Sequence[tuple[float, float]],
                         first: bool, last: bool) -> bool:
     run = words[i:i + n]
     start, end = run[0].start, run[-1].end
-    standalone = _SENTENCE_END.search(run[-1].text) and (i == 0 or _SENTENCE_END.search(words[i - 1].text))
+    standalone = _standalone(words, i, n)
     if n == 1 and not standalone:
         return False  # "you", "thanks" inside a sentence are ordinary words
     if voiced_share(start, end, spans) < MIN_PHRASE_COVERAGE:
@@ -90,7 +95,7 @@ def _unsupported_phrase(words: Sequence[Word], i: int, n: int, spans: Sequence[t
         return True
     if end - start < MIN_WORD_S * n:
         return True  # squeezed into the last instant of a window: no time to say it
-    return bool(standalone and not first and not last)
+    return standalone and not first and not last
 
 
 def closing_phrase(words: Sequence[Word]) -> int | None:
@@ -98,8 +103,7 @@ def closing_phrase(words: Sequence[Word]) -> int | None:
     ("mitigation. Thank you."); None otherwise."""
     for phrase in PHRASES:
         start = len(words) - len(phrase)
-        if start > 0 and _phrase_at(words, start) == len(phrase) and _SENTENCE_END.search(words[-1].text) and \
-                _SENTENCE_END.search(words[start - 1].text):
+        if start > 0 and _phrase_at(words, start) == len(phrase) and _standalone(words, start, len(phrase)):
             return start
     return None
 
