@@ -231,6 +231,32 @@ def test_a_result_run_into_the_last_action_starts_where_the_outcome_does():
     assert parts["action"]["start_s"] == pytest.approx(start_of(story, "I took"), abs=0.01)
 
 
+def test_the_role_run_into_the_context_starts_where_the_role_does():
+    # no full stop between the context and the role (a comma, as Whisper wrote one held-out voice), and the role said
+    # in the present tense
+    story = ("We had to choose between a relational database and a document store for a new catalog service, I own "
+             "the decision record and had to get the architects to agree. I wrote down the read and write patterns. "
+             "Then I set up a review with the three architects.")
+    parts = structure_of(story, "star").parts
+    assert parts["situation"]["start_s"] == pytest.approx(start_of(story, "We had"), abs=0.01)
+    assert parts["task"]["start_s"] == pytest.approx(start_of(story, "I own"), abs=0.01)
+    assert parts["action"]["start_s"] == pytest.approx(start_of(story, "I wrote"), abs=0.01)
+
+
+@pytest.mark.parametrize("role", ["I have to choose between slipping the launch and a smaller search feature",
+                                  "I own the launch checklist, which says no region goes live without a review",
+                                  "I was a program owner for the cleanup and its dates",
+                                  "Now I am accountable for the whole migration and for reporting to the regulator"])
+def test_the_role_said_in_other_words_is_the_task(role):
+    # the present tense a story is often told in (or tiny.en hears: "I have to choose", "I own"), an article other
+    # than "the", and "accountable for" as "responsible for" is
+    story = (f"Last spring our two billing systems kept disagreeing. {role}. I set up a weekly review with both "
+             f"teams. As a result the totals matched within a month.")
+    structure = structure_of(story, "star")
+    assert structure.order == ("situation", "task", "action", "result")
+    assert structure.parts["task"]["start_s"] == pytest.approx(start_of(story, role.split(",")[0]), abs=0.01)
+
+
 def test_a_part_only_mentioned_in_another_parts_sentence_has_float_seconds():
     # "risk weekly": both parts in one sentence, which is the risks'; cadence gets no time, as a float (schema)
     tokens = tokenize(spoken("risk weekly").words)

@@ -7,7 +7,8 @@ early, task early-ish, result late) breaks near ties. A sentence with no cue con
 a part only starts on a sentence that says something for it, so "Do you know how many nobody used?" between the
 actions and the result stays an action. What others did ("the team chose", "both launches shipped") is a result cue,
 and a sentence Whisper ran on from the last action into an outcome ("...onto the cutover we finished eight weeks
-late") is cut where the outcome starts. A part starts at its first sentence's first word and lasts until the next
+late"), or from the context into the speaker's role ("...for a new catalog service, I own the decision record"), is
+cut where the outcome or the role starts. A part starts at its first sentence's first word and lasts until the next
 part starts, or the answer ends.
 
 Framework: a part is present when any of its cues is said anywhere; `start_s` is the sentence of its first
@@ -93,10 +94,11 @@ _STAR_CUES = {
         (_QUANTITY, 0.5),  # a number with no change verb is a state; the position prior decides
     ),
     "task": _cues(
-        (r"\bi was (?:responsible|accountable|in charge|asked to|tasked|brought in|the (?:tpm|program manager|lead|"
-         r"owner|dri|program owner))\b", 1.5),
-        (r"\bresponsible for\b", 1.5), (r"\bmy (?:job|role|task|goal|responsibility|mandate|mission)\b", 2.0),
-        (r"\bi (?:needed|had|wanted|was asked) to\b", 1.5), (r"\bi owned\b", 2.0),
+        (r"\bi was (?:responsible|accountable|in charge|asked to|tasked|brought in|(?:the|a|an) (?:tpm|program "
+         r"manager|lead|owner|dri|program owner))\b", 1.5),
+        (r"\b(?:responsible|accountable) for\b", 1.5),
+        (r"\bmy (?:job|role|task|goal|responsibility|mandate|mission)\b", 2.0),
+        (r"\bi (?:needed|had|wanted|was asked|need|have) to\b", 1.5), (r"\bi own(?:ed)?\b", 2.0),
         (r"\b(?:the|our) (?:goal|objective|task|ask|mandate|challenge) was\b", 2.0),
         (r"\bit (?:was|fell) (?:on|to) me\b|\b(?:was|were) (?:on me|mine)\b", 2.0), (r"\bwe needed to\b", 1.0),
     ),
@@ -277,18 +279,23 @@ def _absent() -> dict:
 
 # an outcome said mid-sentence: "...onto the cutover we finished eight weeks late", "...in the end we agreed"
 _OUTCOME_CLAUSE = re.compile(rf"\b(?:(?:we|they|she|he|it) {_RESULT_VERBS}|{_RESULT_PHRASES})")
+# the speaker's role said mid-sentence: "...for a new catalog service, I own the decision record"
+_ROLE_CLAUSE = re.compile(r"\b(?:i was (?:responsible|accountable|in charge|asked to|tasked)|i own(?:ed)?|"
+                          r"my (?:job|role|task|responsibility|mandate)|it (?:was|fell) (?:on|to) me)\b")
 MIN_CLAUSE_WORDS = 4
 
 
-def _split_at_outcome(sentence: Sentence, tokens: Sequence[Token]) -> list[Sentence]:
-    """The sentence cut where an outcome starts after MIN_CLAUSE_WORDS words of something else.
+def _split_at(sentence: Sentence, tokens: Sequence[Token], clause: re.Pattern[str]) -> list[Sentence]:
+    """The sentence cut where `clause` (an outcome, the speaker's role) starts after MIN_CLAUSE_WORDS words of
+    something else.
 
-    Whisper often runs the last action and the result together with no full stop (fast or synthetic speech),
-    and the result would then start a sentence early. The text keeps the sentence's words (fillers left out): each
-    token's words are matched in order, and a token whose words do not come next was a filler.
+    Whisper often runs two sentences together with no full stop (fast or synthetic speech): the context and the
+    role, the last action and the result; the later part would then start a sentence early. The text keeps the
+    sentence's words (fillers left out): each token's words are matched in order, and a token whose words do not
+    come next was a filler.
     """
     words = sentence.text.split()
-    m = _OUTCOME_CLAUSE.search(sentence.text)
+    m = clause.search(sentence.text)
     cut = len(sentence.text[:m.start()].split()) if m else 0
     if cut < MIN_CLAUSE_WORDS:
         return [sentence]
@@ -300,13 +307,14 @@ def _split_at_outcome(sentence: Sentence, tokens: Sequence[Token]) -> list[Sente
                 head = Sentence(sentence.first, token.index - 1, sentence.start, tokens[token.index - 1].end,
                                 " ".join(words[:cut]))
                 tail = Sentence(token.index, sentence.last, token.start, sentence.end, " ".join(words[cut:]))
-                return [head] + _split_at_outcome(tail, tokens)
+                return [head] + _split_at(tail, tokens, clause)
             at += len(form)
     return [sentence]
 
 
 def _star(sentences: Sequence[Sentence], tokens: Sequence[Token]) -> Structure:
-    sentences = [piece for s in sentences for piece in _split_at_outcome(s, tokens)]
+    for clause in (_OUTCOME_CLAUSE, _ROLE_CLAUSE):
+        sentences = [piece for s in sentences for piece in _split_at(s, tokens, clause)]
     begin, finish = sentences[0].start, sentences[-1].end
     length = max(finish - begin, 1e-6)
     labels = _star_labels(sentences, begin, length)
