@@ -17,7 +17,8 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 - scores: complete on-topic answers against off-topic (real speech included) and too-short ones, with the reasons.
 
 - conditions: every answer clean; the first --per-voice answers of each voice also through four microphones
-  rendered with sox (CONDITIONS, cached under $EVAL_CACHE). Tables per voice, per condition, and voice x condition.
+  rendered with sox (benchmarks/microphones.py, cached under $EVAL_CACHE). Tables per voice, per condition, and
+  voice x condition.
 - invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
   words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
 - paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with a key
@@ -37,19 +38,17 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import re
 import time
-import zlib
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "audio_fixtures" / "eval"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 
 from voice_interviewer.audio.files import read_audio  # noqa: E402
@@ -60,6 +59,7 @@ from voice_interviewer.feedback import analyze  # noqa: E402
 from voice_interviewer.records import Transcript, Word  # noqa: E402
 from voice_interviewer.speech.transcribe import load_model, resolve_model, transcribe_frames  # noqa: E402
 from voice_interviewer.speech.wer import word_error_rate  # noqa: E402
+from microphones import CONDITIONS, render  # noqa: E402
 
 MATCH_SLACK_S = 0.5
 START_TOLERANCE_S = 2.5
@@ -84,31 +84,7 @@ def load_labels(quick: bool, only: list[str] | None) -> list[dict]:
     return [a for a in answers if a["id"] in QUICK] if quick else answers
 
 
-# Microphone conditions, rendered from the committed audio with sox on first use and cached (CACHE).
-CONDITIONS = {
-    "clean": None,
-    "reverb-snr20": "room reverb (sox reverb 50 50 80) plus pink noise at 20 dB SNR",
-    "noise-snr10": "pink noise at 10 dB SNR",
-    "headset": "300-3400 Hz band (sox sinc), 18 dB quieter",
-    "phone-band": "300-3400 Hz band at the speaker's own level (a Bluetooth headset in call mode, a phone line)",
-}
-CACHE = Path(os.environ.get("EVAL_CACHE", "/tmp/eval-cache"))
-
-
-def _sox(args: list[str], pcm: np.ndarray) -> np.ndarray:
-    raw = subprocess.run(["sox", "-R", "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "16000", "-",
-                          "-t", "raw", "-e", "floating-point", "-b", "32", "-"] + args,
-                         input=pcm.astype("<i2").tobytes(), capture_output=True, check=True).stdout
-    return np.frombuffer(raw, dtype="<f4").astype(np.float64)[:pcm.size]
-
-
-def _pink(samples: int, seed: str) -> np.ndarray:
-    raw = subprocess.run(["sox", "-R", "-n", "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1",
-                          "-r", "16000", "-", "synth", f"{samples / 16000 + 0.1:.3f}", "pinknoise"],
-                         capture_output=True, check=True).stdout
-    noise = np.frombuffer(raw, dtype="<f4").astype(np.float64)[:samples]
-    shift = zlib.crc32(seed.encode()) % max(1, noise.size // 2)
-    return np.roll(noise, shift)  # same noise for the same answer, a different stretch for each answer
+CACHE = Path(os.environ.get("EVAL_CACHE", "/tmp/eval-cache"))  # microphone renderings, made on first use
 
 
 def condition_audio(entry: dict, condition: str) -> Path:
@@ -120,30 +96,10 @@ def condition_audio(entry: dict, condition: str) -> Path:
     out = CACHE / condition / f"{entry['id']}-{key}.wav"
     if out.exists():
         return out
-    pcm = read_audio(source)
-    signal = pcm.astype(np.float64) / 32768.0
-    first, last = (round(entry[k] * 16000) for k in ("speech_start_s", "speech_end_s"))
-    speech_power = float(np.mean(signal[first:last] ** 2)) if last > first else float(np.mean(signal ** 2))
-    if condition == "reverb-snr20":
-        signal = _sox(["reverb", "50", "50", "80"], pcm)
-        snr_db = 20.0
-    elif condition == "noise-snr10":
-        snr_db = 10.0
-    elif condition == "headset":
-        signal = _sox(["sinc", "300-3400", "gain", "-18"], pcm)
-        snr_db = None
-    elif condition == "phone-band":
-        signal = _sox(["sinc", "300-3400"], pcm)
-        snr_db = None
-    else:
-        raise ValueError(f"unknown condition {condition!r}; allowed: {', '.join(CONDITIONS)}")
-    if snr_db is not None:
-        noise = _pink(signal.size, entry["id"])
-        noise *= np.sqrt(speech_power / 10 ** (snr_db / 10) / max(float(np.mean(noise ** 2)), 1e-12))
-        signal = signal + noise
+    signal = render(read_audio(source), condition, (entry["speech_start_s"], entry["speech_end_s"]), entry["id"])
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp.wav")
-    sf.write(tmp, np.clip(signal, -1, 1 - 1 / 32768), 16000, subtype="PCM_16")
+    sf.write(tmp, signal, 16000, subtype="PCM_16")
     tmp.replace(out)
     return out
 
