@@ -113,3 +113,11 @@ def test_a_closing_phrase_is_a_sentence_of_its_own_after_another():
     assert closing_phrase(inside) is None
     alone = _words(("done.", 0.0, 0.4, 0.9), ("Thanks.", 0.5, 0.9, 0.9))
     assert closing_phrase(alone) == 1
+    two_words = _words(("done.", 0.0, 0.4, 0.9), ("Bye", 0.5, 0.7, 0.9), ("bye.", 0.7, 0.9, 0.9))
+    assert closing_phrase(two_words) == 1  # the longest phrase: "Bye bye.", not "bye." alone
+
+
+def test_an_unbelieved_bye_bye_over_noise_is_dropped_whole():
+    words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Bye", 1.5, 1.7, 0.3),
+                   ("bye.", 1.7, 1.9, 0.3))
+    assert [w.text for w in drop_unsupported(words, [(0.45, 1.95)])] == ["We", "shipped."]

@@ -44,6 +44,7 @@ PHRASES = (
     ("thanks", "for", "watching"), ("thank", "you", "for", "watching"), ("thank", "you", "so", "much"),
     ("please", "subscribe"), ("thank", "you"), ("thanks",), ("you",), ("bye",), ("bye", "bye"),
 )
+_LONGEST_FIRST = sorted(PHRASES, key=len, reverse=True)  # "Bye bye." is one phrase, not "Bye" and "bye."
 _SENTENCE_END = re.compile(r"[.!?]$")
 
 
@@ -68,8 +69,8 @@ def _touches_voice(word: Word, spans: Sequence[tuple[float, float]]) -> bool:
 
 
 def _phrase_at(words: Sequence[Word], i: int) -> int:
-    """Length of the hallucination phrase starting at words[i] (longest first), 0 if none."""
-    for phrase in PHRASES:
+    """Length of the longest hallucination phrase starting at words[i], 0 if none."""
+    for phrase in _LONGEST_FIRST:
         n = len(phrase)
         if i + n <= len(words) and tuple(_norm(w.text) for w in words[i:i + n]) == phrase:
             return n
@@ -101,7 +102,7 @@ def _unsupported_phrase(words: Sequence[Word], i: int, n: int, spans: Sequence[t
 def closing_phrase(words: Sequence[Word]) -> int | None:
     """Where a phrase of PHRASES that stands alone as the last sentence starts, when a sentence comes before it
     ("mitigation. Thank you."); None otherwise."""
-    for phrase in PHRASES:
+    for phrase in _LONGEST_FIRST:
         start = len(words) - len(phrase)
         if start > 0 and _phrase_at(words, start) == len(phrase) and _standalone(words, start, len(phrase)):
             return start
