@@ -4,8 +4,9 @@ A key point is covered when any of its synonyms appears in the answer as whole w
 simple inflections of each word (and, failing that, the same word stems in order with at most one other word
 between two of them: "mitigating the risks" for "risk mitigation" does not match, "mitigated risks" for
 "mitigate risk" and "cut the scope" for "cut scope" do): plural -s/-es/-ies, -ed/-d/-ied, -ing (with a dropped e or
-a doubled final consonant), and the singular of a plural synonym; "percent" also matches a number written with "%"
-("cut cost by 60%"). Hyphens and slashes count as spaces on both sides, so the synonym "go/no-go" matches "go no go".
+a doubled final consonant; of seven letters or more also with the g Whisper drops in fast speech, "burnin' out"),
+and the singular of a plural synonym; "percent" also matches a number written with "%" ("cut cost by 60%") and
+"per cent". Hyphens and slashes count as spaces on both sides, so the synonym "go/no-go" matches "go no go".
 Fillers are left out of the searched text, so "escalate, um, with data" matches.
 """
 
@@ -101,10 +102,11 @@ def inflections(word: str) -> set[str]:
         forms.add(word[:-1])
     if word.endswith("ies") and len(word) > 4:
         forms.add(word[:-3] + "y")
+    forms |= {form[:-1] for form in forms if form.endswith("ing") and len(form) >= 7}  # "burnin' out" ("thing": no)
     return forms
 
 
-_PERCENT = r"(?:percent|\d[\d,.]*%)"  # Whisper writes "sixty percent" as "60%" as often as not
+_PERCENT = r"(?:per ?cent|\d[\d,.]*%)"  # Whisper writes "sixty percent" as "60%" (or "per cent") as often as not
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
