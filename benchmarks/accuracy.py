@@ -21,13 +21,16 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
   voice x condition.
 - invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
   words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
+- key points heard: of the question's key points the labelled transcript covers, the share the recognised one
+  covers too (a point said but misheard, "program charger" for "program charter", is reported missing), and the
+  points covered only in what was recognised.
 - paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with a key
   point cut or many fillers added by 1 (per condition); a tally per kind of pair.
 
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
     accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
-    worst_condition_filler_recall=C pairs_ranked_right=F invented_phrases=N
-(the first four on clean audio, as before; the worst voice pools its conditions, the worst condition its voices).
+    worst_condition_filler_recall=C pairs_ranked_right=F invented_phrases=N key_points_heard=K
+(the first four and the last on clean audio, as before; the worst voice pools its conditions, the worst condition its voices).
 """
 
 from __future__ import annotations
@@ -296,6 +299,15 @@ def invented_phrases(entry: dict, transcript: Transcript) -> list[str]:
     return runs
 
 
+def key_points_heard(entry: dict, doc: dict, question) -> tuple[int, int, int]:
+    """(key points the labelled transcript covers, how many of them the recognised words cover too, points only
+    the recognised words cover). The labelled words get even times: key points do not depend on them."""
+    words = tuple(Word(w, 0.3 * i, 0.3 * i + 0.25, 1.0) for i, w in enumerate(entry["transcript"].split()))
+    said = set(analyze(Transcript(words), question)["key_points"]["covered"])
+    heard = set(doc["key_points"]["covered"])
+    return len(said), len(said & heard), len(heard - said)
+
+
 def _norm_words(text: str) -> list[str]:
     return [w for w in (re.sub(r"[^a-z']", "", t.lower()) for t in text.split()) if w]
 
@@ -321,7 +333,8 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
             transcript = transcribe(model, entry["id"], entry, options, condition)
         if cache is not None:
             cache[key] = _to_doc(transcript)
-        doc = analyze(transcript, judged_question(entry, questions[entry["question_id"]]), audio_name=entry["file"])
+        question = judged_question(entry, questions[entry["question_id"]])
+        doc = analyze(transcript, question, audio_name=entry["file"])
         ok, judged, agreement, wrong = structure_check(entry, doc)
         span = entry["speech_end_s"] - entry["speech_start_s"]
         invented = invented_phrases(entry, transcript)
@@ -329,6 +342,7 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
         rows.append({"dropped": dropped, "entry": entry, "doc": doc, "condition": condition, "ok": ok, "judged": judged,
                      "missing": missing_parts(entry, doc),
                      "agreement": agreement, "wrong": wrong, "invented": invented,
+                     "key_points": key_points_heard(entry, doc, question),
                      "wpm_err": abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"],
                      "wer": word_error_rate(entry["transcript"], transcript.text),
                      "dur_err": abs(doc["timing"]["duration_s"] - span),
@@ -356,6 +370,7 @@ def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
             "labelled": sum(tally.labelled.values()),
             "structure": sum(r["ok"] for r in rows) / judged if judged else 1.0, "judged": judged,
             "missing": [sum(r["missing"][k] for r in rows) for k in (0, 1)],
+            "key_points": [sum(r["key_points"][k] for r in rows) for k in (0, 1, 2)],
             "agreement": [r["agreement"] for r in rows if r["agreement"] is not None],
             "wrong_parts": [w for r in rows for w in r["wrong"]],
             "wpm_error": statistics.mean(r["wpm_err"] for r in rows) if rows else 0.0,
@@ -366,18 +381,25 @@ def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
             "scores": [(r["entry"], r["doc"]) for r in rows], "seconds": seconds}
 
 
+def heard_share(result: dict) -> float:
+    said, heard, _ = result["key_points"]
+    return heard / said if said else 1.0
+
+
 def print_groups(title: str, groups: dict[str, dict]) -> None:
     print(f"\n{title}")
     print(f"  {'':<18} {'answers':>7} {'fillers':>7} {'P':>6} {'R':>6} {'structure':>9} {'missing':>7} "
-          f"{'wpm err':>8} {'WER':>6} {'invented':>8}")
+          f"{'wpm err':>8} {'WER':>6} {'invented':>8} {'key pts heard':>13}")
     for name, r in groups.items():
         p = f"{r['precision']:.3f}" if r["labelled"] or sum(r["tally"].found.values()) else "-"
         rec = f"{r['recall']:.3f}" if r["labelled"] else "-"
         struct = f"{r['structure']:.3f}" if r["judged"] else "-"
         labelled, found = r["missing"]
         missing = f"{found}/{labelled}" if labelled else "-"
+        said, _, extra = r["key_points"]
+        points = f"{heard_share(r):.3f} +{extra}" if said else "-"
         print(f"  {name:<18} {len(r['rows']):>7} {r['labelled']:>7} {p:>6} {rec:>6} {struct:>9} {missing:>7} "
-              f"{100 * r['wpm_error']:>7.1f}% {r['wer']:>6.3f} {len(r['invented']):>8}")
+              f"{100 * r['wpm_error']:>7.1f}% {r['wer']:>6.3f} {len(r['invented']):>8} {points:>13}")
 
 
 def pair_kind(change: str) -> str:
@@ -573,7 +595,8 @@ def main(argv: list[str] | None = None) -> int:
           f"structure_accuracy={clean['structure']:.3f} wpm_error_pct={100 * clean['wpm_error']:.1f} "
           f"worst_voice_filler_recall={min(voiced, default=1.0):.3f} "
           f"worst_condition_filler_recall={min(conds, default=1.0):.3f} "
-          f"pairs_ranked_right={right / pairs if pairs else 1.0:.3f} invented_phrases={len(result['invented'])}")
+          f"pairs_ranked_right={right / pairs if pairs else 1.0:.3f} invented_phrases={len(result['invented'])} "
+          f"key_points_heard={heard_share(clean):.3f}")
     return 0
 
 

@@ -98,6 +98,18 @@ def test_missing_parts_found_counts_only_parts_the_labels_lack(accuracy):
     assert accuracy.missing_parts(entry, {"structure": {"kind": "none", "missing": []}}) == (0, 0)
 
 
+def test_key_points_heard_counts_points_said_but_misheard(accuracy):
+    from voice_interviewer.content.personas import find_question, load_personas
+    from voice_interviewer.feedback import analyze
+
+    question = find_question(load_personas(), "hm-ambiguous-charter")[1]
+    entry = {"transcript": "I'd set the metrics first, then run a pilot."}
+    misheard = [Word(w, 0.3 * i, 0.3 * i + 0.25) for i, w in
+                enumerate("I'd set the metrics first, then run a pylon with the sponsor.".split())]
+    doc = analyze(Transcript(tuple(misheard), 4.0, "m"), question)
+    assert accuracy.key_points_heard(entry, doc, question) == (2, 1, 1)  # pilot lost, sponsor only heard
+
+
 @pytest.mark.model
 def test_speech_whisper_skipped_is_decoded_again(accuracy, model):
     """Through the headset microphone Whisper turned 12 s of this answer (13-25 s: "the two teams most likely to say
