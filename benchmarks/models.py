@@ -21,7 +21,7 @@ pads every window to 30 s, Moonshine's encoder takes the window as it is).
 
     .venv/bin/python benchmarks/models.py --quick                    # 12 answers, about 5 min of audio
     .venv/bin/python benchmarks/models.py --models tiny.en moonshine  # any subset
-    .venv/bin/python benchmarks/models.py                            # all 81 answers (40 min of audio)
+    .venv/bin/python benchmarks/models.py                            # every answer of labels.json (103)
 
 Last line: `models MODEL_wer=X MODEL_cpu_per_speech_s=Y MODEL_peak_rss_mb=Z ...` for every model run.
 """
