@@ -136,6 +136,25 @@ def test_in_a_noisy_room_one_word_heard_in_a_hum_makes_it_speech(snr_db, hum):
     assert any(canonical(w.text) == "hmm" for w in words) == hum
 
 
+@pytest.mark.parametrize("snr_db, hesitation", [(40.0, True), (12.0, False)])
+def test_in_a_noisy_room_a_lone_uh_does_not_overrule_a_word_the_first_pass_heard(snr_db, hesitation):
+    """A vowel the first pass heard as a word and the second pass, hearing it alone, as "uh": a hesitation in a
+    quiet room ("her" for "er"), a piece of the word in a room 12 dB under it."""
+    voice = _buzz(0.45, 3000).astype(np.float64)
+    room = _pink(1.65, np.sqrt(np.mean(voice ** 2)) / 10 ** (snr_db / 20))
+    pcm = room.copy()
+    pcm[9600:9600 + voice.size] += voice
+    pcm = pcm.astype(np.int16)
+    first_pass = [Word("her", 0.6, 1.05)]
+
+    def second_pass(window: np.ndarray, at_s: float) -> list[Word]:
+        return [Word("Uh,", 1.25, 1.55)]
+
+    words = add_hesitations(pcm, 0.0, first_pass, ("acoustic", "second-pass"), second_pass,
+                            spans=[(0.6, 1.05)])
+    assert any(canonical(w.text) == "uh" for w in words) == hesitation
+
+
 @pytest.mark.model
 def test_second_pass_finds_the_hesitations_the_first_pass_dropped(model):
     """ev-nervous-screen opens "Hmm, so, I've run, er, about ten programs. Like, ... with, uh, eight teams":

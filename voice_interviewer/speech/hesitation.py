@@ -264,7 +264,8 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
     for islands no first-pass word covers.
 
     In a noisy room (the island less than SURE_SNR_DB above the noise) one word heard in a hum is enough to make it
-    speech: the noise hides the consonants the sound tests look for.
+    speech: the noise hides the consonants the sound tests look for. For the same reason, there the second pass
+    does not overrule a first-pass word that covers the island: heard alone, a noisy piece of a word is "uh".
     """
     heard = next((c for c in map(canonical, texts or ()) if c), None)
     noisy = snr_db < SURE_SNR_DB
@@ -273,6 +274,8 @@ def _decide(span: tuple[float, float], sound: str | None, texts: list[str] | Non
             (noisy or _covered(span, words) >= COVERED_SHARE)
         return None if speech else "hmm"
     if texts:
+        if noisy and heard and _covered(span, words) >= COVERED_SHARE:
+            return None  # the first pass heard a word here; cut out alone, a noisy piece of a word sounds like "uh"
         # a hesitation has no fricative: "sort of" heard as "um" is still "sort of"
         return heard if sound is not None or "acoustic" not in steps else None
     if "acoustic" not in steps or sound is None:
