@@ -14,8 +14,8 @@ so benchmarks/accuracy.py can measure what each adds:
   counts only where no first-pass word covers it (COVERED_SHARE).
 - "second-pass": the candidate islands, each alone, decoded again under the filler prompt without Silero's VAD
   (which drops sounds under 250 ms), laid end to end with SPACER_S of silence so one decode hears many. An island
-  heard as a hesitation becomes one; an island heard as a word is not one; an island heard as nothing falls back to
-  the acoustic step.
+  heard as a hesitation becomes one (in a noisy room, not over a word the first pass heard there); an island heard
+  as a word is not one; an island heard as nothing falls back to the acoustic step.
 
 A found hesitation replaces the first-pass words lying mostly inside its island that the second pass did not hear
 there ("her"), and words Whisper stretched over it are moved to its side. `VoicedSpans` also gives the analyzers the
