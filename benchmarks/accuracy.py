@@ -30,7 +30,8 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
     accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
     worst_condition_filler_recall=C pairs_ranked_right=F invented_phrases=N key_points_heard=K
-(the first four and the last on clean audio, as before; the worst voice pools its conditions, the worst condition its voices).
+(the first four and key_points_heard on clean audio; the worst voice pools its conditions, the worst condition its
+voices).
 """
 
 from __future__ import annotations

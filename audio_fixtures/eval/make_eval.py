@@ -264,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     entries += [_real_entry(r, clips) for r in REAL]
     if args.check:
         if unchecked:
-            print(f"not checked ({', '.join(sorted(UNREPEATABLE))} renders differ run to run): {len(unchecked)} answers")
+            print(f"not checked ({', '.join(sorted(UNREPEATABLE))} renders differ run to run): "
+                  f"{len(unchecked)} answers")
         print("eval set is up to date" if not differ else f"out of date: {', '.join(differ)}")
         return 1 if differ else 0
     doc = {"schema": 1, "generator": {"script": "audio_fixtures/eval/make_eval.py", **versions,
