@@ -117,22 +117,26 @@ def test_a_hum_is_one_sound_and_a_phrase_heard_in_it_is_speech(heard, hum):
     assert any(canonical(w.text) == "hmm" for w in words) == hum
 
 
+def _island_in_a_room(top_hz: float, snr_db: float, first_pass: list[Word], heard: str) -> list[Word]:
+    """The filler pass over a 0.45 s voiced island (harmonics up to top_hz) at 0.6 s in pink room noise snr_db
+    under it, the first pass's words given and the second pass hearing `heard` in the island alone."""
+    voice = _buzz(0.45, top_hz).astype(np.float64)
+    room = _pink(1.65, np.sqrt(np.mean(voice ** 2)) / 10 ** (snr_db / 20))
+    pcm = room.copy()
+    pcm[9600:9600 + voice.size] += voice
+
+    def second_pass(window: np.ndarray, at_s: float) -> list[Word]:
+        return [Word(heard, 1.25, 1.55)]
+
+    return add_hesitations(pcm.astype(np.int16), 0.0, first_pass, ("acoustic", "second-pass"), second_pass,
+                           spans=[(0.6, 1.05)])
+
+
 @pytest.mark.parametrize("snr_db, hum", [(40.0, True), (12.0, False)])
 def test_in_a_noisy_room_one_word_heard_in_a_hum_makes_it_speech(snr_db, hum):
     """The same hum with "Good." heard in it alone: a hum in a quiet room, speech whose consonants the noise hid in a
     room 12 dB under it."""
-    voice = _buzz(0.45, 700).astype(np.float64)
-    room = _pink(1.65, np.sqrt(np.mean(voice ** 2)) / 10 ** (snr_db / 20))
-    pcm = room.copy()
-    pcm[9600:9600 + voice.size] += voice
-    pcm = pcm.astype(np.int16)
-    first_pass = [Word("Good.", 0.55, 1.1)]
-
-    def second_pass(window: np.ndarray, at_s: float) -> list[Word]:
-        return [Word("Good.", 1.25, 1.55)]
-
-    words = add_hesitations(pcm, 0.0, first_pass, ("acoustic", "second-pass"), second_pass,
-                            spans=[(0.6, 1.05)])
+    words = _island_in_a_room(700, snr_db, [Word("Good.", 0.55, 1.1)], "Good.")
     assert any(canonical(w.text) == "hmm" for w in words) == hum
 
 
@@ -140,18 +144,7 @@ def test_in_a_noisy_room_one_word_heard_in_a_hum_makes_it_speech(snr_db, hum):
 def test_in_a_noisy_room_a_lone_uh_does_not_overrule_a_word_the_first_pass_heard(snr_db, hesitation):
     """A vowel the first pass heard as a word and the second pass, hearing it alone, as "uh": a hesitation in a
     quiet room ("her" for "er"), a piece of the word in a room 12 dB under it."""
-    voice = _buzz(0.45, 3000).astype(np.float64)
-    room = _pink(1.65, np.sqrt(np.mean(voice ** 2)) / 10 ** (snr_db / 20))
-    pcm = room.copy()
-    pcm[9600:9600 + voice.size] += voice
-    pcm = pcm.astype(np.int16)
-    first_pass = [Word("her", 0.6, 1.05)]
-
-    def second_pass(window: np.ndarray, at_s: float) -> list[Word]:
-        return [Word("Uh,", 1.25, 1.55)]
-
-    words = add_hesitations(pcm, 0.0, first_pass, ("acoustic", "second-pass"), second_pass,
-                            spans=[(0.6, 1.05)])
+    words = _island_in_a_room(3000, snr_db, [Word("her", 0.6, 1.05)], "Uh,")
     assert any(canonical(w.text) == "uh" for w in words) == hesitation
 
 
