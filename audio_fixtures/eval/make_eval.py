@@ -245,8 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     (HERE / "inline").mkdir(exist_ok=True)
     unchecked = []
     for key, answer, extra in inline_answers():
-        if args.only and answer.id not in args.only or args.check and INLINE_VOICES[key][0] in UNREPEATABLE:
-            if args.check and not (args.only and answer.id not in args.only):
+        skipped = args.only and answer.id not in args.only
+        unrepeatable = args.check and INLINE_VOICES[key][0] in UNREPEATABLE
+        if skipped or unrepeatable:
+            if unrepeatable and not skipped:
                 unchecked.append(answer.id)
             if answer.id in old:
                 entries.append(old[answer.id])
