@@ -365,7 +365,7 @@ ANSWERS: tuple[Answer, ...] = (
         US_MALE, 155, ("fillers",),
         "{So}, {um}, the first thing I'd do is, {uh}, sit down with the team lead and find out why. {I mean}, a "
         "three week slip could be scope growth, a technical blocker, a staffing gap, or {basically} just a bad "
-        "estimate, and each one has a {kind of} different fix. {So} once I know the cause, I look downstream. "
+        "estimate, and each one has a {kind of} different fix. {!So} once I know the cause, I look downstream. "
         "I'd {!like} to know which teams depend on this deliverable, {you know}, teams {!like} billing or the mobile "
         "app, and whether the slip sits on the critical path. {Um}, if it's not on the critical path, it might "
         "{sort of} just fit inside the buffer. If it is, I put together, {like}, three options: cut scope for this "

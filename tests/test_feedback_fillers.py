@@ -25,17 +25,30 @@ def test_hesitations_normalised(text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ("So, we started the migration.", ["so"]),
-    ("We were late. So we cut scope.", ["so"]),
-    ("We were late [pause=0.6] so we cut scope.", ["so"]),
+    ("So we started the migration.", ["so"]),
     ("Um, so we cut scope.", ["um", "so"]),
+    ("We were late. So, um, we cut scope.", ["so", "um"]),
+    ("We were late. So um we cut scope.", ["so", "um"]),
+    ("We were late. So [pause=0.6] we cut scope.", ["so"]),
+    ("We were late. So. We cut scope.", ["so"]),
     ("We cut scope so we could ship.", []),
     ("So that the teams could ship, we cut scope.", []),
     ("So far the plan held.", []),
     ("So many teams were blocked.", []),
     ("So much depended on the vendor.", []),
 ])
-def test_so_only_at_sentence_start(text, expected):
+def test_so_opens_the_answer_or_is_held(text, expected):
     assert fillers_in(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "We were late. So we cut scope.",
+    "We were late. So, we cut scope.",
+    "We were late [pause=0.6] so we cut scope.",
+    "Um, we were late. Um, so we cut scope.",
+])
+def test_so_running_into_its_clause_later_is_the_conjunction(text):
+    assert "so" not in fillers_in(text)
 
 
 @pytest.mark.parametrize("text", [

@@ -328,7 +328,7 @@ EVAL: tuple[EvalAnswer, ...] = (
         "[task] I owned the deadline for the security audit, {um}, so adoption was on me. "
         "[action] I started with the two teams most likely to say yes, and I paired an engineer with each of them "
         "for a day. I'd {!like} to say it was easy, but the others pushed back, {like}, hard. "
-        "{So} I published a table of adoption by team every Friday, and I asked each lead what was blocking them. "
+        "{!So} I published a table of adoption by team every Friday, and I asked each lead what was blocking them. "
         "[result] All six teams moved over in five weeks, one week before the audit, and we passed it with no "
         "findings.",
     ),
@@ -372,7 +372,7 @@ EVAL: tuple[EvalAnswer, ...] = (
         "[task] I had to choose between slipping the launch and shipping with a reduced search feature. "
         "[action] {Um}, I laid out both options with what each one would cost customers, and I talked to sales "
         "and support about which customers would notice. Do {!you know} what they told me? Almost nobody used "
-        "advanced filters. {So} I decided to ship without them, and I made the call myself rather than pushing it up. "
+        "advanced filters. {!So} I decided to ship without them, and I made the call myself rather than pushing it up. "
         "[result] We launched on time, support tickets stayed flat, and the filters followed three weeks later.",
     ),
     EvalAnswer(
@@ -451,9 +451,9 @@ EVAL: tuple[EvalAnswer, ...] = (
         "[result] The reviews got shorter, and both of them asked to keep working together on the next release.",
     ),
     EvalAnswer(
-        "ev-star-no-situation", "hm-complex-program", US_MALE, 165, ("missing-situation", "fillers"),
+        "ev-star-no-situation", "hm-complex-program", US_MALE, 165, ("missing-situation", "not-fillers"),
         "[task] I was responsible for merging two customer support tools after an acquisition. "
-        "[action] {So}, I mapped every workflow in both tools, I picked the owner for each one, and I ran the "
+        "[action] {!So}, I mapped every workflow in both tools, I picked the owner for each one, and I ran the "
         "switch in three waves of agents. I checked ticket times after every wave before starting the next. "
         "[result] All four hundred agents moved in ten weeks, and average handling time dropped by twelve "
         "percent.",
@@ -607,7 +607,7 @@ INLINE_TEXTS = {
         "[situation] Last spring we were {um} running two billing systems side by side, and {uh} nobody trusted "
         "either one. [task] I owned the move to a single system before the contract with the old vendor ran out. "
         "[action] I {like} mapped every report the finance team used, and I asked the teams what they would "
-        "{!like} to keep. {So} I split the move into four waves, and {um} after each wave we compared the "
+        "{!like} to keep. {!So} I split the move into four waves, and {um} after each wave we compared the "
         "totals for a week {!so} that nobody had to take it on faith. Do {!you know} how many reports nobody "
         "used? Almost half, {you know}, so we dropped them. [result] We {uh} finished a month early and cut "
         "the vendor cost by sixty percent."),
@@ -658,10 +658,10 @@ PAIRS = (
 # reworded so the story and its parts stay whole: (the key point's label, text said, text instead).
 POINT_CUTS = {
     "in-run-migration": ("explain how you kept it on track",
-                         " {So} I split the move into four waves, and {um} after each wave we compared the totals "
+                         " {!So} I split the move into four waves, and {um} after each wave we compared the totals "
                          "for a week {!so} that nobody had to take it on faith.", ""),
     "in-so-like": ("show your technical grounding", ", and I {like} still keep a foot in the data.", "."),
-    "ev-star-tradeoff": ("own the decision", " {So} I decided to ship without them, and I made the call myself "
+    "ev-star-tradeoff": ("own the decision", " {!So} I decided to ship without them, and I made the call myself "
                          "rather than pushing it up.", ""),
     "ev-star-raisebar": ("build a lasting mechanism", "From that I wrote a launch checklist and a template, and I "
                          "trained the other program managers in two sessions.",

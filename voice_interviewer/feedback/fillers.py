@@ -7,7 +7,10 @@ Rules (each has a test in tests/test_feedback_fillers.py):
 - "actually", "basically", "literally" always count, as light fillers (half weight in the score).
 - "so" counts only at the start of a sentence (first word, after . ? ! or a silence >= 0.5 s that does not follow a
   comma, or after hesitations that open the sentence: "Um, so") and not in "so that", "so far", "so many",
-  "so much".
+  "so much". There it counts when it opens the answer ("So, I started in operations", "Um, so we ...") or is held:
+  a silence >= 0.5 s, a hesitation or the end of a sentence after it ("We were late. So, um, we ..."). Later in the
+  answer a sentence-initial "So" is the conjunction "therefore" ("We were late. So we cut scope."), with or without
+  a comma: Whisper writes a spoken ", so we" as a new sentence and puts a comma after a "So" as often as not.
 - "like" is a verb after a modal or "to" ("I'd like to", "would like"): never a filler. Otherwise it counts when it
   starts a clause (first word, after punctuation, a silence, "and", "but", "so") or is followed by a comma or a
   silence ("it took like, three weeks"). It is a verb or a preposition, not a filler, after a subject or auxiliary
@@ -145,6 +148,14 @@ def _i_mean_is_filler(tokens: Sequence[Token], i: int) -> bool:
     return _break_after(tokens, i + 1) or obj not in _I_MEAN_VERB_NEXT
 
 
+def _so_is_filler(tokens: Sequence[Token], i: int) -> bool:
+    if not _sentence_start(tokens, i) or _norm(tokens, i + 1) in _SO_NOT_FILLER:
+        return False
+    if all(_hesitation(token.norm) for token in tokens[:i]) or tokens[i].ends_sentence or i + 1 == len(tokens):
+        return True  # opens the answer, or stands alone
+    return tokens[i + 1].gap_before >= CLAUSE_PAUSE_S or bool(_hesitation(tokens[i + 1].norm))
+
+
 def _hedge_is_filler(tokens: Sequence[Token], i: int) -> bool:
     return i == 0 or tokens[i - 1].ends_sentence or tokens[i - 1].norm not in _DETERMINERS
 
@@ -175,7 +186,7 @@ def _single_hit(tokens: Sequence[Token], i: int) -> FillerHit | None:
         return FillerHit(hesitation, i, i, token.start)
     if word in _LIGHT:
         return FillerHit(word, i, i, token.start, light=True)
-    if word == "so" and _sentence_start(tokens, i) and _norm(tokens, i + 1) not in _SO_NOT_FILLER:
+    if word == "so" and _so_is_filler(tokens, i):
         return FillerHit(word, i, i, token.start)
     if word == "like" and _like_is_filler(tokens, i):
         return FillerHit(word, i, i, token.start)
