@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Optional
 
-from pydantic import AfterValidator, ConfigDict, TypeAdapter, ValidationError, conlist, with_config
+from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, conlist, with_config
 from typing_extensions import NotRequired, TypedDict
 
 from voice_interviewer.errors import SessionError
@@ -136,30 +136,33 @@ def _shape(name: str, fields: dict) -> type:
 # What replay, report, progress and rescore read, checked strictly (no coercion: "3" is not 3, true is not 1; a
 # float takes any JSON number). Other fields are allowed and kept: the types only check, the document is unchanged.
 _FileName = NotRequired[Annotated[Optional[str], AfterValidator(_file_name)]]
-_Part = Annotated[_shape("_Part", {"present": bool, "seconds": NotRequired[float],
-                                   "start_s": NotRequired[Optional[float]]}), AfterValidator(_placed)]
+# A time in an answer: a huge or endless one would have the report draw a pace curve point by point for ever.
+MAX_ANSWER_S = 24 * 3600.0
+_Seconds = Annotated[float, Field(ge=0, le=MAX_ANSWER_S, allow_inf_nan=False)]
+_Part = Annotated[_shape("_Part", {"present": bool, "seconds": NotRequired[_Seconds],
+                                   "start_s": NotRequired[Optional[_Seconds]]}), AfterValidator(_placed)]
 _ANSWER = {
     "index": int, "question_text": str, "question_id": NotRequired[Optional[str]], "stage": NotRequired[str],
     "persona": NotRequired[str], "question_audio": _FileName, "answer_audio": _FileName,
     "interrupted": NotRequired[bool],
     "follow_ups": NotRequired[list[_shape("_FollowUp", {"text": str, "transcript": str})]],
     "findings": NotRequired[list[_shape("_Finding", {"severity": str, "message": str,
-                                                      "at_s": NotRequired[Optional[float]]})]],
+                                                      "at_s": NotRequired[Optional[_Seconds]]})]],
     "deductions": NotRequired[list[_shape("_Deduction", {"points": float, "reason": str})]],
     "words": NotRequired[list[_shape("_Word", {"text": str})]],
     "dimensions": NotRequired[dict[str, _shape("_Dimension", {"rating": str, "evidence": NotRequired[list[dict]]})]]}
 _SCORED = _ANSWER | {
     "score": int, "transcript": str, "spoken_feedback": str,
-    "timing": _shape("_Timing", {"duration_s": float, "budget_s": NotRequired[Optional[float]]}),
+    "timing": _shape("_Timing", {"duration_s": _Seconds, "budget_s": NotRequired[Optional[float]]}),
     "pace": _shape("_Pace", {"wpm": float, "band": conlist(float, min_length=2, max_length=2), "verdict": str}),
     "fillers": _shape("_Fillers", {"total": int, "per_minute": float, "counts": dict[str, int],
-                                   "at": NotRequired[list[_shape("_Mark", {"start_s": float, "text": str})]]}),
-    "pauses": _shape("_Pauses", {"count": int, "longest_s": float, "threshold_s": float, "list": NotRequired[
-        list[_shape("_Pause", {"start_s": float, "seconds": float})]]}),
+                                   "at": NotRequired[list[_shape("_Mark", {"start_s": _Seconds, "text": str})]]}),
+    "pauses": _shape("_Pauses", {"count": int, "longest_s": _Seconds, "threshold_s": float, "list": NotRequired[
+        list[_shape("_Pause", {"start_s": _Seconds, "seconds": _Seconds})]]}),
     "structure": _shape("_Structure", {"kind": str, "parts": NotRequired[Optional[dict[str, _Part]]],
                                        "missing": NotRequired[list[str]]}),
     "key_points": _shape("_KeyPoints", {"covered": list[str], "missing": list[str]}),
-    "words": NotRequired[list[_shape("_TimedWord", {"text": str, "start": float, "end": float})]]}
+    "words": NotRequired[list[_shape("_TimedWord", {"text": str, "start": _Seconds, "end": _Seconds})]]}
 _SESSION = _shape("_Session", {"stage": str, "started": NotRequired[str], "answers": list[dict],
                                "personas": NotRequired[list[_shape("_Persona", {"name": str, "stage": str})]],
                                "questions": NotRequired[list], "debrief": NotRequired[Optional[dict]]})
