@@ -225,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot run espeak-ng and sox ({exc}); install both (apt install espeak-ng sox)",
               file=sys.stderr)
         return 2
-    old = {e["id"]: e for e in json.loads(LABELS.read_text())["answers"]} if LABELS.exists() else {}
+    previous = json.loads(LABELS.read_text()) if LABELS.exists() else {"answers": [], "generator": {}}
+    old = {e["id"]: e for e in previous["answers"]}
+    # An engine not installed here rendered nothing this run (it would have failed): its answers are kept, and so is
+    # the version that rendered them.
+    versions = {k: previous["generator"].get(k, v) if v == "not installed" else v for k, v in versions.items()}
     entries, differ = [], []
     for answer in answers:
         if args.only and answer.id not in args.only:
