@@ -19,8 +19,9 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 - conditions: every answer clean; the first --per-voice answers of each voice also through four microphones
   rendered with sox (benchmarks/microphones.py, cached under $EVAL_CACHE). Tables per voice, per condition, and
   voice x condition.
-- invented phrases: runs of words outside the labelled speech, classic Whisper phrases the labels lack, or 3+
-  words inserted against the labelled transcript; and every word speech/hallucination.py dropped.
+- invented phrases: runs of words outside the labelled speech, classic Whisper phrases added where the labels lack
+  them, or stretches holding 3+ more words than were said there (and twice as many); and every word
+  speech/hallucination.py dropped. A mishearing of about as many words as were said is not invented.
 - key points heard: of the question's key points the labelled transcript covers, the share the recognised one
   covers too (a point said but misheard, "program charger" for "program charter", is reported missing), and the
   points covered only in what was recognised.
@@ -258,36 +259,36 @@ def star_budget_note(doc: dict) -> str | None:
 
 
 INVENTED = ("thank you", "thanks for watching", "thank you for watching", "subscribe", "bye", "you")
-MIN_INSERTED_RUN = 3  # this many words in a row that the labelled transcript lacks is a made-up phrase (next to a
-# deleted or replaced stretch it is a mishearing: words heard wrong, not words made up)
+MIN_INSERTED_RUN = 3  # this many heard words more than were said in one stretch, and at least twice as many, are made up
+MIN_AGREEING_RUN = 2  # this many words heard as said end a stretch of disagreement
 SPEECH_SLACK_S = (0.3, 0.6)  # a word may start this much before the labelled speech and end this much after
 
 
 def invented_phrases(entry: dict, transcript: Transcript) -> list[str]:
     """Runs of words no speech supports: outside the labelled speech span, a classic Whisper phrase ("thank
-    you", "thanks for watching", a lone "you") the labelled transcript does not hold, or MIN_INSERTED_RUN or more
-    words in a row inserted against the labelled transcript ("and then we'll see you next time")."""
-    ref = " " + " ".join(_norm_words(entry["transcript"])) + " "
+    you", "thanks for watching", a lone "you") added where the labelled transcript does not hold it, or a stretch
+    holding MIN_INSERTED_RUN or more words than were said there, and at least twice as many ("and then we'll see you
+    next time"). A stretch is where the heard words disagree with the labelled ones, up to MIN_AGREEING_RUN words
+    heard as said. A mishearing puts about as many words in a stretch as were said ("tell my sprinting on the data"
+    for "tell the vice president that the date"): the audio supports it, and the word error rate counts it."""
+    ref_words = _norm_words(entry["transcript"])
     lo, hi = entry["speech_start_s"] - SPEECH_SLACK_S[0], entry["speech_end_s"] + SPEECH_SLACK_S[1]
     words = transcript.words
     bad = [w.end < lo or w.start > hi for w in words]
     normed = [" ".join(_norm_words(w.text)) for w in words]
+    added = _added_words(ref_words, [n.replace(" ", "") for n in normed])
+    ref = " " + " ".join(ref_words) + " "
     for phrase in INVENTED:
         n = len(phrase.split())
         if f" {phrase} " in ref:
             continue
         for i in range(len(words) - n + 1):
-            if " ".join(normed[i:i + n]) == phrase:
+            if " ".join(normed[i:i + n]) == phrase and min(added[i:i + n]) >= n:
                 for k in range(i, i + n):
                     bad[k] = True
-    ref_words = _norm_words(entry["transcript"])
-    matcher = difflib.SequenceMatcher(None, ref_words, [n.replace(" ", "") for n in normed], autojunk=False)
-    ops = matcher.get_opcodes()
-    for k, (op, _, _, j1, j2) in enumerate(ops):
-        near = {ops[i][0] for i in (k - 1, k + 1) if 0 <= i < len(ops)}
-        if op == "insert" and j2 - j1 >= MIN_INSERTED_RUN and not near & {"delete", "replace"}:
-            for k in range(j1, j2):
-                bad[k] = True
+    for k, extra in enumerate(added):
+        if extra >= MIN_INSERTED_RUN:
+            bad[k] = True
     runs, current = [], []
     for w, b in zip(words, bad):
         if b:
@@ -298,6 +299,31 @@ def invented_phrases(entry: dict, transcript: Transcript) -> list[str]:
     if current:
         runs.append(" ".join(current))
     return runs
+
+
+def _added_words(said: list[str], heard: list[str]) -> list[int]:
+    """Per heard word, how many words more than were said its stretch holds (0 where it is heard as said, or where
+    the stretch holds under twice the words said)."""
+    ops = difflib.SequenceMatcher(None, said, heard, autojunk=False).get_opcodes()
+    added = [0] * len(heard)
+    stretch: list[tuple] = []
+
+    def close() -> None:
+        said_n = sum(i2 - i1 for _, i1, i2, _, _ in stretch)
+        heard_n = sum(j2 - j1 for _, _, _, j1, j2 in stretch)
+        if heard_n - said_n > 0 and heard_n >= 2 * said_n:
+            for op, _, _, j1, j2 in stretch:
+                if op != "equal":
+                    added[j1:j2] = [heard_n - said_n] * (j2 - j1)
+        stretch.clear()
+
+    for op in ops:
+        if op[0] == "equal" and op[2] - op[1] >= MIN_AGREEING_RUN:
+            close()
+        else:
+            stretch.append(op)
+    close()
+    return added
 
 
 def key_points_heard(entry: dict, doc: dict, question) -> tuple[int, int, int]:

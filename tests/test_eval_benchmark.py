@@ -81,6 +81,21 @@ def test_invented_phrases_are_counted_and_real_words_are_not(accuracy):
     assert accuracy.invented_phrases(entry, Transcript(tuple(inserted), 3.2, "m")) == ["and then we'll see"]
 
 
+def test_a_mishearing_is_not_invented_but_words_beyond_those_said_are(accuracy):
+    entry = {"transcript": "Then the sponsor signed the plan and we shipped it.", "speech_start_s": 0.0,
+             "speech_end_s": 4.0}
+
+    def heard(text: str) -> Transcript:
+        return Transcript(tuple(Word(t, 0.3 * i, 0.3 * i + 0.25) for i, t in enumerate(text.split())), 4.5, "m")
+
+    assert accuracy.invented_phrases(entry, heard("Then you sponsor signed the plan and we shipped it.")) == []
+    assert accuracy.invented_phrases(entry, heard("Then the sponsor signed the plan and we chipped hit.")) == []
+    assert accuracy.invented_phrases(entry, heard("Then the sponsor signed the plan, thank you, and we shipped it.")) \
+        == ["thank you,"]
+    assert accuracy.invented_phrases(entry, heard("Then the sponsor so I'm going to go to the plan and we shipped "
+                                                  "it.")) == ["so I'm going to go to"]
+
+
 def test_pairs_need_eight_points_for_a_missing_part(accuracy):
     full = {"id": "a", "features": []}
     rows = [{"condition": "clean", "entry": full, "doc": {"score": 80}},
