@@ -259,7 +259,7 @@ def star_budget_note(doc: dict) -> str | None:
 
 
 INVENTED = ("thank you", "thanks for watching", "thank you for watching", "subscribe", "bye", "you")
-MIN_INSERTED_RUN = 3  # this many heard words more than were said in one stretch, and at least twice as many, are made up
+MIN_INSERTED_RUN = 3  # this many heard words more than were said in one stretch (and twice as many) are made up
 MIN_AGREEING_RUN = 2  # this many words heard as said end a stretch of disagreement
 SPEECH_SLACK_S = (0.3, 0.6)  # a word may start this much before the labelled speech and end this much after
 
