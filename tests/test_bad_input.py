@@ -613,14 +613,15 @@ def test_fuzz_streaming_frames_of_odd_wav_headers(tmp_path, fields, data):
     assert all(len(f.pcm) == FRAME_SAMPLES * 2 and f.sample_rate_hz == RATE for f in frames)
 
 
-def _damaged_session(tmp_path: Path, damage) -> Path:
-    """A folder holding the base session with `damage` applied to its scored answer."""
+def _damaged_session(tmp_path: Path, damage) -> tuple[Path, dict]:
+    """(a folder holding the base session with `damage` applied to its scored answer, that answer)."""
     document = _base_session()
-    damage(next(a for a in document["answers"] if "score" in a))
+    scored = next(a for a in document["answers"] if "score" in a)
+    damage(scored)
     folder = tmp_path / "damaged"
     folder.mkdir()
     (folder / "session.json").write_text(json.dumps(document))
-    return folder
+    return folder, scored
 
 
 @pytest.mark.parametrize("field, value", [("end", 6.752180897177434e+161), ("start", -1.0), ("end", float("inf"))])
@@ -630,9 +631,8 @@ def test_a_word_time_no_answer_can_have_is_a_session_error(tmp_path, field, valu
     from voice_interviewer.errors import InterviewerError
     from voice_interviewer.session.store import load_session
 
-    last = len(_base_session()["answers"][0]["words"]) - 1
-    folder = _damaged_session(tmp_path, lambda scored: scored["words"][last].update({field: value}))
-    with pytest.raises(InterviewerError, match=f"answer 1: words.{last}.{field}"):
+    folder, scored = _damaged_session(tmp_path, lambda scored: scored["words"][-1].update({field: value}))
+    with pytest.raises(InterviewerError, match=f"answer 1: words.{len(scored['words']) - 1}.{field}"):
         load_session(folder)
 
 
@@ -641,6 +641,6 @@ def test_a_dimension_that_is_not_a_rating_is_a_session_error(tmp_path):
     from voice_interviewer.errors import InterviewerError
     from voice_interviewer.session.store import load_session
 
-    folder = _damaged_session(tmp_path, lambda scored: scored.update(dimensions={"": None}))
+    folder, _ = _damaged_session(tmp_path, lambda scored: scored.update(dimensions={"": None}))
     with pytest.raises(InterviewerError):
         load_session(folder)
