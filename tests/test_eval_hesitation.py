@@ -119,14 +119,14 @@ def test_a_hum_is_one_sound_and_a_phrase_heard_in_it_is_speech(heard, hum):
 
 def _island_in_a_room(top_hz: float, snr_db: float, first_pass: list[Word], heard: str) -> list[Word]:
     """The filler pass over a 0.45 s voiced island (harmonics up to top_hz) at 0.6 s in pink room noise snr_db
-    under it, the first pass's words given and the second pass hearing `heard` in the island alone."""
+    under it, the first pass's words given and the second pass hearing `heard` in the island alone ("": nothing)."""
     voice = _buzz(0.45, top_hz).astype(np.float64)
     room = _pink(1.65, np.sqrt(np.mean(voice ** 2)) / 10 ** (snr_db / 20))
     pcm = room.copy()
     pcm[9600:9600 + voice.size] += voice
 
     def second_pass(window: np.ndarray, at_s: float) -> list[Word]:
-        return [Word(heard, 1.25, 1.55)]
+        return [Word(heard, 1.25, 1.55)] if heard else []
 
     return add_hesitations(pcm.astype(np.int16), 0.0, first_pass, ("acoustic", "second-pass"), second_pass,
                            spans=[(0.6, 1.05)])
@@ -167,3 +167,18 @@ def test_second_pass_finds_the_hesitations_the_first_pass_dropped(model):
                    for kind, at in hesitations), label
     said = " ".join(w.text.lower() for w in found)
     assert "like" in said and "actually" in said  # words the second pass heard as words stay words
+
+
+@pytest.mark.parametrize("top_hz, kind", [(700, "hmm"), (3000, "uh")])
+@pytest.mark.parametrize("snr_db, hesitation", [(40.0, True), (12.0, False)])
+def test_in_a_noisy_room_the_sound_alone_finds_no_hesitation(top_hz, kind, snr_db, hesitation):
+    """An island no word covers, in which the second pass heard nothing: the sound decides in a quiet room; in a
+    room 12 dB under it a piece of a word sounds like a hum or a vowel, so nothing is added."""
+    words = _island_in_a_room(top_hz, snr_db, [], "")
+    assert [canonical(w.text) for w in words] == ([kind] if hesitation else [])
+
+
+@pytest.mark.parametrize("top_hz, heard", [(700, "Hmm."), (3000, "Uh,")])
+def test_in_a_noisy_room_a_hesitation_the_second_pass_heard_still_counts(top_hz, heard):
+    words = _island_in_a_room(top_hz, 12.0, [], heard)
+    assert [canonical(w.text) for w in words] == [canonical(heard)]
