@@ -103,7 +103,7 @@ def condition_audio(entry: dict, condition: str) -> Path:
         return out
     signal = render(read_audio(source), condition, (entry["speech_start_s"], entry["speech_end_s"]), entry["id"])
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp.wav")
+    tmp = out.with_suffix(f".{os.getpid()}.tmp.wav")  # two runs at once each write their own, then one replaces
     sf.write(tmp, signal, 16000, subtype="PCM_16")
     tmp.replace(out)
     return out
