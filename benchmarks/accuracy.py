@@ -18,7 +18,7 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 
 - conditions: every answer clean; the first --per-voice answers of each voice also through four microphones
   rendered with sox (benchmarks/microphones.py, cached under $EVAL_CACHE). Tables per voice, per condition, and
-  voice x condition.
+  voice x condition. Three more (microphones.HELD_OUT) run only when named: they check a rule, never choose one.
 - invented phrases: runs of words outside the labelled speech, classic Whisper phrases added where the labels lack
   them, or stretches holding 3+ more words than were said there (and twice as many); and every word
   speech/hallucination.py dropped. A mishearing of about as many words as were said is not invented.
@@ -64,7 +64,7 @@ from voice_interviewer.feedback import analyze  # noqa: E402
 from voice_interviewer.records import Transcript, Word  # noqa: E402
 from voice_interviewer.speech.transcribe import load_model, resolve_model, transcribe_frames  # noqa: E402
 from voice_interviewer.speech.wer import word_error_rate  # noqa: E402
-from microphones import CONDITIONS, render  # noqa: E402
+from microphones import CONDITIONS, HELD_OUT, render  # noqa: E402
 
 MATCH_SLACK_S = 0.5
 START_TOLERANCE_S = 2.5
@@ -523,8 +523,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", metavar="ID", help="only these answer ids")
     ap.add_argument("--steps", action="store_true", help="run once per filler strategy step and compare")
     ap.add_argument("--model", help="model folder or name (default: the bundled tiny.en)")
-    ap.add_argument("--conditions", nargs="+", choices=list(CONDITIONS), default=list(CONDITIONS),
-                    help="microphone conditions (default: all; clean runs on every answer)")
+    ap.add_argument("--conditions", nargs="+", choices=[*CONDITIONS, *HELD_OUT], default=list(CONDITIONS),
+                    help=f"microphone conditions (default: {', '.join(CONDITIONS)}; clean runs on every answer). "
+                    f"Held out, never to tune on, only when named: {', '.join(HELD_OUT)}")
     ap.add_argument("--per-voice", type=int, default=2, metavar="N",
                     help="answers per voice in the non-clean conditions (default 2; 0 = every answer)")
     ap.add_argument("--voices", nargs="+", metavar="NAME",

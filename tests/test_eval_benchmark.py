@@ -43,16 +43,32 @@ def _out_of_band_share(x: np.ndarray) -> float:
     return float(spectrum[(freqs < 200) | (freqs > 4500)].sum() / spectrum.sum())
 
 
-def test_noise_conditions_hit_their_signal_to_noise_ratio(accuracy):
+def _added_noise(accuracy, condition: str) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     entry = _entry("flite-rms--in-so-like")
     clean = read_audio(accuracy.condition_audio(entry, "clean"))
-    noisy = read_audio(accuracy.condition_audio(entry, "noise-snr10"))
+    noisy = read_audio(accuracy.condition_audio(entry, condition))
     assert noisy.size == clean.size
-    first, last = round(entry["speech_start_s"] * 16000), round(entry["speech_end_s"] * 16000)
-    noise = noisy.astype(np.float64) - clean
+    assert accuracy.condition_audio(entry, condition).exists()  # cached
+    span = round(entry["speech_start_s"] * 16000), round(entry["speech_end_s"] * 16000)
+    return clean, noisy.astype(np.float64) - clean, span
+
+
+@pytest.mark.parametrize("condition, snr_db", [("noise-snr10", 10.0), ("white-snr15", 15.0), ("brown-snr5", 5.0)])
+def test_noise_conditions_hit_their_signal_to_noise_ratio(accuracy, condition, snr_db):
+    clean, noise, (first, last) = _added_noise(accuracy, condition)
     snr = 10 * np.log10(_power(clean[first:last]) / _power(noise[first:last]))
-    assert snr == pytest.approx(10.0, abs=0.7)
-    assert accuracy.condition_audio(entry, "noise-snr10").exists()  # cached
+    assert snr == pytest.approx(snr_db, abs=0.7)
+
+
+@pytest.mark.parametrize("condition, low, high", [("white-snr15", 0.6, 0.9), ("noise-snr10", 0.1, 0.4),
+                                                  ("brown-snr5", 0.0, 0.05)])
+def test_each_noise_has_its_colour(accuracy, condition, low, high):
+    """Share of the added noise's power above 2 kHz: flat for white noise (3/4 of the band), about a quarter for
+    pink (equal power per octave), almost none for brown."""
+    _, noise, _ = _added_noise(accuracy, condition)
+    spectrum = np.abs(np.fft.rfft(noise)) ** 2
+    share = spectrum[np.fft.rfftfreq(noise.size, 1 / 16000) > 2000].sum() / spectrum.sum()
+    assert low < share < high
 
 
 def test_headset_condition_is_band_limited_and_quiet(accuracy):
