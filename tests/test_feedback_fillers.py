@@ -61,6 +61,10 @@ def test_so_running_into_its_clause_later_is_the_conjunction(text):
     "It went just like the last launch.",
     "I like the phased approach.",
     "We did it like this for every service.",
+    "I like detailed plans for every phase.",
+    "We like automated tests.",
+    "They like used hardware because it is cheap.",
+    "I like red the most.",
 ])
 def test_like_as_verb_or_preposition_is_not_a_filler(text):
     assert fillers_in(text) == []
@@ -71,6 +75,9 @@ def test_like_as_verb_or_preposition_is_not_a_filler(text):
     "And like, we tried everything.",
     "Like, the vendor never called back.",
     "We were like, [pause=0.6] this will slip.",
+    "I like mapped every report the finance team used.",
+    "We like built the whole pipeline twice.",
+    "She like told them the date had moved.",
 ])
 def test_like_as_filler(text):
     assert fillers_in(text) == ["like"]

@@ -16,7 +16,9 @@ Rules (each has a test in tests/test_feedback_fillers.py):
   silence ("it took like, three weeks"). It is a verb or a preposition, not a filler, after a subject or auxiliary
   ("I like", "we don't like"), after a comparison word ("looks like", "felt like", "something like that",
   "just like"), after a plural noun ("teams like billing") or before this/that/these/those ("do it like this").
-  Anything else ("it took like three weeks") counts.
+  After a subject pronoun it counts when a verb in the past tense and its object follow ("I like mapped every
+  report", "we like built the tool"): the verb "like" takes an object, not a finished action ("I like detailed
+  plans": an adjective, then a noun, stays the verb). Anything else ("it took like three weeks") counts.
 - "you know" is a verb after an auxiliary or conditional ("do you know", "did you know", "if you know", "as you
   know", "let you know"); otherwise it counts at the start of a clause or when followed by a comma, a full stop or a
   silence, and is a verb elsewhere ("the tools you know best").
@@ -64,6 +66,10 @@ _NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "its", "it's", "us"
                          "plus", "perhaps", "sometimes", "his", "hers", "ours", "theirs", "whereas", "unless",
                          "across", "let's", "that's", "what's", "there's", "he's", "she's", "who's"})
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+_PRONOUN_SUBJECT = frozenset({"i", "we", "you", "they", "he", "she"})
+_PAST_IRREGULAR = frozenset({"built", "ran", "took", "wrote", "led", "set", "sent", "made", "told", "got", "put",
+                             "gave", "found", "brought", "kept", "went", "began", "did", "drove", "held", "chose"})
+_OBJECT_PRONOUNS = frozenset({"it", "them", "him", "us", "me", "everyone", "everything", "everybody"})
 _YOU_KNOW_VERB = frozenset({"do", "did", "does", "don't", "didn't", "doesn't", "if", "as", "let", "lets",
                             "letting", "would", "could", "will", "might", "may", "to", "whether"})
 _I_MEAN_VERB_NEXT = frozenset({"it", "that", "to"})
@@ -130,9 +136,15 @@ def _like_is_filler(tokens: Sequence[Token], i: int) -> bool:
         return False
     if _clause_start(tokens, i) or _break_after(tokens, i):
         return True
+    if before in _PRONOUN_SUBJECT and _past_tense(after) and _norm(tokens, i + 2) in _DETERMINERS | _OBJECT_PRONOUNS:
+        return True  # "I like mapped every report": a finished action and its object, not what "I like"
     if before in _LIKE_SUBJECT or before in _LIKE_COMPARE or _plural_noun(before):
         return False
     return after not in _DEMONSTRATIVES
+
+
+def _past_tense(word: str) -> bool:
+    return word in _PAST_IRREGULAR or (len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"))
 
 
 def _you_know_is_filler(tokens: Sequence[Token], i: int) -> bool:
