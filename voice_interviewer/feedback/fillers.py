@@ -69,7 +69,6 @@ _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _PRONOUN_SUBJECT = frozenset({"i", "we", "you", "they", "he", "she"})
 _PAST_IRREGULAR = frozenset({"built", "ran", "took", "wrote", "led", "set", "sent", "made", "told", "got", "put",
                              "gave", "found", "brought", "kept", "went", "began", "did", "drove", "held", "chose"})
-_OBJECT_PRONOUNS = frozenset({"it", "them", "him", "us", "me", "everyone", "everything", "everybody"})
 _YOU_KNOW_VERB = frozenset({"do", "did", "does", "don't", "didn't", "doesn't", "if", "as", "let", "lets",
                             "letting", "would", "could", "will", "might", "may", "to", "whether"})
 _I_MEAN_VERB_NEXT = frozenset({"it", "that", "to"})
@@ -77,6 +76,7 @@ _MEANT_SERIOUSLY = frozenset({"when", "literally", "seriously", "sincerely", "ho
 _DETERMINERS = frozenset({"a", "an", "the", "what", "which", "this", "that", "these", "those", "some", "any",
                           "every", "each", "no", "one", "same", "my", "our", "your", "their", "his", "her", "its",
                           "whatever", "different", "right", "wrong", "other", "another", "new", "first", "certain"})
+_OBJECT_START = _DETERMINERS | {"it", "them", "him", "us", "me", "everyone", "everything", "everybody"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +136,7 @@ def _like_is_filler(tokens: Sequence[Token], i: int) -> bool:
         return False
     if _clause_start(tokens, i) or _break_after(tokens, i):
         return True
-    if before in _PRONOUN_SUBJECT and _past_tense(after) and _norm(tokens, i + 2) in _DETERMINERS | _OBJECT_PRONOUNS:
+    if before in _PRONOUN_SUBJECT and _past_tense(after) and _norm(tokens, i + 2) in _OBJECT_START:
         return True  # "I like mapped every report": a finished action and its object, not what "I like"
     if before in _LIKE_SUBJECT or before in _LIKE_COMPARE or _plural_noun(before):
         return False
