@@ -78,6 +78,8 @@ def test_like_as_verb_or_preposition_is_not_a_filler(text):
     "I like mapped every report the finance team used.",
     "We like built the whole pipeline twice.",
     "She like told them the date had moved.",
+    "I like cut the scope in half.",
+    "We like bought a second license.",
 ])
 def test_like_as_filler(text):
     assert fillers_in(text) == ["like"]

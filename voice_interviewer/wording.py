@@ -8,7 +8,7 @@ their users.
 from __future__ import annotations
 
 __all__ = ["clock", "ONES", "TENS", "SCALES", "ONES_VALUE", "TENS_VALUE", "number_words", "FUNCTION_WORDS",
-           "singular"]
+           "PAST_IRREGULAR", "singular"]
 
 
 def clock(seconds: float) -> str:
@@ -47,6 +47,10 @@ on once one only onto or other our ours out over own per rather same shall she s
 the their theirs them then there these they this those through thus to too toward under until up upon us very via
 was we were what when where whether which while who whom whose why will with within without would yes yet you your
 yours e.g i.e i'd i'm i've i'll we'd we're we've it's that's don't didn't""".split())
+
+# The irregular past tenses a candidate tells a story with ("I led", "we built"): a deed, next to the "-ed" ones.
+PAST_IRREGULAR = frozenset("""met set brought wrote ran built made took got drove led sent held began chose spoke put sat
+found gave told went kept sought did laid drew cut spent won split broke bought caught taught""".split())
 
 
 def singular(word: str) -> str:

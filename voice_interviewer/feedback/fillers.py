@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from voice_interviewer.feedback.timing import Token
+from voice_interviewer.wording import PAST_IRREGULAR
 
 __all__ = ["FillerHit", "find_fillers", "filler_indices", "filler_report", "LIGHT_FILLER_WEIGHT"]
 
@@ -67,8 +68,6 @@ _NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "its", "it's", "us"
                          "across", "let's", "that's", "what's", "there's", "he's", "she's", "who's"})
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _PRONOUN_SUBJECT = frozenset({"i", "we", "you", "they", "he", "she"})
-_PAST_IRREGULAR = frozenset({"built", "ran", "took", "wrote", "led", "set", "sent", "made", "told", "got", "put",
-                             "gave", "found", "brought", "kept", "went", "began", "did", "drove", "held", "chose"})
 _YOU_KNOW_VERB = frozenset({"do", "did", "does", "don't", "didn't", "doesn't", "if", "as", "let", "lets",
                             "letting", "would", "could", "will", "might", "may", "to", "whether"})
 _I_MEAN_VERB_NEXT = frozenset({"it", "that", "to"})
@@ -144,7 +143,7 @@ def _like_is_filler(tokens: Sequence[Token], i: int) -> bool:
 
 
 def _past_tense(word: str) -> bool:
-    return word in _PAST_IRREGULAR or (len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"))
+    return word in PAST_IRREGULAR or (len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"))
 
 
 def _you_know_is_filler(tokens: Sequence[Token], i: int) -> bool:

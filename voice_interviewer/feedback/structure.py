@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS
 from voice_interviewer.feedback.timing import Sentence, Token, match_form
-from voice_interviewer.wording import ONES, SCALES, TENS
+from voice_interviewer.wording import ONES, PAST_IRREGULAR, SCALES, TENS
 
 __all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "MEASURED_OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
            "empty_structure"]
@@ -52,8 +52,7 @@ MEASURED_OUTCOME = re.compile(rf"\b(?:{_CHANGE})\b(?: [a-z0-9'%$.]+){{0,5}}? {_Q
 _STATIVE = ("was|were|had|needed|wanted|used|learned|learnt|realized|realised|noticed|joined|owned|tasked|supposed|"
             "hoped|worried|inherited|felt|thought|knew|liked|loved|hated|believed|expected|seemed|failed|missed|"
             "struggled|assumed|guessed|wondered|figured|started at|worked at|worked for")
-_IRREGULAR = ("met|set|brought|wrote|ran|built|made|took|got|drove|led|sent|held|began|chose|spoke|put|sat|found|"
-              "gave|told|went|kept|sought|did|laid|drew|cut|spent|won|split|broke|bought|caught|taught")
+_IRREGULAR = "|".join(sorted(PAST_IRREGULAR))
 _ADVERB = (r"(?:(?:then|also|first|quickly|personally|immediately|actually|just|finally|directly|carefully|"
            r"proactively|later|eventually|basically) )?")
 _ACTION = re.compile(rf"\bi {_ADVERB}(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR})\b")
@@ -64,7 +63,7 @@ _WE_ACTION = re.compile(rf"\bwe {_ADVERB}(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREG
 _OTHERS_ACTED = re.compile(
     rf"(?:^|\b(?:and|so|then|but|in the end) )(?:she|he|they|nobody|no one|everyone|(?:the|both|all|each|every|"
     rf"their|his|her)(?: (?!(?:{_STATIVE}|is|are|has|have|had|been)\b)[a-z0-9'%]+){{1,4}}?) "
-    rf"(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR}|won|chose|grew|fell|rose|stayed|left|became|came)\b")
+    rf"(?!(?:{_STATIVE})\b)(?:[a-z]+ed|{_IRREGULAR}|grew|fell|rose|stayed|left|became|came)\b")
 _PAST_FIRST_PERSON = re.compile(rf"\b(?:i|we) {_ADVERB}(?:was|were|had|[a-z]+ed|{_IRREGULAR})\b")
 _PLAN = re.compile(r"\b(?:i|we)(?:'d| would| will|'ll| should| could| can)\b|\b(?:first|then|next|after that|"
                    r"my approach|start by|step one)\b")
