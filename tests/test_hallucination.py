@@ -121,3 +121,47 @@ def test_an_unbelieved_bye_bye_over_noise_is_dropped_whole():
     words = _words(("We", 0.5, 0.7, 0.9), ("shipped.", 0.7, 1.2, 0.9), ("Bye", 1.5, 1.7, 0.3),
                    ("bye.", 1.7, 1.9, 0.3))
     assert [w.text for w in drop_unsupported(words, [(0.45, 1.95)])] == ["We", "shipped."]
+
+
+def test_a_run_of_squeezed_unbelieved_words_inside_the_window_is_dropped_but_its_last_word():
+    """Seen on a festival voice through reverb: "instead I was a part of a flat note" for "instead of a flat no",
+    "I was a part" at one instant, probabilities 0.01-0.10; the run's last word stays (see the next test)."""
+    before = [("instead", 22.78, 23.22, 0.945)]
+    made_up = [("I", 23.22, 23.22, 0.07), ("was", 23.22, 23.22, 0.011), ("a", 23.22, 23.22, 0.1),
+               ("part", 23.22, 23.22, 0.068)]
+    after = [("of", 23.22, 23.36, 0.938), ("a", 23.36, 23.58, 0.767), ("flat", 23.58, 23.8, 0.859),
+             ("note,", 23.8, 24.16, 0.358), ("and", 24.3, 24.5, 0.9), ("it", 24.5, 24.7, 0.9), ("held.", 24.7, 25.0, 0.9)]
+    spans = [(22.5, 25.1)]
+    kept = drop_unsupported(_words(*before, *made_up, *after), spans, answer_start=False, answer_end=False)
+    assert kept == _words(*before, made_up[-1], *after)
+
+
+def test_the_real_word_squeezed_in_at_the_end_of_a_made_up_run_stays():
+    """Seen on an espeak-ng voice in noise: "morning. I mean, I was kind of tiring" for "morning. Kind of tiring":
+    "mean, I was kind" at one instant (0.01-0.14), then "of" with time; "kind" was said and starts a filler."""
+    words = _words(("morning.", 26.28, 26.62, 0.99), ("I", 26.94, 27.4, 0.09), ("mean,", 27.4, 27.4, 0.01),
+                   ("I", 27.4, 27.4, 0.14), ("was", 27.4, 27.4, 0.03), ("kind", 27.4, 27.4, 0.06),
+                   ("of", 27.4, 27.92, 0.92), ("tiring,", 27.92, 28.3, 0.59), ("but", 28.3, 28.5, 0.9),
+                   ("it", 28.7, 28.92, 0.93), ("worked.", 28.92, 29.42, 0.48))
+    kept = drop_unsupported(words, [(26.2, 29.5)], answer_start=False, answer_end=False)
+    assert [w.text for w in kept] == ["morning.", "I", "kind", "of", "tiring,", "but", "it", "worked."]
+
+
+def test_squeezed_words_whisper_believes_or_two_unbelieved_ones_stay():
+    """Fast speech gets squeezed word times too; only three or more in a row that Whisper barely believed go."""
+    sure = _words(("we", 1.0, 1.2, 0.9), ("did", 1.2, 1.2, 0.8), ("it", 1.2, 1.2, 0.7), ("all", 1.2, 1.22, 0.6),
+                  ("again", 1.22, 1.6, 0.9), ("then.", 1.6, 1.9, 0.9))
+    assert drop_unsupported(sure, [(0.9, 2.0)], answer_start=False, answer_end=False) == sure
+    two = _words(("we", 1.0, 1.2, 0.9), ("did", 1.2, 1.2, 0.1), ("it", 1.2, 1.2, 0.1), ("again", 1.2, 1.6, 0.9),
+                 ("then.", 1.6, 1.9, 0.9))
+    assert drop_unsupported(two, [(0.9, 2.0)], answer_start=False, answer_end=False) == two
+
+
+def test_a_made_up_closing_sentence_goes_whole_though_its_end_is_a_squeezed_run():
+    """Seen on a flite answer: "This is the first one." after the last said word, "the first one." at one instant;
+    the closing-sentence rule takes all five words before the squeezed-run rule could leave "This is"."""
+    said = [("later.", 17.4, 17.9, 0.95)]
+    made_up = [("This", 18.0, 18.2, 0.3), ("is", 18.2, 18.3, 0.4), ("the", 18.3, 18.3, 0.2), ("first", 18.3, 18.3, 0.1),
+               ("one.", 18.3, 18.3, 0.1)]
+    kept = drop_unsupported(_words(*said, *made_up), [(16.0, 18.4)], answer_start=False)
+    assert kept == _words(*said)

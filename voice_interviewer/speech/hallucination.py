@@ -13,8 +13,13 @@ voiced islands webrtcvad found in the same audio (hesitation.VoicedSpans) and Wh
   of the answer ("data migration. Thank you. API migration"): a candidate thanks at the start or the end, not
   between two items of a list;
 - the window's last sentence, or its closing run of words Whisper squeezed (under MIN_WORD_S / 2 each) or barely
-  believed (under TAIL_WORD_PROBABILITY), is dropped when it has 2 to MAX_TAIL_WORDS words, at least half of them
+  believed (under UNSURE_WORD_PROBABILITY), is dropped when it has 2 to MAX_TAIL_WORDS words, at least half of them
   squeezed, and a mean probability under MIN_PHRASE_PROBABILITY or under MIN_WORD_S / 2 a word all together;
+- a run of MIN_SQUEEZED_RUN or more words in a row Whisper squeezed, anywhere in the window, is dropped but for its
+  last word when their mean probability is under UNSURE_WORD_PROBABILITY: "instead I was a part of a flat note"
+  with "I was a part" at one instant, probabilities 0.01-0.10, where the voice said "instead of a flat no", keeps
+  "part"; three words cannot be said in no time, and Whisper did not believe them either, but the last one is
+  often the first word really said, squeezed in with them (`_drop_squeezed_runs`);
 - a phrase of one to four words said more than MAX_REPEATS times in a row keeps MAX_REPEATS copies (a loop);
 - a window closed at a pause inside the answer does not keep a phrase standing alone as its last sentence
   (`closing_phrase`): the transcriber leaves its audio to the next window, which knows whether the answer goes on
@@ -38,8 +43,9 @@ MIN_PHRASE_PROBABILITY = 0.5
 MIN_WORD_PROBABILITY = 0.1
 MIN_WORD_S = 0.08
 MAX_REPEATS = 2
-TAIL_WORD_PROBABILITY = 0.35
+UNSURE_WORD_PROBABILITY = 0.35
 MAX_TAIL_WORDS = 10
+MIN_SQUEEZED_RUN = 3
 PHRASES = (
     ("thanks", "for", "watching"), ("thank", "you", "for", "watching"), ("thank", "you", "so", "much"),
     ("please", "subscribe"), ("thank", "you"), ("thanks",), ("you",), ("bye",), ("bye", "bye"),
@@ -143,7 +149,7 @@ def drop_unsupported(words: Sequence[Word], spans: Sequence[tuple[float, float]]
                 kept.append(words[i])
             i += 1
         words = kept
-    return _drop_loops(_drop_squeezed_tail(words))
+    return _drop_loops(_drop_squeezed_runs(_drop_squeezed_tail(words)))
 
 
 def _squeezed(word: Word) -> bool:
@@ -164,6 +170,30 @@ def timeless_sentences(words: Sequence[Word]) -> set[int]:
     return out
 
 
+def _drop_squeezed_runs(words: list[Word]) -> list[Word]:
+    """The words but runs of MIN_SQUEEZED_RUN or more squeezed words whose mean probability is under
+    UNSURE_WORD_PROBABILITY, each but its last word: words no audio had time for, which Whisper's language model
+    wrote and barely believed (in noise and through a headset, where it hears no words, tiny.en writes "I was a
+    part", "We're going to do the first"). The last word stays: Whisper's aligner gives the run's time to the next
+    word it heard, and squeezes in the first real word with the made-up ones ("mean, I was kind" before "of", "do
+    the first two" before "engineers": "kind" and "two" were said). A real word Whisper squeezes otherwise has
+    neighbours it gave time to, or it believes it."""
+    kept: list[Word] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and _squeezed(words[j]):
+            j += 1
+        run = words[i:j]
+        if len(run) >= MIN_SQUEEZED_RUN and sum(w.probability for w in run) / len(run) < UNSURE_WORD_PROBABILITY:
+            run = run[-1:]
+        kept += run
+        if j < len(words):
+            kept.append(words[j])
+        i = j + 1
+    return kept
+
+
 def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
     """The window's last sentence (or its closing run of unsure words) when Whisper gave at least half of its words
     almost no time and little belief: "fine. And then we'll see you next time." at 8.5-8.72 s, probabilities
@@ -171,7 +201,7 @@ def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
     a word each, however sure: "early. We'll see you later." in 0.04 s. A closing phrase made up in the final
     instant; unsure words with real durations are kept (tiny.en is unsure of real words in noise)."""
     k = len(words)
-    while k > 0 and (_squeezed(words[k - 1]) or words[k - 1].probability < TAIL_WORD_PROBABILITY):
+    while k > 0 and (_squeezed(words[k - 1]) or words[k - 1].probability < UNSURE_WORD_PROBABILITY):
         k -= 1
     sentence = len(words) - 1
     while sentence > 0 and not _SENTENCE_END.search(words[sentence - 1].text):
