@@ -173,8 +173,8 @@ def timeless_sentences(words: Sequence[Word]) -> set[int]:
 def _drop_squeezed_runs(words: list[Word]) -> list[Word]:
     """The words but runs of MIN_SQUEEZED_RUN or more squeezed words whose mean probability is under
     UNSURE_WORD_PROBABILITY, each but its last word: words no audio had time for, which Whisper's language model
-    wrote and barely believed (in noise and through a headset, where it hears no words, tiny.en writes "I was a
-    part", "We're going to do the first"). The last word stays: Whisper's aligner gives the run's time to the next
+    wrote and barely believed (under reverb, in noise and through a headset, where it hears no words, tiny.en
+    writes runs such as "I was a part" at one instant). The last word stays: Whisper's aligner gives the run's time to the next
     word it heard, and squeezes in the first real word with the made-up ones ("mean, I was kind" before "of", "do
     the first two" before "engineers": "kind" and "two" were said). A real word Whisper squeezes otherwise has
     neighbours it gave time to, or it believes it."""
