@@ -57,7 +57,7 @@ def render(pcm: np.ndarray, condition: str, speech: tuple[float, float], seed: s
     """`pcm` (16 kHz int16) through `condition`; noise is set against the power of the `speech` span (seconds) and
     drawn from a stretch of noise chosen by `seed` (the answer's id)."""
     if condition not in _RENDER:
-        allowed = ", ".join(c for c in [*CONDITIONS, *HELD_OUT] if c != "clean")
+        allowed = ", ".join(_RENDER)
         raise ValueError(f"unknown condition {condition!r}; allowed: {allowed}")
     effects, snr_db, colour = _RENDER[condition]
     signal = pcm.astype(np.float64) / 32768.0

@@ -49,8 +49,8 @@ was we were what when where whether which while who whom whose why will with wit
 yours e.g i.e i'd i'm i've i'll we'd we're we've it's that's don't didn't""".split())
 
 # The irregular past tenses a candidate tells a story with ("I led", "we built"): a deed, next to the "-ed" ones.
-PAST_IRREGULAR = frozenset("""met set brought wrote ran built made took got drove led sent held began chose spoke put sat
-found gave told went kept sought did laid drew cut spent won split broke bought caught taught""".split())
+PAST_IRREGULAR = frozenset("""met set brought wrote ran built made took got drove led sent held began chose spoke put
+sat found gave told went kept sought did laid drew cut spent won split broke bought caught taught""".split())
 
 
 def singular(word: str) -> str:

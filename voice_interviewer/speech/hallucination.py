@@ -97,8 +97,7 @@ def _unsupported_phrase(words: Sequence[Word], i: int, n: int, spans: Sequence[t
         return False  # "you", "thanks" inside a sentence are ordinary words
     if voiced_share(start, end, spans) < MIN_PHRASE_COVERAGE:
         return True
-    if sum(w.probability for w in run) / n < MIN_PHRASE_PROBABILITY or min(w.probability for w in run) < \
-            MIN_WORD_PROBABILITY:
+    if _mean_probability(run) < MIN_PHRASE_PROBABILITY or min(w.probability for w in run) < MIN_WORD_PROBABILITY:
         return True
     if end - start < MIN_WORD_S * n:
         return True  # squeezed into the last instant of a window: no time to say it
@@ -152,6 +151,10 @@ def drop_unsupported(words: Sequence[Word], spans: Sequence[tuple[float, float]]
     return _drop_loops(_drop_squeezed_runs(_drop_squeezed_tail(words)))
 
 
+def _mean_probability(words: Sequence[Word]) -> float:
+    return sum(w.probability for w in words) / len(words)
+
+
 def _squeezed(word: Word) -> bool:
     """Whisper gave the word almost no time: it did not hear it in the audio."""
     return word.end - word.start < MIN_WORD_S / 2
@@ -174,10 +177,10 @@ def _drop_squeezed_runs(words: list[Word]) -> list[Word]:
     """The words but runs of MIN_SQUEEZED_RUN or more squeezed words whose mean probability is under
     UNSURE_WORD_PROBABILITY, each but its last word: words no audio had time for, which Whisper's language model
     wrote and barely believed (under reverb, in noise and through a headset, where it hears no words, tiny.en
-    writes runs such as "I was a part" at one instant). The last word stays: Whisper's aligner gives the run's time to the next
-    word it heard, and squeezes in the first real word with the made-up ones ("mean, I was kind" before "of", "do
-    the first two" before "engineers": "kind" and "two" were said). A real word Whisper squeezes otherwise has
-    neighbours it gave time to, or it believes it."""
+    writes runs such as "I was a part" at one instant). The last word stays: Whisper's aligner gives the run's time
+    to the next word it heard, and squeezes in the first real word with the made-up ones ("mean, I was kind" before
+    "of", "do the first two" before "engineers": "kind" and "two" were said). A real word Whisper squeezes otherwise
+    has neighbours it gave time to, or it believes it."""
     kept: list[Word] = []
     i = 0
     while i < len(words):
@@ -185,7 +188,7 @@ def _drop_squeezed_runs(words: list[Word]) -> list[Word]:
         while j < len(words) and _squeezed(words[j]):
             j += 1
         run = words[i:j]
-        if len(run) >= MIN_SQUEEZED_RUN and sum(w.probability for w in run) / len(run) < UNSURE_WORD_PROBABILITY:
+        if len(run) >= MIN_SQUEEZED_RUN and _mean_probability(run) < UNSURE_WORD_PROBABILITY:
             run = run[-1:]
         kept += run
         if j < len(words):
@@ -211,7 +214,7 @@ def _drop_squeezed_tail(words: list[Word]) -> list[Word]:
         squeezed = sum(map(_squeezed, tail))
         if not (2 <= len(tail) <= MAX_TAIL_WORDS and squeezed * 2 >= len(tail)):
             continue
-        unsure = sum(w.probability for w in tail) / len(tail) < MIN_PHRASE_PROBABILITY
+        unsure = _mean_probability(tail) < MIN_PHRASE_PROBABILITY
         if unsure or tail[-1].end - tail[0].start < MIN_WORD_S / 2 * len(tail):  # or no time to say any of it
             return words[:start]
     return words
