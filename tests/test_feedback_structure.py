@@ -60,6 +60,20 @@ def test_result_quote_holds_its_best_quantity():
     assert days == "we shipped it three weeks early"
 
 
+@pytest.mark.parametrize(("result", "quote"), [
+    ("So, the two weeks were real.", "the two weeks were real"),  # not "the two weeks were"
+    ("We went live nine days before the deadline, with zero downtime.", "We went live nine days before the deadline"),
+    ("All six teams moved over in five weeks, one week before the audit.", "All six teams moved over in five weeks"),
+    ("Revenue rose by two percent and churn fell.", "Revenue rose by two percent"),
+    # a clause too long to quote whole ends after the quantity and its comparison
+    ("We launched two weeks later than the first plan on the revised date everyone agreed to in the review.",
+     "We launched two weeks later"),
+])
+def test_result_quote_ends_with_its_clause(result, quote):
+    story = f"I owned the launch plan for the payments team. I set up a daily review with the leads. {result}"
+    assert structure_of(story, "star").parts["result"]["quote"] == quote
+
+
 def test_position_breaks_ties_between_situation_and_result():
     # the same numeric sentence reads as context when it opens the story and as the outcome when it closes it
     opening = "Our error rate was 12 percent. I owned the reliability program. I set up a weekly review."

@@ -124,6 +124,9 @@ _STAR_CUES = {
 _STAR_PRIOR = {"situation": (0.8, 0.0), "task": (0.4, 0.0), "action": (0.0, 0.0), "result": (0.0, 0.8)}
 _UNCUED_PRIOR = 0.5  # share of the position prior a sentence with no cue for the part still gets
 _SWITCH_COST = 0.3
+RESULT_TAIL_WORDS = 6  # words a result quote may run past its quantity to finish the clause
+_NEXT_CLAUSE = frozenset({"and", "but", "so", "which", "because", "while", "who", "with"})
+_COMPARISON = re.compile(rf"{_COMPARED}|late|before|after")
 
 _FRAMEWORK_CUES = {
     "charter": re.compile(r"\b(?:charter|objectives?|goals?|success (?:metrics?|criteria|measures?)|scope|sponsors?|"
@@ -246,18 +249,38 @@ def _quantity_at(said: Sequence[Token]) -> tuple[int, int] | None:
     return min(found) if found else None
 
 
+def _clause_end(said: Sequence[Token], unit: int) -> int:
+    """Where the quantity's clause ends: "two weeks early", "nine days before the deadline", not "two weeks were".
+
+    A comma or full stop after a word ends it, and so does a word that opens the next clause ("and", "which"). A
+    clause running on past `RESULT_TAIL_WORDS` is cut after the quantity and the comparison that qualifies it ("two
+    weeks later"), since half a clause reads as a slip.
+    """
+    for k in range(unit, min(len(said), unit + RESULT_TAIL_WORDS + 1)):
+        if k > unit and said[k].norm in _NEXT_CLAUSE:
+            return k
+        if said[k].comma_after or said[k].ends_sentence or k == len(said) - 1:
+            return k + 1
+    return unit + 2 if _COMPARISON.fullmatch(said[unit + 1].norm) else unit + 1
+
+
 def _result_quote(tokens: Sequence[Token], sentences: Sequence[Sentence]) -> str:
-    """A few words ending just after the result's best quantity ("cut cost by 18 percent"), else its opening."""
+    """A few words ending with the clause of the result's best quantity ("cut cost by 18 percent"), else its opening.
+
+    A quantity that measures a change ranks first ("came in three weeks early" before "the two weeks were real"),
+    then percentages before other units, then the earlier sentence.
+    """
     best = None
     for sentence in sentences:
         said = tokens[sentence.first:sentence.last + 1]
         found = _quantity_at(said)
-        if found and (best is None or found[0] < best[0]):
-            best = (found[0], said, found[1])
+        rank = found and (0 if MEASURED_OUTCOME.search(sentence.text) else 1, found[0])
+        if found and (best is None or rank < best[0]):
+            best = (rank, said, found[1])
     if best is None:
         return _quote(tokens, sentences[0])
     _, said, unit = best
-    end = min(len(said), unit + 2)  # one word past the unit: "two weeks early", not "two weeks"
+    end = _clause_end(said, unit)
     start = max(0, end - 12)
     clause = [k + 1 for k in range(start, unit) if said[k].comma_after]
     start = clause[-1] if clause else start
