@@ -97,6 +97,16 @@ def test_measured_outcomes_are_evidence_for_execution(personas):
     assert outcome and "twenty two percent" in outcome[0]["quote"] and outcome[0]["at_s"] > 10
 
 
+def test_a_result_without_a_measured_change_is_told_as_such(personas):
+    story = ("I owned the launch checklist. I proposed a two week fast track review and lined up the engineers. "
+             "So, the two weeks were real and the customer signed.")
+    signals = [e["signal"] for e in scored(personas, "br-principles", story)["dimensions"]["execution"]["evidence"]]
+    assert "the result measured no change" in signals and "the result had no number" not in signals
+    vague = story.replace("the two weeks were real and ", "")
+    signals = [e["signal"] for e in scored(personas, "br-principles", vague)["dimensions"]["execution"]["evidence"]]
+    assert "the result had no number" in signals
+
+
 def test_no_speech_is_strong_no_hire(personas):
     _, question = find_question(personas, "panel-alignment")
     doc = analyze(Transcript((), 5.0), question)

@@ -70,6 +70,16 @@ def test_result_without_number():
         feedback(vague))
 
 
+def test_a_number_that_measures_no_change_is_not_praised():
+    # "two weeks" is a number, but the story says what it cost, not what changed: no "concrete result" praise
+    story = ("Sales wanted to launch in a new region before any security review. I owned the launch checklist. "
+             "I proposed a two week fast track review and lined up the security engineers myself. "
+             "So, the two weeks were real. The review found one encryption gap and the customer signed.")
+    assert "concrete result" not in feedback(story)
+    measured = story.replace("the customer signed.", "the customer renewal came in three weeks early.")
+    assert "You closed with a concrete result: the customer renewal came in three weeks early." in feedback(measured)
+
+
 def test_filler_fix_counts_and_places_them():
     said = feedback(UM_STORY)
     doc = analyze(spoken(UM_STORY), ALIGNMENT)

@@ -11,7 +11,7 @@ import re
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, Question
 from voice_interviewer.feedback.score import SEVERITY_RANK
-from voice_interviewer.feedback.structure import QUANTITY
+from voice_interviewer.feedback.structure import MEASURED_OUTCOME
 from voice_interviewer.feedback.timing import match_form
 
 __all__ = ["MAX_WORDS", "NO_SPEECH_FEEDBACK", "strength_sentence", "spoken_summary"]
@@ -67,12 +67,15 @@ def _join(items: list[str], word: str = "and", most: int = 3) -> str:
 def _result_strength(doc: dict) -> str | None:
     structure = doc["structure"]
     result = structure["parts"].get("result") if structure["kind"] == "star" else None
-    if not result or not result.get("present") or not result.get("quote"):
+    if not result or not result.get("present"):
         return None
-    clauses = [c for c in re.split(r"[,;]|\band\b", result["quote"]) if QUANTITY.search(match_form(c.lower()))]
-    if not clauses:  # praise measured results only, not "two teams"
+    # praise measured results only: "cut cost by 18 percent", not "two teams" or "the two weeks were real"
+    measured = [c for c in re.split(r"[,;]|\band\b", result.get("quote") or "")
+                if MEASURED_OUTCOME.search(match_form(c.lower()))]
+    measured += [o["text"] for o in doc.get("outcomes", ()) if o["start_s"] >= result["start_s"]]
+    if not measured:
         return None
-    quote = _speakable(clauses[0], RESULT_QUOTE_WORDS)
+    quote = _speakable(measured[0], RESULT_QUOTE_WORDS)
     return f"You closed with a concrete result: {quote}."
 
 
