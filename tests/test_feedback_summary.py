@@ -90,10 +90,17 @@ def test_filler_fix_counts_and_places_them():
 @pytest.mark.parametrize("text, evidence", [
     (NO_DEPTH, "let the engineers handle the technical decisions"),
     (MANAGER_SOLVED, "my director stepped in"),
-    (WE_LONG, "You said we 8 times and I only 1: say what you did yourself."),
+    (WE_LONG, "You said we 8 times and I only once: say what you did yourself."),
+    (WE_LONG.replace("I was the program manager", "The program manager was me"),
+     "You said we 8 times and I not once: say what you did yourself."),
 ])
 def test_top_fix_quotes_the_evidence(text, evidence):
     assert evidence in feedback(text)
+
+
+def test_filler_fix_writes_fillers_as_said():
+    text = "I mean, " + COMPLETE_STORY.replace(". ", ". I mean, ", 3)
+    assert "You said I mean 4 times" in feedback(text)
 
 
 def test_too_short_names_the_length_and_the_target():

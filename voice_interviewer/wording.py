@@ -1,5 +1,5 @@
 """Words and numbers as people say and read them, shared by every layer: the m:ss clock, number words, function
-words, and the singular of a plural.
+words, the singular of a plural, and a counted filler as written in a sentence.
 
 Pure tables and functions only; the rules that use them (key points, job terms, stories, resume bullets) stay with
 their users.
@@ -7,8 +7,10 @@ their users.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["clock", "ONES", "TENS", "SCALES", "ONES_VALUE", "TENS_VALUE", "number_words", "FUNCTION_WORDS",
-           "PAST_IRREGULAR", "singular"]
+           "PAST_IRREGULAR", "singular", "as_said"]
 
 
 def clock(seconds: float) -> str:
@@ -61,3 +63,8 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def as_said(filler: str) -> str:
+    """A filler's counted (lower-case) form as written in a sentence: "i mean" is "I mean"."""
+    return re.sub(r"\bi\b", "I", filler)

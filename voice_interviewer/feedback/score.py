@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from voice_interviewer.feedback.structure import NUMBER, Structure
 from voice_interviewer.feedback.timing import PACE_BAND_WPM
+from voice_interviewer.wording import as_said
 
 __all__ = ["Finding", "POINTS", "STAR_BUDGET_S", "star_budget_findings", "SEVERITY_RANK", "no_speech", "structure_findings", "key_point_findings",
            "delivery_findings", "off_topic", "total"]
@@ -187,6 +188,7 @@ def _filler_finding(fillers: dict) -> list[Finding]:
     points = min(POINTS["fillers-max"], round(POINTS["filler-per-minute"] * (weighted - FILLER_FREE_PER_MINUTE)))
     many = fillers["per_minute"] > MANY_FILLERS_PER_MINUTE
     top, count = next(iter(fillers["counts"].items()))
+    top = as_said(top)
     return [Finding("many-fillers" if many else "some-fillers", "warn" if many else "info",
                     f"{fillers['total']} fillers, {fillers['per_minute']:.1f} a minute; most often {top!r}.",
                     points, f"fillers {weighted:.1f} a minute (light ones count half)",

@@ -13,6 +13,7 @@ from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, Ques
 from voice_interviewer.feedback.score import SEVERITY_RANK
 from voice_interviewer.feedback.structure import MEASURED_OUTCOME
 from voice_interviewer.feedback.timing import match_form
+from voice_interviewer.wording import as_said
 
 __all__ = ["MAX_WORDS", "NO_SPEECH_FEEDBACK", "strength_sentence", "spoken_summary"]
 
@@ -62,6 +63,10 @@ def _join(items: list[str], word: str = "and", most: int = 3) -> str:
     if len(items) > most:
         items = items[:most - 1] + [f"{len(items) - most + 1} more"]
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def _result_strength(doc: dict) -> str | None:
@@ -168,15 +173,14 @@ def _filler_fix(doc: dict) -> str:
     action part"."""
     fillers = doc["fillers"]
     top, count = next(iter(fillers["counts"].items()))
-    total = fillers["total"]
-    if count == total:
-        times = [hit["start_s"] for hit in fillers["at"]]
-        return f"You said {top} {count} times, {_filler_place(doc, times)}: pause silently instead."
+    top, total = as_said(top), fillers["total"]
     times = [hit["start_s"] for hit in fillers["at"]]
+    if count == total:
+        return f"You said {top} {_times(count)}, {_filler_place(doc, times)}: pause silently instead."
     if count >= 3:
-        return (f"You used {total} filler words, {top} {count} times, {_filler_place(doc, times)}: "
+        return (f"You used {total} filler words, {top} {_times(count)}, {_filler_place(doc, times)}: "
                 "pause silently instead.")
-    examples = _join(list(fillers["counts"])[:3])
+    examples = _join([as_said(name) for name in list(fillers["counts"])[:3]])
     return f"You used {total} filler words such as {examples}, {_filler_place(doc, times)}: pause silently instead."
 
 
@@ -218,7 +222,8 @@ def _content_fix(kind: str, doc: dict, evidence: str) -> str | None:
         return f"Give your answer a clear shape: {shape.get(doc['structure']['kind'], _ANY_SHAPE)}."
     if kind == "we-not-i":
         we, i = (re.findall(r"\d+", evidence) + ["0", "0"])[:2]
-        return f"You said we {we} times and I only {i}: say what you did yourself."
+        i = "not once" if i == "0" else f"only {_times(int(i))}"
+        return f"You said we {_times(int(we))} and I {i}: say what you did yourself."
     templates = {
         "no-technical-depth": "You said {}: show you understand the technical tradeoffs yourself.",
         "process-over-outcomes": "You talked about {} but no outcome: lead with what the program delivered.",

@@ -26,7 +26,7 @@ from voice_interviewer.review.debrief_html import (
     debrief_markdown,
 )
 from voice_interviewer.review.jinja import Markup, render
-from voice_interviewer.wording import clock
+from voice_interviewer.wording import as_said, clock
 
 __all__ = ["render_markdown", "render_html", "scored",
            "stage_summary", "completeness", "align_words", "UNSCORED_NOTE"]
@@ -83,7 +83,7 @@ def _summary_lines(answer: dict) -> list[str]:
         f"Length {_minutes(timing['duration_s'])}{budget}{' (over budget)' if timing.get('over_budget') else ''}",
         f"Pace {pace['wpm']:.0f} words per minute ({pace['verdict']}, aim {pace['band'][0]}-{pace['band'][1]})",
         f"Fillers {fillers['total']} ({fillers['per_minute']:.1f} per minute)"
-        + (": " + ", ".join(f"{k} x{v}" for k, v in fillers["counts"].items()) if fillers["counts"] else ""),
+        + (": " + ", ".join(f"{as_said(k)} x{v}" for k, v in fillers["counts"].items()) if fillers["counts"] else ""),
         f"Long pauses {answer['pauses']['count']} (longest {answer['pauses']['longest_s']:.1f} s)",
     ]
     parts = answer["structure"].get("parts") or {}
