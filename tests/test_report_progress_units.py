@@ -97,6 +97,8 @@ def test_html_report_marks_fillers_parts_and_pauses_and_has_no_network(questions
     summary = stage_summary(session)
     assert summary[0]["answers"] == 2 and summary[0]["score"] == round((rough["score"] + good["score"]) / 2)
     assert "## 1." in render_markdown(session)
+    um = rough["fillers"]["counts"]["um"]
+    assert f'title="um {um}' in page and "read this as a floor" in page  # the fillers tile says what it counts
 
 
 def test_pages_show_session_text_as_text_never_as_markup(questions):

@@ -140,6 +140,12 @@ def _fillers_state(per_minute: float) -> str:
     return "good" if per_minute <= 2 else "ok" if per_minute <= 5 else "bad"
 
 
+def _fillers_hint(fillers: dict) -> str:
+    counted = ", ".join(f"{as_said(k)} {v}" for k, v in fillers["counts"].items())
+    return (f"{counted + '. ' if counted else ''}Counted from what the recogniser heard: an um or uh run into the "
+            "next word, with no pause around it, is often missed, so read this as a floor")
+
+
 def _structure_state(share: float | None) -> str:
     return "ok" if share is None else "good" if share >= 1 else "ok" if share >= 0.5 else "bad"
 
@@ -155,7 +161,8 @@ def _tiles(answer: dict) -> list[dict]:
         _tile("Length", length, "bad" if timing.get("over_budget") else "good", "answer length of its budget"),
         _tile("Pace", f"{pace['wpm']:.0f} wpm", "good" if pace["verdict"] == "ok" else "ok",
               f"aim for {low}-{high} words a minute; yours was {pace['verdict']}"),
-        _tile("Fillers", f"{fillers['total']} · {fillers['per_minute']:.1f}/min", _fillers_state(fillers["per_minute"])),
+        _tile("Fillers", f"{fillers['total']} · {fillers['per_minute']:.1f}/min", _fillers_state(fillers["per_minute"]),
+              _fillers_hint(fillers)),
         _tile("Long pauses", f"{answer['pauses']['count']}", "good" if answer["pauses"]["count"] <= 1 else "ok",
               f"gaps of {answer['pauses']['threshold_s']:g} s or more"),
     ]
