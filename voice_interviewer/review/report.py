@@ -161,8 +161,8 @@ def _tiles(answer: dict) -> list[dict]:
         _tile("Length", length, "bad" if timing.get("over_budget") else "good", "answer length of its budget"),
         _tile("Pace", f"{pace['wpm']:.0f} wpm", "good" if pace["verdict"] == "ok" else "ok",
               f"aim for {low}-{high} words a minute; yours was {pace['verdict']}"),
-        _tile("Fillers", f"{fillers['total']} · {fillers['per_minute']:.1f}/min", _fillers_state(fillers["per_minute"]),
-              _fillers_hint(fillers)),
+        _tile("Fillers", f"{fillers['total']} · {fillers['per_minute']:.1f}/min",
+              _fillers_state(fillers["per_minute"]), _fillers_hint(fillers)),
         _tile("Long pauses", f"{answer['pauses']['count']}", "good" if answer["pauses"]["count"] <= 1 else "ok",
               f"gaps of {answer['pauses']['threshold_s']:g} s or more"),
     ]
