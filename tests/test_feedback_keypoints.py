@@ -124,3 +124,19 @@ def test_stems_do_not_match_other_words():
     index = PhraseIndex(tokenize(spoken("we scoped the launch and planned the teams").words))
     point = KeyPoint(id="p", label="the point", synonyms=("risk register", "cut scope"))
     assert key_points(index, [point])["missing"] == ["the point"]
+
+
+@pytest.mark.parametrize("text, phrase, after, quote", [
+    # cut short mid-clause, a quote does not end on a word that leads into the next one
+    ("I asked the teams what they would need from us.", "asked the teams", 3, "asked the teams"),
+    ("The first step is writing down the goal in one line.", "first step", 4, "first step is writing down"),
+    ("We ran a pilot at the end of the quarter with two teams.", "pilot", 5, "pilot at the end"),
+    # a quote that reaches the end of what was said ends as said
+    ("In the end both teams adopted it.", "adopted", 3, "adopted it"),
+    ("I met both leads separately, and I wrote down what each needed.", "met both leads", 1,
+     "met both leads separately"),
+])
+def test_quote_ends_where_a_phrase_can_end(text, phrase, after, quote):
+    index = index_of(text)
+    match = index.find(phrase_pattern(phrase))
+    assert index.quote(match, after=after) == quote

@@ -22,6 +22,12 @@ from voice_interviewer.feedback.timing import Token, match_form
 
 __all__ = ["Match", "PhraseIndex", "stem", "inflections", "phrase_pattern", "key_points", "work_terms"]
 
+# words a phrase cut short cannot end on: articles, conjunctions, prepositions, auxiliaries, subjects, question
+# words and hesitations
+_LEADS_ON = frozenset("""a an the and or but so because while if than that which who whom whose what how when where
+why of to for with in on at by from into onto about as is are was were be been am would will could should can did do
+does has have had i we they he she you it my our their his her your its this these those then um uh er erm hmm sort
+kind""".split())
 _DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou][bdgmnprt]$")
 _LEFT = r"(?<![a-z0-9'$])"
 _RIGHT = r"(?![a-z0-9'])"
@@ -79,11 +85,16 @@ class PhraseIndex:
         return found[0] if found else None
 
     def quote(self, match: Match, after: int = 3, max_words: int = 12) -> str:
-        """The words as spoken from the match on, with up to `after` more words but not past the sentence end."""
+        """The words as spoken from the match on, with up to `after` more words but not past the sentence end; cut
+        short of a comma or full stop, not ending on a word that leads into the next one: "I asked the teams", not
+        "I asked the teams what they would"."""
         last = match.last
         while last < min(match.last + after, len(self.tokens) - 1) and not self.tokens[last].ends_sentence:
             last += 1
         last = min(last, match.first + max_words - 1)
+        cut = not (self.tokens[last].ends_sentence or self.tokens[last].comma_after)  # else it ends as said
+        while cut and last > match.last and self.tokens[last].norm in _LEADS_ON:
+            last -= 1
         return " ".join(t.text for t in self.tokens[match.first:last + 1])
 
 
