@@ -299,3 +299,10 @@ def test_a_misheard_opener_is_not_taken_for_what_others_achieved(opener):
     story = (f"{opener} I owned the deadline for the security audit. I paired an engineer with each team. "
              "As a result all six teams moved over in five weeks.")
     assert structure_of(story, "star").order == ("situation", "task", "action", "result")
+
+
+def test_part_quote_cut_short_ends_on_a_word_that_closes_a_phrase():
+    story = ("Last spring we were running two billing systems side by side and the ledger team kept losing refunds. "
+             "I owned the migration plan. I set up a weekly review with both leads. As a result we shipped early.")
+    assert structure_of(story, "star").parts["situation"]["quote"] == (
+        "Last spring we were running two billing systems side by side")  # 12 words would end on "and"

@@ -1,5 +1,6 @@
 """Words and numbers as people say and read them, shared by every layer: the m:ss clock, number words, function
-words, the singular of a plural, and a counted filler as written in a sentence.
+words, the singular of a plural, a counted filler as written in a sentence, and the words a quote cut short must
+not end on.
 
 Pure tables and functions only; the rules that use them (key points, job terms, stories, resume bullets) stay with
 their users.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["clock", "ONES", "TENS", "SCALES", "ONES_VALUE", "TENS_VALUE", "number_words", "FUNCTION_WORDS",
-           "PAST_IRREGULAR", "singular", "as_said"]
+           "PAST_IRREGULAR", "singular", "as_said", "leads_on"]
 
 
 def clock(seconds: float) -> str:
@@ -68,3 +69,18 @@ def singular(word: str) -> str:
 def as_said(filler: str) -> str:
     """A filler's counted (lower-case) form as written in a sentence: "i mean" is "I mean"."""
     return re.sub(r"\bi\b", "I", filler)
+
+
+# Words a phrase cut short cannot end on: articles, conjunctions, prepositions, auxiliaries, subjects, question
+# words and hesitations ("I asked the teams what they would" reads as a slip; "I asked the teams" does not).
+_LEADS_ON = frozenset("""a an the and or but so because while if than that which who whom whose what how when where
+why of to for with in on at by from into onto about as is are was were be been am would will could should can did do
+does has have had i we they he she you it my our their his her your its this these those then um uh er erm hmm sort
+kind""".split())
+# a number cut off before its unit ("from two weeks to two"); not "one", which is as often a pronoun ("each one")
+_BARE_NUMBER = re.compile(rf"[\d.,]+|{'|'.join(ONES[2:] + TENS[2:])}")
+
+
+def leads_on(word: str) -> bool:
+    """True for a lower-case word that leads into the next one, so a quote cut short should not end on it."""
+    return word in _LEADS_ON or _BARE_NUMBER.fullmatch(word) is not None

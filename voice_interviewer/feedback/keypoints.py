@@ -19,15 +19,10 @@ from dataclasses import dataclass
 
 from voice_interviewer.content.personas import KeyPoint
 from voice_interviewer.feedback.timing import Token, match_form
+from voice_interviewer.wording import leads_on
 
 __all__ = ["Match", "PhraseIndex", "stem", "inflections", "phrase_pattern", "key_points", "work_terms"]
 
-# words a phrase cut short cannot end on: articles, conjunctions, prepositions, auxiliaries, subjects, question
-# words and hesitations
-_LEADS_ON = frozenset("""a an the and or but so because while if than that which who whom whose what how when where
-why of to for with in on at by from into onto about as is are was were be been am would will could should can did do
-does has have had i we they he she you it my our their his her your its this these those then um uh er erm hmm sort
-kind""".split())
 _DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou][bdgmnprt]$")
 _LEFT = r"(?<![a-z0-9'$])"
 _RIGHT = r"(?![a-z0-9'])"
@@ -86,14 +81,14 @@ class PhraseIndex:
 
     def quote(self, match: Match, after: int = 3, max_words: int = 12) -> str:
         """The words as spoken from the match on, with up to `after` more words but not past the sentence end; cut
-        short of a comma or full stop, not ending on a word that leads into the next one: "I asked the teams", not
-        "I asked the teams what they would"."""
+        short of a comma or full stop, not ending on a word that leads into the next one ("I asked the teams", not
+        "I asked the teams what they would") or on a number without its unit."""
         last = match.last
         while last < min(match.last + after, len(self.tokens) - 1) and not self.tokens[last].ends_sentence:
             last += 1
         last = min(last, match.first + max_words - 1)
         cut = not (self.tokens[last].ends_sentence or self.tokens[last].comma_after)  # else it ends as said
-        while cut and last > match.last and self.tokens[last].norm in _LEADS_ON:
+        while cut and last > match.last and leads_on(self.tokens[last].norm):
             last -= 1
         return " ".join(t.text for t in self.tokens[match.first:last + 1])
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS
 from voice_interviewer.feedback.timing import Sentence, Token, match_form
-from voice_interviewer.wording import ONES, PAST_IRREGULAR, SCALES, TENS
+from voice_interviewer.wording import ONES, PAST_IRREGULAR, SCALES, TENS, leads_on
 
 __all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "MEASURED_OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
            "empty_structure"]
@@ -233,7 +233,11 @@ def _fill_gaps(labels: list[str | None]) -> list[str | None]:
 
 
 def _quote(tokens: Sequence[Token], sentence: Sentence, max_words: int = 12) -> str:
-    return " ".join(t.text for t in tokens[sentence.first:min(sentence.last, sentence.first + max_words - 1) + 1])
+    """The sentence's first words; cut short, not ending on a word that leads on ("side by side", not "... and")."""
+    last = min(sentence.last, sentence.first + max_words - 1)
+    while sentence.first < last < sentence.last and leads_on(tokens[last].norm):
+        last -= 1
+    return " ".join(t.text for t in tokens[sentence.first:last + 1])
 
 
 def _quantity_at(said: Sequence[Token]) -> tuple[int, int] | None:
