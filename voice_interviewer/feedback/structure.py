@@ -235,7 +235,8 @@ def _fill_gaps(labels: list[str | None]) -> list[str | None]:
 def _quote(tokens: Sequence[Token], sentence: Sentence, max_words: int = 12) -> str:
     """The sentence's first words; cut short, not ending on a word that leads on ("side by side", not "... and")."""
     last = min(sentence.last, sentence.first + max_words - 1)
-    while sentence.first < last < sentence.last and leads_on(tokens[last].norm):
+    cut = last < sentence.last and not tokens[last].comma_after  # else it ends as said
+    while cut and last > sentence.first and leads_on(tokens[last].norm):
         last -= 1
     return " ".join(t.text for t in tokens[sentence.first:last + 1])
 
@@ -278,8 +279,10 @@ def _result_quote(tokens: Sequence[Token], sentences: Sequence[Sentence]) -> str
     for sentence in sentences:
         said = tokens[sentence.first:sentence.last + 1]
         found = _quantity_at(said)
-        rank = found and (0 if MEASURED_OUTCOME.search(sentence.text) else 1, found[0])
-        if found and (best is None or rank < best[0]):
+        if found is None:
+            continue
+        rank = (0 if MEASURED_OUTCOME.search(sentence.text) else 1, found[0])
+        if best is None or rank < best[0]:
             best = (rank, said, found[1])
     if best is None:
         return _quote(tokens, sentences[0])
