@@ -131,6 +131,7 @@ def test_stems_do_not_match_other_words():
     ("I asked the teams what they would need from us.", "asked the teams", 3, "asked the teams"),
     ("The first step is writing down the goal in one line.", "first step", 4, "first step is writing down"),
     ("We ran a pilot at the end of the quarter with two teams.", "pilot", 5, "pilot at the end"),
+    ("Database replication could fall behind under peak load.", "replication", 4, "replication could fall behind"),
     ("We cut our release lead time from two weeks to two days.", "cut our release", 6,
      "cut our release lead time from two weeks"),
     # a quote that reaches the end of what was said ends as said

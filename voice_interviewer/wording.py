@@ -74,9 +74,9 @@ def as_said(filler: str) -> str:
 # Words a phrase cut short cannot end on: articles, conjunctions, prepositions, auxiliaries, subjects, question
 # words and hesitations ("I asked the teams what they would" reads as a slip; "I asked the teams" does not).
 _LEADS_ON = frozenset("""a an the and or but so because while if than that which who whom whose what how when where
-why of to for with in on at by from into onto about as is are was were be been am would will could should can did do
-does has have had i we they he she you it my our their his her your its this these those then um uh er erm hmm sort
-kind""".split())
+why of to for with in on at by from into onto about as under between through across without within during against
+toward towards via per until like is are was were be been am would will could should can did do does has have had i
+we they he she you it my our their his her your its this these those then um uh er erm hmm sort kind""".split())
 # a number cut off before its unit ("from two weeks to two"); not "one", which is as often a pronoun ("each one")
 _BARE_NUMBER = re.compile(rf"[\d.,]+|{'|'.join(ONES[2:] + TENS[2:])}")
 
