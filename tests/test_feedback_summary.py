@@ -114,6 +114,16 @@ def test_off_topic_names_missing_key_points():
     assert "did not address the question: decided with data and shared objective" in said
 
 
+def test_a_label_with_a_comma_gets_a_serial_comma():
+    status = Question(
+        id="tech-status", text="How would you report the status of a slipping program to executives?",
+        kind="scenario", tests="communication", budget_s=120,
+        key_points=(key_point("outcomes", "lead with outcomes, not activity", "outcome"),
+                    key_point("asks", "name the risks and specific asks", "specific ask")))
+    said = feedback(JFK_SPEECH, status)
+    assert "lead with outcomes, not activity, and name the risks and specific asks" in said
+
+
 def test_process_fix_names_the_process():
     coordination = Question(
         id="panel-coordination", text="Tell me about a program you coordinated across many teams.",

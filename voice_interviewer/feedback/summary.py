@@ -62,7 +62,10 @@ def _join(items: list[str], word: str = "and", most: int = 3) -> str:
     items = [_speakable(item, LABEL_WORDS) for item in items] or ["nothing"]
     if len(items) > most:
         items = items[:most - 1] + [f"{len(items) - most + 1} more"]
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+    if len(items) == 1:
+        return items[0]
+    serial = "," if any("," in item for item in items) else ""  # "outcomes, not activity, and name the risks"
+    return f"{', '.join(items[:-1])}{serial} {word} {items[-1]}"
 
 
 def _times(count: int) -> str:
