@@ -18,8 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from voice_interviewer.content.personas import KeyPoint
-from voice_interviewer.feedback.timing import Token, match_form
-from voice_interviewer.wording import leads_on
+from voice_interviewer.feedback.timing import Token, match_form, quote_end
 
 __all__ = ["Match", "PhraseIndex", "stem", "inflections", "phrase_pattern", "key_points", "work_terms"]
 
@@ -86,10 +85,7 @@ class PhraseIndex:
         last = match.last
         while last < min(match.last + after, len(self.tokens) - 1) and not self.tokens[last].ends_sentence:
             last += 1
-        last = min(last, match.first + max_words - 1)
-        cut = not (self.tokens[last].ends_sentence or self.tokens[last].comma_after)  # else it ends as said
-        while cut and last > match.last and leads_on(self.tokens[last].norm):
-            last -= 1
+        last = quote_end(self.tokens, match.last, min(last, match.first + max_words - 1))
         return " ".join(t.text for t in self.tokens[match.first:last + 1])
 
 

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS
-from voice_interviewer.feedback.timing import Sentence, Token, match_form
-from voice_interviewer.wording import ONES, PAST_IRREGULAR, SCALES, TENS, leads_on
+from voice_interviewer.feedback.timing import Sentence, Token, match_form, quote_end
+from voice_interviewer.wording import ONES, PAST_IRREGULAR, SCALES, TENS
 
 __all__ = ["Structure", "NUMBER", "QUANTITY", "OUTCOME", "MEASURED_OUTCOME", "first_person_actions", "analyze_structure", "infer_kind",
            "empty_structure"]
@@ -235,9 +235,8 @@ def _fill_gaps(labels: list[str | None]) -> list[str | None]:
 def _quote(tokens: Sequence[Token], sentence: Sentence, max_words: int = 12) -> str:
     """The sentence's first words; cut short, not ending on a word that leads on ("side by side", not "... and")."""
     last = min(sentence.last, sentence.first + max_words - 1)
-    cut = last < sentence.last and not tokens[last].comma_after  # else it ends as said
-    while cut and last > sentence.first and leads_on(tokens[last].norm):
-        last -= 1
+    if last < sentence.last:
+        last = quote_end(tokens, sentence.first, last)
     return " ".join(t.text for t in tokens[sentence.first:last + 1])
 
 

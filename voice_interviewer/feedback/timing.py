@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from voice_interviewer.records import Word
+from voice_interviewer.wording import leads_on
 
 __all__ = [
     "PACE_BAND_WPM",
@@ -22,6 +23,7 @@ __all__ = [
     "match_form",
     "tokenize",
     "split_sentences",
+    "quote_end",
     "speech_span",
     "timing",
     "pace",
@@ -139,6 +141,16 @@ def split_sentences(tokens: Sequence[Token], skip: Collection[int] = ()) -> tupl
             text = " ".join(match_form(t.norm) for t in tokens[a:b + 1] if t.index not in skip)
             sentences.append(Sentence(a, b, tokens[a].start, tokens[b].end, " ".join(text.split())))
     return tuple(sentences)
+
+
+def quote_end(tokens: Sequence[Token], floor: int, last: int) -> int:
+    """The last word of a quote cut short at `last`: words that lead into the next one ("I asked the teams what they
+    would") are backed off, down to `floor`; a word followed by a comma or a full stop ends the quote as said."""
+    if tokens[last].ends_sentence or tokens[last].comma_after:
+        return last
+    while last > floor and leads_on(tokens[last].norm):
+        last -= 1
+    return last
 
 
 def speech_span(tokens: Sequence[Token], voiced: Sequence[tuple[float, float]] | None) -> tuple[float, float]:
