@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from voice_interviewer.content.personas import DIMENSIONS, Question
 from voice_interviewer.feedback.keypoints import PhraseIndex
 from voice_interviewer.feedback.score import Finding
-from voice_interviewer.feedback.structure import MEASURED_OUTCOME, NUMBER, Structure
+from voice_interviewer.feedback.structure import MEASURED_OUTCOME, Structure
 
 __all__ = ["RATINGS", "NOT_ASSESSED", "RATING_VALUE", "RATING_CUTS", "MISTAKE_DIMENSION", "assess_dimensions",
            "no_speech_dimensions", "rating_for", "not_assessed", "label"]
@@ -260,7 +260,7 @@ def _outcome_evidence(index: PhraseIndex, structure: Structure) -> list[dict]:
     if structure.kind == "star" and "result" in structure.missing:
         found.append(_item(False, None, None, "no result: the story stopped before the outcome", 1.2))
     elif not found and structure.kind == "star":  # a number that measures no change ("the two weeks were real")
-        said = "measured no change" if NUMBER.search(structure.texts.get("result", "")) else "had no number"
+        said = "measured no change" if structure.result_has_number() else "had no number"
         found.append(_item(False, None, None, f"the result {said}", 0.6))
     return found
 

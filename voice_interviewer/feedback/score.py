@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voice_interviewer.feedback.structure import NUMBER, Structure
+from voice_interviewer.feedback.structure import Structure
 from voice_interviewer.feedback.timing import PACE_BAND_WPM
 from voice_interviewer.wording import as_said
 
@@ -104,7 +104,7 @@ def structure_findings(structure: Structure) -> list[Finding]:
         return []
     findings = _missing_parts(structure)
     result = structure.parts.get("result", {})
-    if structure.kind == "star" and result.get("present") and not NUMBER.search(structure.texts["result"]):
+    if structure.kind == "star" and result.get("present") and not structure.result_has_number():
         findings.append(Finding("no-numbers-in-result", "warn",
                                 "The result has no number: say what changed, e.g. percent or weeks saved.",
                                 POINTS["no-numbers-in-result"], "result without a number",

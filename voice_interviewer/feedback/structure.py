@@ -165,6 +165,11 @@ class Structure:
     order: tuple[str, ...] = ()  # present parts by start
     texts: dict = field(default_factory=dict)  # part -> the match-form text of its sentences
 
+    def result_has_number(self) -> bool:
+        """The result part says a number ("two weeks", "18 percent"): the score's "result without a number" and the
+        execution rating's "the result had no number" both ask this."""
+        return bool(NUMBER.search(self.texts.get("result", "")))
+
     def as_doc(self) -> dict:
         parts = {name: dict(info) for name, info in self.parts.items()}
         return {"kind": self.kind, "parts": parts, "missing": list(self.missing), "order": list(self.order)}
