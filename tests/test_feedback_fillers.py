@@ -116,6 +116,9 @@ def test_i_mean(text, expected):
     ("We wrote a sort of report for the leads.", []),  # determiner first: read as "type of"
     ("It was kind of late for that.", ["kind of"]),
     ("We sort of agreed on the plan.", ["sort of"]),
+    ("I met each of them alone first, kind of, to hear both sides.", ["kind of"]),  # the comma parts "first"
+    ("I met each of them alone first kind of to hear both sides.", ["kind of"]),  # a verb follows: a hedge
+    ("It was the first kind of outage we had seen.", []),
 ])
 def test_kind_of_and_sort_of(text, expected):
     assert fillers_in(text) == expected

@@ -27,7 +27,9 @@ Rules (each has a test in tests/test_feedback_fillers.py):
   a sentence ending on "I mean it" are the verb even when Whisper writes a comma after "mean".
 - "kind of" / "sort of" are the noun "type" after a determiner or question word ("what kind of database", "this
   sort of problem"; "a sort of report" is read this way too: the determiner decides) and a hedge, so a filler,
-  anywhere else ("it was kind of late", "we sort of agreed").
+  anywhere else ("it was kind of late", "we sort of agreed"). A comma or a silence between the determiner and
+  "kind" ("alone first, kind of") parts them, and "kind of to ..." is a hedge after any word: the noun takes a
+  noun, not a verb.
 """
 
 from __future__ import annotations
@@ -168,7 +170,10 @@ def _so_is_filler(tokens: Sequence[Token], i: int) -> bool:
 
 
 def _hedge_is_filler(tokens: Sequence[Token], i: int) -> bool:
-    return i == 0 or tokens[i - 1].ends_sentence or tokens[i - 1].norm not in _DETERMINERS
+    if _norm(tokens, i + 2) == "to":
+        return True  # "kind of to hear the story": the noun takes a noun after "of", never a verb
+    return (i == 0 or tokens[i - 1].ends_sentence or tokens[i - 1].comma_after
+            or tokens[i].gap_before >= CLAUSE_PAUSE_S or tokens[i - 1].norm not in _DETERMINERS)
 
 
 _PAIRS = {
