@@ -25,14 +25,18 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 - key points heard: of the question's key points the labelled transcript covers, the share the recognised one
   covers too (a point said but misheard, "program charger" for "program charter", is reported missing), and the
   points covered only in what was recognised.
+- hard-to-hear warning (feedback.hearing): of the answers heard with a word error rate over BADLY_HEARD_WER, the share
+  the feedback warns of; of the others, the share warned of for nothing; and of the answers whose feedback reports a
+  part or key point missing that was said, the share warned of.
 - paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with a key
   point cut or many fillers added by 1 (per condition); a tally per kind of pair.
 
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
     accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
     worst_condition_filler_recall=C pairs_ranked_right=F invented_phrases=N key_points_heard=K
+    hard_to_hear_warned=H warned_for_nothing=X
 (the first four and key_points_heard on clean audio; the worst voice pools its conditions, the worst condition its
-voices).
+voices; the last two over every answer run).
 """
 
 from __future__ import annotations
@@ -366,12 +370,17 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
         span = entry["speech_end_s"] - entry["speech_start_s"]
         invented = invented_phrases(entry, transcript)
         dropped = [d[0] for d in transcript.extra.get("dropped", ())]
+        points = key_points_heard(entry, doc, question)
+        wer = word_error_rate(entry["transcript"], transcript.text)
+        warned = doc["hearing"]["clear"] is False
+        said_reported_missing = any(w.endswith(" missed") for w in wrong) or points[1] < points[0]
         rows.append({"dropped": dropped, "entry": entry, "doc": doc, "condition": condition, "ok": ok, "judged": judged,
                      "missing": missing_parts(entry, doc),
                      "agreement": agreement, "wrong": wrong, "invented": invented,
-                     "key_points": key_points_heard(entry, doc, question),
+                     "key_points": points,
+                     "hearing": (wer > BADLY_HEARD_WER, warned, said_reported_missing),
                      "wpm_err": abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"],
-                     "wer": word_error_rate(entry["transcript"], transcript.text),
+                     "wer": wer,
                      "dur_err": abs(doc["timing"]["duration_s"] - span),
                      "first_err": abs(doc["timing"]["first_word_s"] - entry["speech_start_s"])})
         if verbose:
@@ -405,7 +414,33 @@ def summarise(rows: list[dict], seconds: float = 0.0) -> dict:
             "dur_error": statistics.mean(r["dur_err"] for r in rows) if rows else 0.0,
             "first_error": statistics.mean(r["first_err"] for r in rows) if rows else 0.0,
             "invented": [f"{r['entry']['id']}: {p!r}" for r in rows for p in r["invented"]],
+            "hearing": hearing_tally(rows),
             "scores": [(r["entry"], r["doc"]) for r in rows], "seconds": seconds}
+
+
+def hearing_tally(rows: list[dict]) -> dict:
+    """The hard-to-hear warning (feedback.hearing) against what was heard: badly heard answers (WER over
+    BADLY_HEARD_WER) warned of, well heard ones warned of for nothing, and answers whose feedback reports a part or
+    key point missing that was said, warned of. Answers too short to judge count as not warned."""
+    judged = [r["hearing"] for r in rows]
+    bad = [h for h in judged if h[0]]
+    good = [h for h in judged if not h[0]]
+    wrong = [h for h in judged if h[2]]
+    return {"bad": (sum(h[1] for h in bad), len(bad)), "good": (sum(h[1] for h in good), len(good)),
+            "wrong": (sum(h[1] for h in wrong), len(wrong))}
+
+
+def _share(pair: tuple[int, int]) -> str:
+    return f"{pair[0] / pair[1]:.3f}" if pair[1] else "-"
+
+
+def print_hearing(groups: dict[str, dict]) -> None:
+    print(f"\nhard-to-hear warning (WER over {BADLY_HEARD_WER} is badly heard)")
+    print(f"  {'':<18} {'badly heard: warned':>20} {'well heard: warned':>19} {'said, reported missing: warned':>31}")
+    for name, r in groups.items():
+        h = r["hearing"]
+        cells = [f"{h[k][0]}/{h[k][1]} {_share(h[k]):>5}" for k in ("bad", "good", "wrong")]
+        print(f"  {name:<18} {cells[0]:>20} {cells[1]:>19} {cells[2]:>31}")
 
 
 def heard_share(result: dict) -> float:
@@ -463,6 +498,7 @@ def pair_check(rows: list[dict]) -> tuple[int, int, list[str]]:
 
 
 PAIR_MARGIN = 8
+BADLY_HEARD_WER = 0.2  # a word in five wrong: what the feedback reports missing can no longer be trusted
 
 
 def print_fillers(result: dict) -> None:
@@ -587,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
                for v in by_voice for c in conditions}
     print_groups("per voice (all conditions)", by_voice)
     print_groups("per condition (all voices)", by_condition)
+    print_hearing({**by_condition, **by_voice, "all": result})
     print("\nfiller recall per voice and condition (labelled fillers in brackets)")
     print("  " + f"{'':<18}" + "".join(f"{c:>16}" for c in conditions))
     for v in by_voice:
@@ -624,7 +661,8 @@ def main(argv: list[str] | None = None) -> int:
           f"worst_voice_filler_recall={min(voiced, default=1.0):.3f} "
           f"worst_condition_filler_recall={min(conds, default=1.0):.3f} "
           f"pairs_ranked_right={right / pairs if pairs else 1.0:.3f} invented_phrases={len(result['invented'])} "
-          f"key_points_heard={heard_share(clean):.3f}")
+          f"key_points_heard={heard_share(clean):.3f} hard_to_hear_warned={_share(result['hearing']['bad'])} "
+          f"warned_for_nothing={_share(result['hearing']['good'])}")
     return 0
 
 

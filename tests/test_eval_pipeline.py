@@ -81,3 +81,34 @@ def test_off_topic_and_ten_second_answers_score_far_below_a_complete_one(answer_
     assert reasons & {"off-topic", "too-short"}
     assert all(d["reason"] for d in weak["deductions"])
     assert sum(d["points"] for d in weak["deductions"]) == 100 - weak["score_unclamped"]
+
+
+def test_an_answer_drowned_in_noise_is_said_to_be_hard_to_hear(tmp_path):
+    """The same flite answer clean and in pink noise at 10 dB SNR (benchmarks/microphones.py, the benchmark's own
+    rendering): clean, tiny.en hears it almost word for word and the feedback trusts it; in the noise it gets about
+    a third of the words wrong and the feedback says so."""
+    import sys
+
+    import soundfile as sf
+
+    from voice_interviewer.audio.files import read_audio
+    from voice_interviewer.speech.wer import word_error_rate
+
+    sys.path.insert(0, str(EVAL.parent.parent / "benchmarks"))
+    from microphones import render
+
+    entry = LABELS["flite-slt--ev-screen-motivation"]
+    clean = scored(entry["id"])
+    noisy_wav = tmp_path / "noisy.wav"
+    pcm = read_audio((EVAL / entry["file"]).resolve())
+    sf.write(noisy_wav, render(pcm, "noise-snr10", (entry["speech_start_s"], entry["speech_end_s"]), entry["id"]),
+             16000, subtype="PCM_16")
+    options = TranscribeOptions(partial_every_s=None)
+    model = load_model(resolve_model(None).source, options.compute_type, options.cpu_threads)
+    noisy = analyze(transcribe_frames(WavFileSource(noisy_wav).frames(), model, options),
+                    find_question(load_personas(), entry["question_id"])[1])
+    assert word_error_rate(entry["transcript"], clean["transcript"]) < 0.1
+    assert clean["hearing"]["clear"] is True
+    assert word_error_rate(entry["transcript"], noisy["transcript"]) > 0.2
+    assert noisy["hearing"]["clear"] is False
+    assert "hard-to-hear" in {f["kind"] for f in noisy["findings"]}

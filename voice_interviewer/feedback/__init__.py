@@ -6,8 +6,9 @@ No function here reads files, prints or keeps state between calls.
 
 Added to the schema-1 document (docs/json.md: fields are only ever added): pauses.list, fillers.at,
 fillers.weighted_per_minute, structure.parts.*.quote, structure.order, key_points.at, outcomes, findings[].at_s,
-findings[].evidence, deductions, score_unclamped, strength and dimensions (feedback.dimensions: the guide's five
-dimensions the question tests, each with a rating and its evidence).
+findings[].evidence, deductions, score_unclamped, strength, dimensions (feedback.dimensions: the guide's five
+dimensions the question tests, each with a rating and its evidence) and hearing (feedback.hearing: how sure the
+recogniser was of the words, and whether the answer was heard clearly enough to trust what is reported missing).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 from voice_interviewer.content.personas import Question
 from voice_interviewer.feedback.dimensions import assess_dimensions, no_speech_dimensions
 from voice_interviewer.feedback.fillers import filler_indices, filler_report, find_fillers
+from voice_interviewer.feedback.hearing import hearing
 from voice_interviewer.feedback.keypoints import PhraseIndex, key_points, work_terms
 from voice_interviewer.feedback.mistakes import guide_mistakes
 from voice_interviewer.feedback.score import (
     SEVERITY_RANK,
     Finding,
     delivery_findings,
+    hearing_findings,
     key_point_findings,
     no_speech,
     off_topic,
@@ -72,6 +75,7 @@ def _no_speech_doc(transcript: Transcript, question: Question | None, audio_name
         "pace": pace(0, 0.0),
         "pauses": pauses(()),
         "fillers": filler_report([], 0.0),
+        "hearing": hearing(()),
         "structure": empty_structure(question.structure_kind if question else "none").as_doc(),
         "key_points": {"covered": [], "missing": labels, "at": []},
         "outcomes": [],
@@ -103,6 +107,7 @@ def _measure(tokens: tuple[Token, ...], question: Question | None, voiced=None) 
         "parts_present": len(structure.order) if parts_present is None or kind != "none" else parts_present,
         "timing": timed, "pace": pace(said, timed["duration_s"]), "pauses": pauses(tokens, voiced),
         "fillers": filler_report(hits, timed["duration_s"]),
+        "hearing": hearing(tokens, skip),
         "key_points": key_points(index, question.key_points if question else ()),
     }
 
@@ -115,6 +120,7 @@ def _judge(m: dict, question: Question | None) -> list[Finding]:
         + off_topic(m["key_points"], m["parts_present"], m["said"], work_terms(m["index"]))
         + guide_mistakes(m["index"], m["kind"], question, parts_present=m["parts_present"], word_count=m["said"],
                          judge_structure=m["kind"] != "none" or question is None)
+        + hearing_findings(m["hearing"])
     )
     return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], -f.points))
 
@@ -141,6 +147,7 @@ def analyze(transcript: Transcript, question: Question | None = None, *, audio_n
         "pace": m["pace"],
         "pauses": m["pauses"],
         "fillers": m["fillers"],
+        "hearing": m["hearing"],
         "structure": m["structure"].as_doc(),
         "key_points": m["key_points"],
         "outcomes": _outcomes(m["index"]),

@@ -16,7 +16,7 @@ from voice_interviewer.feedback.timing import PACE_BAND_WPM
 from voice_interviewer.wording import as_said
 
 __all__ = ["Finding", "POINTS", "STAR_BUDGET_S", "star_budget_findings", "SEVERITY_RANK", "no_speech", "structure_findings", "key_point_findings",
-           "delivery_findings", "off_topic", "total"]
+           "delivery_findings", "hearing_findings", "off_topic", "total"]
 
 POINTS = {
     "no-speech": 100,
@@ -229,6 +229,20 @@ def off_topic(key_points: dict, parts_present: int, word_count: int, work_terms:
         return [Finding("off-topic", "high", "The answer is not about work: no team, program or outcome came up.",
                         POINTS["off-topic"], "off topic: not about work")]
     return []
+
+
+def hearing_findings(hearing: dict) -> list[Finding]:
+    """A note, worth no points, when the recogniser was unsure of the answer's words: what is reported missing may
+    have been said and misheard (feedback.hearing)."""
+    if hearing["clear"] is not False:
+        return []
+    unsure = hearing["unsure_share"]
+    share = ("most words" if unsure >= 0.5 else f"about 1 word in {round(1 / unsure)}" if unsure >= 0.1
+             else "a few words")
+    return [Finding("hard-to-hear", "info", f"Parts of this answer were hard to make out ({share} unsure): the "
+                    "transcript may hold misheard words, and a part or key point reported missing may have been said.",
+                    0,
+                    f"hard to hear (mean word probability {hearing['mean_probability']:.2f})")]
 
 
 def total(findings: Sequence[Finding]) -> tuple[int, int, list[dict]]:

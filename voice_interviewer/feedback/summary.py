@@ -15,7 +15,7 @@ from voice_interviewer.feedback.structure import MEASURED_OUTCOME
 from voice_interviewer.feedback.timing import match_form
 from voice_interviewer.wording import as_said
 
-__all__ = ["MAX_WORDS", "NO_SPEECH_FEEDBACK", "strength_sentence", "spoken_summary"]
+__all__ = ["HARD_TO_HEAR", "MAX_WORDS", "NO_SPEECH_FEEDBACK", "heard_warning", "strength_sentence", "spoken_summary"]
 
 MAX_WORDS = 50
 QUOTE_WORDS = 8
@@ -24,6 +24,7 @@ RESULT_QUOTE_WORDS = 12
 PART_OPENING_S = 6.0  # a filler this soon after a part starts was said while starting it
 FIXES_SPOKEN = 1  # the single most useful fix; the written report lists every finding
 NOTHING_TO_FIX = "Nothing to fix on this one, keep answering like that."
+HARD_TO_HEAR = "I could not hear all of that clearly, so check the transcript."
 NO_SPEECH_FEEDBACK = "I did not hear an answer. When you are ready, try again and speak for about a minute."
 _PARTS = frozenset(STAR_PARTS + FRAMEWORK_PARTS)
 _ANY_SHAPE = "a story or a step by step plan"
@@ -289,11 +290,26 @@ def _fixes(doc: dict, question: Question | None) -> list[str]:
     return fixes[:FIXES_SPOKEN]
 
 
+def heard_warning(doc: dict) -> list[str]:
+    """[HARD_TO_HEAR] when the recogniser was unsure of the answer's words (feedback.hearing) and the feedback says
+    something was not said (a part, a key point, a number: what a misheard word can hide), else []. Said after the
+    strength and before any fix, wherever the spoken feedback is put together."""
+    if (doc.get("hearing") or {}).get("clear") is not False:
+        return []
+    kinds = [f["kind"] for f in doc.get("findings", ())]
+    absent = any(k.startswith(("missing-", "no-", "resume-")) or k == "off-topic" for k in kinds if k != "no-speech")
+    return [HARD_TO_HEAR] if absent else []
+
+
 def spoken_summary(doc: dict, question: Question | None = None) -> str:
-    """One strength and up to two fixes, at most MAX_WORDS words, for text to speech."""
+    """One strength and up to two fixes, at most MAX_WORDS words, for text to speech; when the answer was hard to
+    hear (feedback.hearing), a warning before the fixes."""
     if any(f["kind"] == "no-speech" for f in doc["findings"]):
         return NO_SPEECH_FEEDBACK
     parts = [doc.get("strength") or strength_sentence(doc)] + (_fixes(doc, question) or [NOTHING_TO_FIX])
-    while len(parts) > 1 and len(" ".join(parts).split()) > MAX_WORDS:
+    warning = heard_warning(doc)
+    parts[1:1] = warning  # before the fixes, which may rest on misheard words; never cut for length
+    keep = 1 + len(warning)
+    while len(parts) > keep and len(" ".join(parts).split()) > MAX_WORDS:
         parts.pop()
     return " ".join(parts)

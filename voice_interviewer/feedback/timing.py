@@ -56,6 +56,7 @@ class Token:
     gap_before: float  # silence since the previous word ended; 0 for the first word
     ends_sentence: bool  # Whisper wrote . ? ! after it
     comma_after: bool  # Whisper wrote , ; : or a dash after it
+    probability: float = 1.0  # how sure the recogniser was of the word (the least sure of its pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,19 +92,19 @@ def tokenize(words: Iterable[Word]) -> tuple[Token, ...]:
             if tokens and (ends or comma):
                 last = tokens[-1]
                 tokens[-1] = Token(last.index, last.text, last.norm, last.start, last.end, last.gap_before,
-                                   last.ends_sentence or ends, last.comma_after or comma)
+                                   last.ends_sentence or ends, last.comma_after or comma, last.probability)
             continue
         if tokens and raw[:1] in _CONTINUES and word.text[:1] != " ":
             # a piece of the word before ("read" "-um" "-out", "$40" ",000"): one word, never a filler on its own
             last = tokens[-1]
             text = last.text + _clean(raw) if raw[:1] != "-" else f"{last.text}-{_clean(raw)}"
             tokens[-1] = Token(last.index, text, text.lower(), last.start, max(last.end, float(word.end)),
-                               last.gap_before, ends, comma)
+                               last.gap_before, ends, comma, min(last.probability, float(word.probability)))
             continue
         start = max(0.0, float(word.start))
         end = max(start, float(word.end))
         gap = max(0.0, start - tokens[-1].end) if tokens else 0.0
-        tokens.append(Token(len(tokens), text, text.lower(), start, end, gap, ends, comma))
+        tokens.append(Token(len(tokens), text, text.lower(), start, end, gap, ends, comma, float(word.probability)))
     return tuple(tokens)
 
 

@@ -224,6 +224,8 @@ function showFeedback(index, record) {
     list.appendChild(item);
   }
   if (list.children.length) card.appendChild(list);
+  const unclear = (record.findings || []).find((f) => f.kind === "hard-to-hear");
+  if (unclear) add("p", unclear.message, "hearing");
   add("p", record.spoken_feedback || "", "spoken");
   $("feedback").prepend(card);
   requestAnimationFrame(() => window.viTimes.cards.push({ index, at: performance.now() }));

@@ -1,0 +1,98 @@
+"""feedback.hearing: an answer the recogniser was unsure of is said to be hard to hear, and nothing else moves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from test_feedback_fixtures import ALIGNMENT, spoken
+
+from voice_interviewer.feedback import analyze
+from voice_interviewer.feedback.hearing import MIN_MEAN_PROBABILITY, hearing
+from voice_interviewer.feedback.summary import HARD_TO_HEAR, heard_warning
+from voice_interviewer.feedback.timing import tokenize
+from voice_interviewer.records import Transcript, Word
+
+STORY = ("Two teams disagreed on the login design, and I was asked to bring them to one flow in a month. "
+         "I ran a working session where both leads agreed on three criteria, then each team measured its flow "
+         "against them for two weeks. The web flow won, the mobile team adopted it, and failures fell by 22 percent.")
+
+
+def unsure(transcript: Transcript, probability: float) -> Transcript:
+    """The same words, each given `probability`."""
+    words = tuple(replace(w, probability=probability) for w in transcript.words)
+    return Transcript(words, transcript.audio_duration_s, transcript.model)
+
+
+def test_a_clear_answer_is_heard_clearly():
+    doc = analyze(spoken(STORY), ALIGNMENT)
+    assert doc["hearing"]["clear"] is True
+    assert doc["hearing"]["mean_probability"] == 0.9
+    assert "hard-to-hear" not in [f["kind"] for f in doc["findings"]]
+    assert HARD_TO_HEAR not in doc["spoken_feedback"]
+
+
+def test_an_answer_heard_with_doubt_says_so_and_scores_the_same():
+    clear = analyze(spoken(STORY), ALIGNMENT)
+    doubtful = analyze(unsure(spoken(STORY), 0.45), ALIGNMENT)
+    assert doubtful["hearing"]["clear"] is False
+    assert doubtful["hearing"]["unsure_share"] == 1.0
+    finding = next(f for f in doubtful["findings"] if f["kind"] == "hard-to-hear")
+    assert finding["severity"] == "info"
+    assert finding["message"].startswith("Parts of this answer were hard to make out (most words unsure)")
+    assert "a part or key point reported missing may have been said" in finding["message"]
+    assert doubtful["score"] == clear["score"] and doubtful["deductions"] == clear["deductions"]
+    # said before the fixes, which rest on the doubtful words (here key points reported missing), never cut
+    assert any(f["kind"] == "missing-key-point" for f in doubtful["findings"])
+    strength, rest = doubtful["spoken_feedback"].split(HARD_TO_HEAR)
+    assert strength.strip() == clear["strength"] and rest.strip()
+
+
+def test_the_line_is_the_mean_probability_of_the_words_said():
+    words = spoken(STORY)
+    just_under = analyze(unsure(words, MIN_MEAN_PROBABILITY - 0.01), ALIGNMENT)["hearing"]
+    at_the_line = analyze(unsure(words, MIN_MEAN_PROBABILITY), ALIGNMENT)["hearing"]
+    assert (just_under["clear"], at_the_line["clear"]) == (False, True)
+
+
+def test_fillers_do_not_count():
+    """The filler pass writes the hesitations it hears at 0.5, and Whisper doubts a prompted "um": the words said
+    decide."""
+    text = "Um, uh, " + STORY.replace(", and I was", ", um, and I was").replace("then each", "uh, then each")
+    doc = analyze(_hesitations_unsure(spoken(text)), ALIGNMENT)
+    assert doc["fillers"]["total"] >= 4
+    assert doc["hearing"]["clear"] is True and doc["hearing"]["mean_probability"] == 0.9
+
+
+def _hesitations_unsure(transcript: Transcript) -> Transcript:
+    words = tuple(replace(w, probability=0.05) if w.text.strip(" ,").lower() in ("um", "uh") else w
+                  for w in transcript.words)
+    return Transcript(words, transcript.audio_duration_s, transcript.model)
+
+
+def test_a_few_words_are_not_judged():
+    doc = analyze(unsure(spoken("We shipped it on time in the end."), 0.2), ALIGNMENT)
+    assert doc["hearing"]["clear"] is None
+    assert "hard-to-hear" not in [f["kind"] for f in doc["findings"]]
+
+
+def test_no_speech_and_typed_text():
+    assert analyze(Transcript(()), ALIGNMENT)["hearing"] == {"words": 0, "mean_probability": None,
+                                                             "unsure_share": None, "clear": None}
+    typed = Transcript(tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(STORY.split())))
+    assert analyze(typed, ALIGNMENT)["hearing"]["clear"] is True  # no probabilities: taken as heard
+
+
+def test_a_word_in_pieces_is_as_sure_as_its_least_sure_piece():
+    tokens = tokenize([Word(" $40", 0.0, 0.3, 0.9), Word(",000", 0.3, 0.5, 0.2), Word(" saved.", 0.5, 0.9, 0.8)])
+    assert [t.probability for t in tokens] == [0.2, 0.8]
+    assert hearing(tokens)["words"] == 2
+
+
+def test_the_warning_is_spoken_only_where_a_misheard_word_could_hide_something():
+    unclear = {"hearing": {"clear": False}}
+    assert heard_warning(unclear | {"findings": [{"kind": "missing-result"}]}) == [HARD_TO_HEAR]
+    assert heard_warning(unclear | {"findings": [{"kind": "no-numbers-in-result"}]}) == [HARD_TO_HEAR]
+    assert heard_warning(unclear | {"findings": [{"kind": "off-topic"}]}) == [HARD_TO_HEAR]
+    assert heard_warning(unclear | {"findings": [{"kind": "pace-fast"}, {"kind": "hard-to-hear"}]}) == []
+    assert heard_warning({"hearing": {"clear": True}, "findings": [{"kind": "missing-result"}]}) == []
+    assert heard_warning({"findings": [{"kind": "missing-result"}]}) == []  # saved before hearing was measured
