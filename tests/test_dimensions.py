@@ -161,6 +161,25 @@ def test_spoken_debrief_is_under_45_seconds(personas):
     assert "recommendation" in spoken_debrief(debrief)
 
 
+def test_the_debrief_says_when_answers_were_hard_to_hear(personas):
+    answers = [scored(personas, qid, text, i, None) for i, (qid, text) in enumerate(
+        [("hm-platform-migration", STRONG_TECH), ("hm-slip-three-weeks", HANDS_OFF),
+         ("panel-alignment", ALIGNMENT), ("br-influence-leader", ALIGNMENT)], start=1)]
+    assert build_debrief(answers)["hearing"]["hiring-manager"] == {"answers": 2, "unclear": []}
+    assert "could not hear" not in spoken_debrief(build_debrief(answers))
+    answers[1]["hearing"] = answers[1]["hearing"] | {"clear": False}
+    answers[2]["hearing"] = answers[2]["hearing"] | {"clear": False}
+    debrief = build_debrief(answers)
+    assert debrief["hearing"]["hiring-manager"] == {"answers": 2, "unclear": [2]}
+    assert "I could not hear one of your two answers clearly" in spoken_debrief(debrief, "hiring-manager")
+    assert "I could not hear your answer clearly" in spoken_debrief(debrief, "panel")
+    assert "could not hear" not in spoken_debrief(debrief, "bar-raiser")
+    loop = spoken_debrief(debrief)
+    assert loop.endswith("I could not hear two of your four answers clearly: a quieter room, or a microphone "
+                         "closer to you, will make my feedback surer.")
+    assert len(loop.split()) / 150 * 60 < 45, loop
+
+
 def test_report_draws_the_dimensions_with_clickable_evidence(personas):
     from voice_interviewer.review.report import render_html, render_markdown
 

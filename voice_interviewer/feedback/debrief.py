@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from voice_interviewer.content.personas import DIMENSIONS, STAGES
 from voice_interviewer.feedback.dimensions import NOT_ASSESSED, RATING_VALUE, RATINGS, label
+from voice_interviewer.wording import number_words
 
 __all__ = ["build_debrief", "answer_dimensions", "spoken_debrief", "EVIDENCE_EACH_WAY", "RETOLD_OVERLAP"]
 
@@ -113,6 +114,12 @@ def build_debrief(answers: Sequence[dict]) -> dict:
         loop_values["execution"].append(max(0, min(loop_values["execution"]) - 1))
     loop = {d: _mean_rating(loop_values[d]) for d in DIMENSIONS}
     closed = "bar-raiser" in per_stage
+    hearing: dict[str, dict] = {}
+    for answer in rated:
+        heard = hearing.setdefault(answer.get("stage") or "", {"answers": 0, "unclear": []})
+        heard["answers"] += 1
+        if (answer.get("hearing") or {}).get("clear") is False:
+            heard["unclear"].append(answer["index"])
     return {
         "stages": stages,
         "loop": loop,
@@ -121,6 +128,7 @@ def build_debrief(answers: Sequence[dict]) -> dict:
         "evidence": {"stages": {s: {d: _evidence(stage_items[s].get(d, [])) for d in DIMENSIONS
                                     if stages[s][d] != NOT_ASSESSED} for s in order},
                      "loop": {d: _evidence(loop_items[d]) for d in DIMENSIONS if loop[d] != NOT_ASSESSED}},
+        "hearing": hearing,
     }
 
 
@@ -199,4 +207,18 @@ def spoken_debrief(debrief: dict, stage: str | None = None) -> str:
         parts.append(f"My recommendation would be {label(debrief['recommendation'])}.")
     if RATING_VALUE[rated[focus]] < RATING_VALUE["strong-hire"]:
         parts.append(f"Work on {_NAMES[focus]} first.{_fix(debrief, focus, scope)}")
-    return " ".join(parts)
+    return " ".join(parts + _hearing_note(debrief, stage))
+
+
+def _hearing_note(debrief: dict, stage: str | None) -> list[str]:
+    """A closing sentence when answers in scope were hard to hear (feedback.hearing): the room or the microphone
+    made the feedback less sure, and the candidate can fix that before the next session."""
+    heard = debrief.get("hearing") or {}
+    scope = [heard[stage]] if stage is not None and stage in heard else list(heard.values()) if stage is None else []
+    unclear, answers = sum(len(h["unclear"]) for h in scope), sum(h["answers"] for h in scope)
+    if not unclear:
+        return []
+    which = (f"{number_words(unclear)} of your {number_words(answers)} answers" if unclear < answers
+             else "your answers" if answers > 1 else "your answer")
+    return [f"I could not hear {which} clearly: a quieter room, or a microphone closer to you, will make my "
+            "feedback surer."]
