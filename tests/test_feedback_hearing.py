@@ -96,3 +96,18 @@ def test_the_warning_is_spoken_only_where_a_misheard_word_could_hide_something()
     assert heard_warning(unclear | {"findings": [{"kind": "pace-fast"}, {"kind": "hard-to-hear"}]}) == []
     assert heard_warning({"hearing": {"clear": True}, "findings": [{"kind": "missing-result"}]}) == []
     assert heard_warning({"findings": [{"kind": "missing-result"}]}) == []  # saved before hearing was measured
+
+
+def test_the_report_marks_the_words_the_recogniser_doubted():
+    from voice_interviewer.review.report import render_html
+
+    words = list(spoken("Um, we moved the payment ledger to the new cluster in six weeks.").words)
+    words[0] = replace(words[0], probability=0.1)  # a doubted filler is marked as a filler
+    words[5] = replace(words[5], probability=0.2)  # "ledger"
+    doc = analyze(Transcript(tuple(words), 8.0, "test"), ALIGNMENT)
+    assert [w["text"] for w in doc["words"] if w["unsure"]] == ["ledger"]
+    answer = doc | {"index": 1, "stage": "panel", "question_text": ALIGNMENT.text, "interrupted": False}
+    page = render_html({"stage": "panel", "answers": [answer], "personas": []})
+    assert page.count('class="w unsure"') == 1
+    assert '">ledger</span>' in page.split('class="w unsure"')[1][:60]
+    assert "a word the recogniser doubted" in page

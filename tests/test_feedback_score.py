@@ -116,7 +116,11 @@ def check_schema(doc: dict) -> None:
     assert isinstance(doc["audio"], str) and isinstance(doc["transcript"], str)
     assert doc["question_id"] is None or isinstance(doc["question_id"], str)
     for word in doc["words"]:
-        assert set(word) == {"text", "start", "end", "filler"} and isinstance(word["filler"], bool)
+        assert set(word) == {"text", "start", "end", "filler", "unsure"} and isinstance(word["filler"], bool)
+        assert isinstance(word["unsure"], bool) and not (word["filler"] and word["unsure"])
+    hearing = doc["hearing"]
+    assert set(hearing) == {"words", "mean_probability", "unsure_share", "clear"}
+    assert hearing["clear"] in (True, False, None) and isinstance(hearing["words"], int)
     timing = doc["timing"]
     assert isinstance(timing["duration_s"], float) and isinstance(timing["first_word_s"], float)
     assert timing["budget_s"] is None or isinstance(timing["budget_s"], int)
@@ -167,7 +171,7 @@ def test_transcript_text_and_words_are_cleaned():
     words = (Word("  So,", 0.12, 0.3), Word(" um,", 0.4, 0.6), Word(" the", 0.7, 0.8), Word(" situation", 0.85, 1.3))
     doc = analyze(Transcript(words))
     assert doc["transcript"] == "So, um, the situation"
-    assert doc["words"][0] == {"text": "So", "start": 0.12, "end": 0.3, "filler": True}
+    assert doc["words"][0] == {"text": "So", "start": 0.12, "end": 0.3, "filler": True, "unsure": False}
     assert doc["timing"]["first_word_s"] == 0.12
 
 

@@ -69,9 +69,9 @@ def print_feedback(out: Console, doc: dict, moved: dict | None = None) -> None:
         out.print(f"  missed: {'; '.join(doc['key_points']['missing'])}")
     for deduction in doc.get("deductions", []):
         out.print(f"  [dim]-{deduction['points']} {deduction['reason']}[/]")
-    for finding in doc.get("findings", []):
-        if finding["kind"] == "hard-to-hear":
-            out.print(f"  [yellow]{escape(finding['message'])}[/]")
+    for finding in doc.get("findings") or []:
+        if isinstance(finding, dict) and finding.get("kind") == "hard-to-hear":
+            out.print(f"  [yellow]{escape(str(finding.get('message', '')))}[/]")
     print_dimensions(out, doc, moved)
 
 

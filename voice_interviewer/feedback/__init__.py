@@ -16,7 +16,7 @@ from __future__ import annotations
 from voice_interviewer.content.personas import Question
 from voice_interviewer.feedback.dimensions import assess_dimensions, no_speech_dimensions
 from voice_interviewer.feedback.fillers import filler_indices, filler_report, find_fillers
-from voice_interviewer.feedback.hearing import hearing
+from voice_interviewer.feedback.hearing import hearing, unsure
 from voice_interviewer.feedback.keypoints import PhraseIndex, key_points, work_terms
 from voice_interviewer.feedback.mistakes import guide_mistakes
 from voice_interviewer.feedback.score import (
@@ -54,8 +54,8 @@ def _head(transcript: Transcript, question: Question | None, audio_name: str) ->
 
 
 def _words(tokens: tuple[Token, ...], fillers: frozenset[int]) -> list[dict]:
-    return [{"text": t.text, "start": round(t.start, 2), "end": round(t.end, 2), "filler": t.index in fillers}
-            for t in tokens]
+    return [{"text": t.text, "start": round(t.start, 2), "end": round(t.end, 2), "filler": t.index in fillers,
+             "unsure": t.index not in fillers and unsure(t)} for t in tokens]
 
 
 def _outcomes(index: PhraseIndex) -> list[dict]:

@@ -17,11 +17,16 @@ from collections.abc import Collection, Sequence
 
 from voice_interviewer.feedback.timing import Token
 
-__all__ = ["MIN_MEAN_PROBABILITY", "UNSURE_WORD_PROBABILITY", "hearing"]
+__all__ = ["MIN_MEAN_PROBABILITY", "UNSURE_WORD_PROBABILITY", "hearing", "unsure"]
 
 MIN_MEAN_PROBABILITY = 0.81
 UNSURE_WORD_PROBABILITY = 0.5  # a word under this is one the recogniser was unsure of
 MIN_WORDS = 10
+
+
+def unsure(token: Token) -> bool:
+    """The recogniser doubted this word: the report marks it, so the candidate knows where to check."""
+    return token.probability < UNSURE_WORD_PROBABILITY
 
 
 def hearing(tokens: Sequence[Token], skip: Collection[int] = ()) -> dict:
@@ -30,7 +35,7 @@ def hearing(tokens: Sequence[Token], skip: Collection[int] = ()) -> dict:
     if not said:
         return {"words": 0, "mean_probability": None, "unsure_share": None, "clear": None}
     mean = sum(said) / len(said)
-    unsure = sum(p < UNSURE_WORD_PROBABILITY for p in said) / len(said)
+    share = sum(p < UNSURE_WORD_PROBABILITY for p in said) / len(said)
     clear = None if len(said) < MIN_WORDS else mean >= MIN_MEAN_PROBABILITY
-    return {"words": len(said), "mean_probability": round(mean, 3), "unsure_share": round(unsure, 3),
+    return {"words": len(said), "mean_probability": round(mean, 3), "unsure_share": round(share, 3),
             "clear": clear}

@@ -213,7 +213,8 @@ def align_words(tokens: list[str], words: list[dict]) -> list[tuple[str, list[di
 
 
 def _transcript_html(answer: dict) -> Markup:
-    """Words with their times (click to play from there), fillers marked, long pauses shown, parts coloured.
+    """Words with their times (click to play from there), fillers and words the recogniser doubted marked, long
+    pauses shown, parts coloured.
 
     words[] carries times and filler flags but not the punctuation; the transcript's tokens carry the punctuation.
     They line up one to one except where Whisper split a word into pieces, and then the plain words are shown.
@@ -225,8 +226,8 @@ def _transcript_html(answer: dict) -> Markup:
     groups = align_words(answer.get("transcript", "").split(), words)
     if groups is not None:
         shown = [token for token, _ in groups]
-        words = [{"start": g[0]["start"], "end": g[-1]["end"], "filler": any(w.get("filler") for w in g)}
-                 for _, g in groups]
+        words = [{"start": g[0]["start"], "end": g[-1]["end"], "filler": any(w.get("filler") for w in g),
+                  "unsure": any(w.get("unsure") for w in g)} for _, g in groups]
     else:
         shown = [w["text"] for w in words]
     parts = (answer.get("structure") or {}).get("parts") or {}
@@ -250,8 +251,8 @@ def _transcript_html(answer: dict) -> Markup:
         if previous_end is not None and word["start"] - previous_end >= threshold:
             run.append({"pause": word["start"] - previous_end})
         previous_end = word["end"]
-        run.append({"pause": None, "kind": "w filler" if word.get("filler") else "w", "start": word["start"],
-                    "end": word["end"], "text": token})
+        kind = "w filler" if word.get("filler") else "w unsure" if word.get("unsure") else "w"
+        run.append({"pause": None, "kind": kind, "start": word["start"], "end": word["end"], "text": token})
     close_run()
     return render("transcript.html", items=items)
 
