@@ -180,6 +180,14 @@ def test_the_debrief_says_when_answers_were_hard_to_hear(personas):
     assert len(loop.split()) / 150 * 60 < 45, loop
 
 
+def test_the_strongest_moment_is_never_a_quote_the_recogniser_doubted(personas):
+    answers = [scored(personas, "panel-alignment", ALIGNMENT, 1)]
+    assert "Your strongest moment was when you said" in spoken_debrief(build_debrief(answers), "panel")
+    for item in answers[0]["dimensions"]["influence"]["evidence"]:
+        item["doubted"] = bool(item["quote"])
+    assert "Your strongest moment" not in spoken_debrief(build_debrief(answers), "panel")
+
+
 def test_report_draws_the_dimensions_with_clickable_evidence(personas):
     from voice_interviewer.review.report import render_html, render_markdown
 

@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from test_feedback_fixtures import ALIGNMENT, spoken
 
+from voice_interviewer.content.personas import find_question, load_personas
 from voice_interviewer.feedback import analyze
-from voice_interviewer.feedback.hearing import MIN_MEAN_PROBABILITY, hearing
+from voice_interviewer.feedback.hearing import MIN_MEAN_PROBABILITY, hearing, quote_doubted
 from voice_interviewer.feedback.summary import HARD_TO_HEAR, heard_warning
 from voice_interviewer.feedback.timing import tokenize
 from voice_interviewer.records import Transcript, Word
@@ -44,7 +45,10 @@ def test_an_answer_heard_with_doubt_says_so_and_scores_the_same():
     # said before the fixes, which rest on the doubtful words (here key points reported missing), never cut
     assert any(f["kind"] == "missing-key-point" for f in doubtful["findings"])
     strength, rest = doubtful["spoken_feedback"].split(HARD_TO_HEAR)
-    assert strength.strip() == clear["strength"] and rest.strip()
+    assert strength.strip() == doubtful["strength"] and rest.strip()
+    # every word doubted: the result is praised, not said back
+    assert clear["strength"] == "You closed with a concrete result: failures fell by 22 percent."
+    assert doubtful["strength"] == "You closed with a concrete result."
 
 
 def test_the_line_is_the_mean_probability_of_the_words_said():
@@ -111,3 +115,28 @@ def test_the_report_marks_the_words_the_recogniser_doubted():
     assert page.count('class="w unsure"') == 1
     assert '">ledger</span>' in page.split('class="w unsure"')[1][:60]
     assert "a word the recogniser doubted" in page
+
+
+def test_a_quote_with_a_doubted_word_is_not_said_back():
+    text = ("Our mobile and web teams each had their own login flow and disagreed on which to keep. I was asked to "
+            "bring them to one design in a month. I ran a working session where both leads agreed on criteria, and "
+            "each team measured its flow for two weeks. The web flow won, the mobile team adopted it, and login "
+            "failures fell by 22 percent.")
+    question = find_question(load_personas(), "panel-alignment")[1]  # rated on influence: evidence quotes
+    words = list(spoken(text).words)
+    clear = analyze(Transcript(tuple(words), 60.0, "test"), question)
+    assert clear["strength"] == "You closed with a concrete result: login failures fell by 22 percent."
+    at = next(i for i, w in enumerate(words) if w.text.strip() == "failures")
+    words[at] = replace(words[at], probability=0.3)  # "failures" doubted: perhaps it was not said
+    doubted = analyze(Transcript(tuple(words), 60.0, "test"), question)
+    # the clause with the doubted word is not said back; the outcome without it is
+    assert doubted["strength"] == "You closed with a concrete result: fell by 22 percent."
+    evidence = [e for d in doubted["dimensions"].values() for e in d["evidence"] if e["quote"]]
+    assert evidence and all(e["doubted"] == ("failures" in e["quote"]) for e in evidence)
+    assert any(e["doubted"] for e in evidence)
+
+
+def test_quote_doubted_finds_the_quote_nearest_its_time():
+    words = [{"text": t, "start": float(i), "unsure": i == 4} for i, t in enumerate("we shipped it and we shipped it".split())]
+    assert quote_doubted(words, "we shipped", at_s=4.0) and not quote_doubted(words, "we shipped", at_s=0.0)
+    assert not quote_doubted(words, "nothing like this")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from voice_interviewer.content.personas import Question
 from voice_interviewer.feedback.dimensions import assess_dimensions, no_speech_dimensions
 from voice_interviewer.feedback.fillers import filler_indices, filler_report, find_fillers
-from voice_interviewer.feedback.hearing import hearing, unsure
+from voice_interviewer.feedback.hearing import hearing, quote_doubted, unsure
 from voice_interviewer.feedback.keypoints import PhraseIndex, key_points, work_terms
 from voice_interviewer.feedback.mistakes import guide_mistakes
 from voice_interviewer.feedback.score import (
@@ -158,6 +158,9 @@ def analyze(transcript: Transcript, question: Question | None = None, *, audio_n
         "dimensions": assess_dimensions(m["index"], m["structure"], m["key_points"], findings, question,
                                         plan=_plan_reading(m, question)),
     }
+    for found in doc["dimensions"].values():
+        for item in found.get("evidence", ()):
+            item["doubted"] = bool(item["quote"]) and quote_doubted(doc["words"], item["quote"], item["at_s"])
     doc["strength"] = strength_sentence(doc)
     doc["spoken_feedback"] = spoken_summary(doc, question)
     return doc

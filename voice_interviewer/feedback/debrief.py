@@ -198,7 +198,8 @@ def spoken_debrief(debrief: dict, stage: str | None = None) -> str:
         return "I could not rate you on any of the five dimensions this time: none of the questions tested them."
     parts = [opening, " ".join(f"{_NAMES[d].capitalize()}: {label(r)}." for d, r in rated.items())]
     best = max(rated, key=lambda d: (RATING_VALUE[rated[d]], -DIMENSIONS.index(d)))
-    strong = next((e for e in scope.get(best, {}).get("for", []) if len((e.get("quote") or "").split()) >= 3), None)
+    strong = next((e for e in scope.get(best, {}).get("for", [])
+                   if len((e.get("quote") or "").split()) >= 3 and not e.get("doubted")), None)
     if strong is not None and RATING_VALUE[rated[best]] >= RATING_VALUE["hire"]:
         parts.append(f"Your strongest moment was when you said: {_short(strong['quote'])}.")
     focus = debrief.get("work_on_first") if stage is None else None

@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 
 from voice_interviewer.feedback.timing import Token
 
-__all__ = ["MIN_MEAN_PROBABILITY", "UNSURE_WORD_PROBABILITY", "hearing", "unsure"]
+__all__ = ["MIN_MEAN_PROBABILITY", "UNSURE_WORD_PROBABILITY", "hearing", "quote_doubted", "unsure"]
 
 MIN_MEAN_PROBABILITY = 0.81
 UNSURE_WORD_PROBABILITY = 0.5  # a word under this is one the recogniser was unsure of
@@ -39,3 +39,21 @@ def hearing(tokens: Sequence[Token], skip: Collection[int] = ()) -> dict:
     clear = None if len(said) < MIN_WORDS else mean >= MIN_MEAN_PROBABILITY
     return {"words": len(said), "mean_probability": round(mean, 3), "unsure_share": round(share, 3),
             "clear": clear}
+
+
+def quote_doubted(words: Sequence[dict], quote: str, at_s: float | None = None) -> bool:
+    """Whether the quoted words (as the score document's words[] spell them) hold a word the recogniser doubted:
+    such a quote is three times as likely to hold a misheard word (benchmarks/README.md), so the feedback does not
+    say it back when it has another. The occurrence at `at_s` when given, else the first; False when not found."""
+    wanted = [_bare(w) for w in quote.split()]
+    texts = [_bare(w["text"]) for w in words]
+    starts = [i for i in range(len(texts) - len(wanted) + 1) if texts[i:i + len(wanted)] == wanted]
+    if not wanted or not starts:
+        return False
+    if at_s is not None:
+        starts.sort(key=lambda i: abs(words[i]["start"] - at_s))
+    return any(w.get("unsure") for w in words[starts[0]:starts[0] + len(wanted)])
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:!?\"'()").lower()

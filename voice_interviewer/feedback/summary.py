@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, Question
+from voice_interviewer.feedback.hearing import quote_doubted
 from voice_interviewer.feedback.score import SEVERITY_RANK
 from voice_interviewer.feedback.structure import MEASURED_OUTCOME
 from voice_interviewer.feedback.timing import match_form
@@ -84,8 +85,10 @@ def _result_strength(doc: dict) -> str | None:
     measured += [o["text"] for o in doc.get("outcomes", ()) if o["start_s"] >= result["start_s"]]
     if not measured:
         return None
-    quote = _speakable(measured[0], RESULT_QUOTE_WORDS)
-    return f"You closed with a concrete result: {quote}."
+    sure = [c for c in measured if not quote_doubted(doc["words"], c.strip())]
+    if not sure:  # every measured clause holds a word the recogniser doubted: praise it without saying it back
+        return "You closed with a concrete result."
+    return f"You closed with a concrete result: {_speakable(sure[0], RESULT_QUOTE_WORDS)}."
 
 
 def _key_point_strength(doc: dict) -> str | None:
