@@ -186,6 +186,10 @@ def test_the_strongest_moment_is_never_a_quote_the_recogniser_doubted(personas):
     for item in answers[0]["dimensions"]["influence"]["evidence"]:
         item["doubted"] = bool(item["quote"])
     assert "Your strongest moment" not in spoken_debrief(build_debrief(answers), "panel")
+    from voice_interviewer.review.report import render_html
+
+    page = render_html({"stage": "panel", "answers": answers, "personas": [], "debrief": build_debrief(answers)})
+    assert '<span class="unsure" title="holds a word the recogniser doubted">“' in page
 
 
 def test_report_draws_the_dimensions_with_clickable_evidence(personas):

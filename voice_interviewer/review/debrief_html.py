@@ -89,6 +89,8 @@ def _evidence_item(item: dict) -> str:
     what = _e(item.get("signal", ""))
     answer, at_s = item.get("answer"), item.get("at_s")
     quote = f' “{_e(item["quote"])}”' if item.get("quote") else ""
+    if quote and item.get("doubted"):  # holds a word the recogniser doubted: styled as in the transcript (report.css)
+        quote = f' <span class="unsure" title="holds a word the recogniser doubted">{quote.strip()}</span>'
     if answer is not None:
         when = f" ({clock(at_s)})" if at_s is not None else ""
         data_s = "" if at_s is None else at_s
