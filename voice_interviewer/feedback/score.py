@@ -239,9 +239,9 @@ def hearing_findings(hearing: dict) -> list[Finding]:
     unsure = hearing["unsure_share"]
     share = ("most words" if unsure >= 0.5 else f"about 1 word in {round(1 / unsure)}" if unsure >= 0.1
              else "a few words")
-    return [Finding("hard-to-hear", "info", f"Parts of this answer were hard to make out ({share} unsure): the "
-                    "transcript may hold misheard words, and a part or key point reported missing may have been said.",
-                    0,
+    message = (f"Parts of this answer were hard to make out ({share} unsure): the transcript may hold misheard "
+               "words, and a part or key point reported missing may have been said.")
+    return [Finding("hard-to-hear", "info", message, 0,
                     f"hard to hear (mean word probability {hearing['mean_probability']:.2f})")]
 
 
