@@ -430,8 +430,12 @@ def hearing_tally(rows: list[dict]) -> dict:
             "wrong": (sum(h[1] for h in wrong), len(wrong))}
 
 
+def _ratio(pair: tuple[int, int], empty: float) -> float:
+    return pair[0] / pair[1] if pair[1] else empty
+
+
 def _share(pair: tuple[int, int]) -> str:
-    return f"{pair[0] / pair[1]:.3f}" if pair[1] else "-"
+    return f"{_ratio(pair, 0.0):.3f}" if pair[1] else "-"
 
 
 def print_hearing(groups: dict[str, dict]) -> None:
@@ -661,8 +665,8 @@ def main(argv: list[str] | None = None) -> int:
           f"worst_voice_filler_recall={min(voiced, default=1.0):.3f} "
           f"worst_condition_filler_recall={min(conds, default=1.0):.3f} "
           f"pairs_ranked_right={right / pairs if pairs else 1.0:.3f} invented_phrases={len(result['invented'])} "
-          f"key_points_heard={heard_share(clean):.3f} hard_to_hear_warned={_share(result['hearing']['bad'])} "
-          f"warned_for_nothing={_share(result['hearing']['good'])}")
+          f"key_points_heard={heard_share(clean):.3f} hard_to_hear_warned={_ratio(result['hearing']['bad'], 1.0):.3f} "
+          f"warned_for_nothing={_ratio(result['hearing']['good'], 0.0):.3f}")
     return 0
 
 
