@@ -378,7 +378,7 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
                      "missing": missing_parts(entry, doc),
                      "agreement": agreement, "wrong": wrong, "invented": invented,
                      "key_points": points,
-                     "hearing": (wer > BADLY_HEARD_WER, warned, said_reported_missing),
+                     "hearing": {"bad": wer > BADLY_HEARD_WER, "warned": warned, "wrong": said_reported_missing},
                      "wpm_err": abs(doc["pace"]["wpm"] - entry["wpm"]) / entry["wpm"],
                      "wer": wer,
                      "dur_err": abs(doc["timing"]["duration_s"] - span),
@@ -422,12 +422,10 @@ def hearing_tally(rows: list[dict]) -> dict:
     """The hard-to-hear warning (feedback.hearing) against what was heard: badly heard answers (WER over
     BADLY_HEARD_WER) warned of, well heard ones warned of for nothing, and answers whose feedback reports a part or
     key point missing that was said, warned of. Answers too short to judge count as not warned."""
-    judged = [r["hearing"] for r in rows]
-    bad = [h for h in judged if h[0]]
-    good = [h for h in judged if not h[0]]
-    wrong = [h for h in judged if h[2]]
-    return {"bad": (sum(h[1] for h in bad), len(bad)), "good": (sum(h[1] for h in good), len(good)),
-            "wrong": (sum(h[1] for h in wrong), len(wrong))}
+    groups = {"bad": [r["hearing"] for r in rows if r["hearing"]["bad"]],
+              "good": [r["hearing"] for r in rows if not r["hearing"]["bad"]],
+              "wrong": [r["hearing"] for r in rows if r["hearing"]["wrong"]]}
+    return {name: (sum(h["warned"] for h in group), len(group)) for name, group in groups.items()}
 
 
 def _ratio(pair: tuple[int, int], empty: float) -> float:

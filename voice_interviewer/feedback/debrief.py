@@ -215,7 +215,7 @@ def _hearing_note(debrief: dict, stage: str | None) -> list[str]:
     """A closing sentence when answers in scope were hard to hear (feedback.hearing): the room or the microphone
     made the feedback less sure, and the candidate can fix that before the next session."""
     heard = debrief.get("hearing") or {}
-    scope = [heard[stage]] if stage is not None and stage in heard else list(heard.values()) if stage is None else []
+    scope = list(heard.values()) if stage is None else [heard[stage]] if stage in heard else []
     unclear, answers = sum(len(h["unclear"]) for h in scope), sum(h["answers"] for h in scope)
     if not unclear:
         return []

@@ -45,15 +45,11 @@ def quote_doubted(words: Sequence[dict], quote: str, at_s: float | None = None) 
     """Whether the quoted words (as the score document's words[] spell them) hold a word the recogniser doubted:
     such a quote is three times as likely to hold a misheard word (benchmarks/README.md), so the feedback does not
     say it back when it has another. The occurrence at `at_s` when given, else the first; False when not found."""
-    wanted = [_bare(w) for w in quote.split()]
-    texts = [_bare(w["text"]) for w in words]
+    wanted = quote.split()  # quotes are joined from the same tokens as words[], so their words match as written
+    texts = [w["text"] for w in words]
     starts = [i for i in range(len(texts) - len(wanted) + 1) if texts[i:i + len(wanted)] == wanted]
     if not wanted or not starts:
         return False
     if at_s is not None:
         starts.sort(key=lambda i: abs(words[i]["start"] - at_s))
     return any(w.get("unsure") for w in words[starts[0]:starts[0] + len(wanted)])
-
-
-def _bare(word: str) -> str:
-    return word.strip(".,;:!?\"'()").lower()
