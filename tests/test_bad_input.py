@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -521,13 +522,20 @@ _json = st.recursive(_json_leaf, lambda inner: st.one_of(st.lists(inner, max_siz
 
 
 def _scored_record() -> dict:
+    """A scored answer to a real panel question (so it carries dimensions with evidence quotes), one word doubted."""
+    from voice_interviewer.content.personas import find_question, load_personas
     from voice_interviewer.feedback import analyze
     from voice_interviewer.records import Transcript, Word
 
-    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(
-        "um so the situation was that we shipped late and as a result we cut costs".split()))
-    return analyze(Transcript(words, 8.0), None) | {"index": 1, "question_text": "Q?", "answer_audio": "a01.wav",
-                                                     "follow_ups": [], "interrupted": False}
+    _, question = find_question(load_personas(), "panel-alignment")
+    text = ("um so the situation was that two teams disagreed about the launch and we were stuck so I brought both "
+            "sides together in a workshop anchored on the shared goal and we tested a prototype with data and as a "
+            "result we decided in nine days and shipped on time")
+    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3, probability=0.2 if i == 5 else 0.9)
+                  for i, w in enumerate(text.split()))
+    return analyze(Transcript(words, 20.0), question) | {
+        "index": 1, "stage": "panel", "question_text": "Q?", "answer_audio": "a01.wav", "follow_ups": [],
+        "interrupted": False}
 
 
 def _paths(document, prefix=()):
@@ -545,24 +553,30 @@ _BASE = None
 
 
 def _base_session() -> dict:
+    """A one-answer panel session as the interview saves it: a scored answer, an interrupted one, the debrief."""
+    from voice_interviewer.feedback.debrief import build_debrief, spoken_debrief
+
     global _BASE
     if _BASE is None:
         _BASE = {"schema": 1, "stage": "panel", "started": "2026-01-01T09:00:00+00:00",
                  "personas": [{"stage": "panel", "name": "Lena", "role": "Panel lead"}],
                  "questions": [{"stage": "panel", "id": "panel-alignment", "text": "Q?"}],
                  "answers": [_scored_record(), {"index": 2, "question_text": "Q2?", "interrupted": True}]}
+        _BASE["debrief"] = build_debrief(_BASE["answers"]) | {
+            "spoken": {"stages": {"panel": spoken_debrief(build_debrief(_BASE["answers"]), "panel")}, "loop": None}}
     return json.loads(json.dumps(_BASE))
 
 
 @_FUZZ
 @given(choice=st.integers(0, 10_000), value=_json, delete=st.booleans())
 def test_fuzz_session_files_only_raise_session_errors(tmp_path, choice, value, delete):
-    """One field of a real session document replaced or deleted: load, replay's and report's rendering either work
-    or raise InterviewerError."""
+    """One field of a real session document replaced or deleted: load, replay's, report's and progress's rendering
+    either work or raise InterviewerError."""
     from rich.console import Console
 
     from voice_interviewer.cli.documents import print_feedback
     from voice_interviewer.errors import InterviewerError
+    from voice_interviewer.review.progress import Session, build_progress, render_progress_html
     from voice_interviewer.review.report import render_html, render_markdown
     from voice_interviewer.session.store import load_session
 
@@ -585,6 +599,9 @@ def test_fuzz_session_files_only_raise_session_errors(tmp_path, choice, value, d
         return
     render_markdown(loaded)
     render_html(loaded)
+    sound = Session("sound", "2026-01-02T09:00:00+00:00", _base_session())
+    for stage in (None, "panel"):
+        render_progress_html(build_progress([Session("fuzz", "2026-01-01T09:00:00+00:00", loaded), sound], stage))
     console = Console(file=open(os.devnull, "w"))
     for answer in loaded["answers"]:
         if "score" in answer:
@@ -644,3 +661,40 @@ def test_a_dimension_that_is_not_a_rating_is_a_session_error(tmp_path):
     folder, _ = _damaged_session(tmp_path, lambda scored: scored.update(dimensions={"": None}))
     with pytest.raises(InterviewerError):
         load_session(folder)
+
+
+def test_a_hearing_record_that_is_not_an_object_is_a_session_error(tmp_path):
+    """Found by the fuzz test in CI: "hearing": 1 crashed the debrief with an AttributeError."""
+    from voice_interviewer.errors import InterviewerError
+    from voice_interviewer.session.store import load_session
+
+    folder, _ = _damaged_session(tmp_path, lambda scored: scored.update(hearing=1))
+    with pytest.raises(InterviewerError, match="answer 1: hearing: "):
+        load_session(folder)
+
+
+@pytest.mark.parametrize("damage, where", [
+    (lambda d: d["stages"]["panel"].update(influence="great"), "debrief.stages.panel.influence"),
+    (lambda d: d["evidence"]["loop"]["influence"]["for"][0].update(at_s="soon"), "debrief.evidence.loop.influence"),
+    (lambda d: d.update(spoken=1), "debrief.spoken")])
+def test_a_damaged_saved_debrief_is_a_session_error(tmp_path, damage, where):
+    """The saved debrief is read by report and progress as the answers are: a damaged one is named, not a crash."""
+    from voice_interviewer.errors import InterviewerError
+    from voice_interviewer.session.store import load_session
+
+    document = _base_session()
+    damage(document["debrief"])
+    (tmp_path / "session.json").write_text(json.dumps(document))
+    with pytest.raises(InterviewerError, match=f"damaged session file: {re.escape(where)}"):
+        load_session(tmp_path)
+
+
+def test_a_saved_debrief_without_its_evidence_is_built_again_from_the_answers(tmp_path):
+    from voice_interviewer.review.report import render_html
+    from voice_interviewer.session.store import load_session
+
+    document = _base_session()
+    del document["debrief"]["evidence"]
+    (tmp_path / "session.json").write_text(json.dumps(document))
+    page = render_html(load_session(tmp_path))
+    assert "brought both sides together in a workshop anchored" in page and "Debrief: the five dimensions" in page

@@ -48,7 +48,7 @@ def _e(text: object) -> str:
 def debrief_of(session: dict) -> dict:
     """The saved debrief, or one built from the answers (a session saved before debriefs, or still running)."""
     saved = session.get("debrief")
-    if isinstance(saved, dict) and "stages" in saved and "evidence" in saved:
+    if isinstance(saved, dict) and {"stages", "loop", "evidence"} <= saved.keys():
         return saved
     return build_debrief(session.get("answers", []))
 

@@ -10,12 +10,13 @@ import os
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, conlist, with_config
 from typing_extensions import NotRequired, TypedDict
 
 from voice_interviewer.errors import SessionError
+from voice_interviewer.feedback.dimensions import NOT_ASSESSED, RATINGS
 
 __all__ = ["SESSION_SCHEMA", "create_session", "write_json_atomic", "write_private_text",
            "load_session", "resolve_session", "forget_session"]
@@ -124,8 +125,8 @@ def _file_name(name: str | None) -> str | None:
 
 
 def _placed(part: dict) -> dict:
-    if part["present"] and part.get("start_s") is None:
-        raise ValueError("a present part needs start_s")
+    if part["present"] and (part.get("start_s") is None or "seconds" not in part):
+        raise ValueError("a present part needs start_s and seconds")
     return part
 
 
@@ -141,6 +142,11 @@ MAX_ANSWER_S = 24 * 3600.0
 _Seconds = Annotated[float, Field(ge=0, le=MAX_ANSWER_S, allow_inf_nan=False)]
 _Part = Annotated[_shape("_Part", {"present": bool, "seconds": NotRequired[_Seconds],
                                    "start_s": NotRequired[Optional[_Seconds]]}), AfterValidator(_placed)]
+_Rating = Literal[(*RATINGS, NOT_ASSESSED)]
+# One piece of evidence for or against a dimension (feedback.dimensions); the debrief's also name their answer.
+_Evidence = _shape("_Evidence", {"for": bool, "quote": NotRequired[Optional[str]], "signal": NotRequired[str],
+                                 "at_s": NotRequired[Optional[_Seconds]], "doubted": NotRequired[bool],
+                                 "weight": NotRequired[float], "answer": NotRequired[int]})
 _ANSWER = {
     "index": int, "question_text": str, "question_id": NotRequired[Optional[str]], "stage": NotRequired[str],
     "persona": NotRequired[str], "question_audio": _FileName, "answer_audio": _FileName,
@@ -150,7 +156,9 @@ _ANSWER = {
                                                       "at_s": NotRequired[Optional[_Seconds]]})]],
     "deductions": NotRequired[list[_shape("_Deduction", {"points": float, "reason": str})]],
     "words": NotRequired[list[_shape("_Word", {"text": str})]],
-    "dimensions": NotRequired[dict[str, _shape("_Dimension", {"rating": str, "evidence": NotRequired[list[dict]]})]]}
+    "dimensions": NotRequired[dict[str, _shape("_Dimension", {"rating": _Rating,
+                                                              "evidence": NotRequired[list[_Evidence]]})]],
+    "hearing": NotRequired[_shape("_Hearing", {"clear": NotRequired[Optional[bool]]})]}
 _SCORED = _ANSWER | {
     "score": int, "transcript": str, "spoken_feedback": str,
     "timing": _shape("_Timing", {"duration_s": _Seconds, "budget_s": NotRequired[Optional[float]]}),
@@ -163,9 +171,18 @@ _SCORED = _ANSWER | {
                                        "missing": NotRequired[list[str]]}),
     "key_points": _shape("_KeyPoints", {"covered": list[str], "missing": list[str]}),
     "words": NotRequired[list[_shape("_TimedWord", {"text": str, "start": _Seconds, "end": _Seconds})]]}
+# The saved debrief (feedback.debrief): one missing its ratings or evidence is built again from the answers.
+_Scope = dict[str, _shape("_Scope", {"for": NotRequired[list[_Evidence]], "against": NotRequired[list[_Evidence]]})]
+_DEBRIEF = _shape("_Debrief", {
+    "stages": NotRequired[dict[str, dict[str, _Rating]]], "loop": NotRequired[dict[str, _Rating]],
+    "recommendation": NotRequired[Optional[_Rating]], "work_on_first": NotRequired[Optional[str]],
+    "evidence": NotRequired[_shape("_Evidences", {"stages": dict[str, _Scope], "loop": _Scope})],
+    "spoken": NotRequired[Optional[_shape("_Spoken", {"stages": NotRequired[Optional[dict[str, str]]],
+                                                      "loop": NotRequired[Optional[str]]})]],
+    "hearing": NotRequired[dict[str, _shape("_Heard", {"answers": int, "unclear": list[int]})]]})
 _SESSION = _shape("_Session", {"stage": str, "started": NotRequired[str], "answers": list[dict],
                                "personas": NotRequired[list[_shape("_Persona", {"name": str, "stage": str})]],
-                               "questions": NotRequired[list], "debrief": NotRequired[Optional[dict]]})
+                               "questions": NotRequired[list], "debrief": NotRequired[Optional[_DEBRIEF]]})
 
 
 @cache
