@@ -145,7 +145,9 @@ def check_schema(doc: dict) -> None:
         assert finding["severity"] in ("info", "warn", "high")
     assert isinstance(doc["score"], int) and 0 <= doc["score"] <= 100
     assert isinstance(doc["strength"], str) and isinstance(doc["spoken_feedback"], str)
-    assert all(round(x, 2) == x for x in _floats(doc))
+    # seconds, rates and weights to the hundredth; the hearing record's probabilities to the thousandth
+    assert all(round(x, 2) == x for x in _floats({k: v for k, v in doc.items() if k != "hearing"}))
+    assert all(round(x, 3) == x for x in _floats(doc["hearing"]))
     json.dumps(doc)
 
 
@@ -207,13 +209,14 @@ VOCABULARY = ["I", "we", "so,", "um", "Uh.", "like", "you", "know,", "set", "up"
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(VOCABULARY), st.floats(0.0, 3.0), st.floats(0.05, 0.6)), max_size=60),
+@given(st.lists(st.tuples(st.sampled_from(VOCABULARY), st.floats(0.0, 3.0), st.floats(0.05, 0.6),
+                          st.floats(0.0, 1.0)), max_size=60),
        st.sampled_from([ALIGNMENT, MIGRATION, SCREEN, None]))
 def test_any_word_list_gives_a_valid_document(spec, question):
     now, words = 0.3, []
-    for text, gap, length in spec:
+    for text, gap, length, probability in spec:
         now += gap
-        words.append(Word(" " + text, now, now + length))
+        words.append(Word(" " + text, now, now + length, probability))
         now += length
     doc = analyze(Transcript(tuple(words)), question)
     check_schema(doc)
