@@ -31,6 +31,10 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 - paired answers: the complete answer must outscore its copy with a part removed by PAIR_MARGIN, or with a key
   point cut or many fillers added by 1 (per condition); a tally per kind of pair.
 
+The filler pass's encoder probe (speech/hesitation_probe.py) was trained on these voices, so by default each voice is
+heard by a probe trained without it and without any answer whose script it says (benchmarks/hesitation_probe.py
+--folds, made on first use under $EVAL_CACHE): the figures are those of a voice the probe never heard.
+
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
     accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
     worst_condition_filler_recall=C pairs_ranked_right=F invented_phrases=N key_points_heard=K
@@ -83,6 +87,7 @@ STEPS = (
     ("prompt every window", {"filler_pass": ()}),
     ("+ acoustic detection", {"filler_pass": ("acoustic",)}),
     ("+ second pass", {"filler_pass": ("acoustic", "second-pass")}),
+    ("+ encoder probe", {"filler_pass": ("acoustic", "second-pass", "encoder-probe")}),
 )
 
 
@@ -111,6 +116,13 @@ def condition_audio(entry: dict, condition: str) -> Path:
     sf.write(tmp, signal, 16000, subtype="PCM_16")
     tmp.replace(out)
     return out
+
+
+PROBE_FOLDS = CACHE / "probe-folds"  # benchmarks/hesitation_probe.py --folds: one encoder probe per voice left out
+
+
+def fold_path(voice: str) -> Path:
+    return PROBE_FOLDS / f"{voice}.npz"
 
 
 DROPPED: list[str] = []  # words speech/hallucination.py dropped during the current transcription
@@ -352,8 +364,9 @@ def family_of(entry: dict) -> str:
 
 
 def run(model, entries: list[dict], options: TranscribeOptions, questions: dict, verbose: bool,
-        cache: dict | None = None, condition: str = "clean") -> dict:
-    """Every answer through transcription (or `cache`: condition/id -> saved transcript) and analysis."""
+        cache: dict | None = None, condition: str = "clean", folds: bool = False) -> dict:
+    """Every answer through transcription (or `cache`: condition/id -> saved transcript) and analysis; `folds`:
+    each voice heard by the encoder probe trained without it (benchmarks/hesitation_probe.py --folds)."""
     rows = []
     started = time.monotonic()
     for entry in entries:
@@ -361,7 +374,8 @@ def run(model, entries: list[dict], options: TranscribeOptions, questions: dict,
         if cache is not None and key in cache:
             transcript = _from_doc(cache[key])
         else:
-            transcript = transcribe(model, entry["id"], entry, options, condition)
+            heard_with = replace(options, hesitation_probe=str(fold_path(voice_of(entry)))) if folds else options
+            transcript = transcribe(model, entry["id"], entry, heard_with, condition)
         if cache is not None:
             cache[key] = _to_doc(transcript)
         question = judged_question(entry, questions[entry["question_id"]])
@@ -570,6 +584,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="only answers in these voices or families (espeak-ng, flite, festival, real)")
     ap.add_argument("--no-hallucination-filter", action="store_true",
                     help="keep every word Whisper writes (speech/hallucination.py off): the figure before that step")
+    ap.add_argument("--probe", choices=("folds", "shipped"), default="folds",
+                    help="the encoder probe that hears each voice: one trained without that voice and its scripts "
+                    "(default; benchmarks/hesitation_probe.py --folds, made when missing), or the shipped one, "
+                    "which was trained on every voice here")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per answer")
     ap.add_argument("--transcripts", type=Path, metavar="JSON",
                     help="reuse the transcripts saved in this file (written when missing): analyzers only")
@@ -588,6 +606,11 @@ def main(argv: list[str] | None = None) -> int:
     resolved = resolve_model(args.model)
     base = TranscribeOptions(model=args.model, partial_every_s=None)
     model = load_model(resolved.source, base.compute_type, base.cpu_threads)
+    folds = args.probe == "folds"
+    if folds:
+        import hesitation_probe
+
+        hesitation_probe.ensure_folds()
     noisy = entries if args.per_voice == 0 or args.only else condition_subset(entries, args.per_voice)
     plan = [(c, entries if c == "clean" else noisy) for c in conditions]
     audio_s = sum(e["duration_s"] for _, es in plan for e in es)
@@ -603,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
             same = options == base
             rows = []
             for condition, es in plan:
-                rows += run(model, es, options, questions, False, cache if same else None, condition)["rows"]
+                rows += run(model, es, options, questions, False, cache if same else None, condition, folds)["rows"]
             step = summarise(rows)
             strict = step["strict"].overall()
             print(f"step {name:<22} filler P={step['precision']:.3f} R={step['recall']:.3f} "
@@ -612,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     rows = []
     for condition, es in plan:
-        rows += run(model, es, base, questions, args.verbose, cache, condition)["rows"]
+        rows += run(model, es, base, questions, args.verbose, cache, condition, folds)["rows"]
         if args.transcripts:
             args.transcripts.write_text(json.dumps(cache))
     result = summarise(rows, time.monotonic() - started)

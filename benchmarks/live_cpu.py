@@ -7,6 +7,7 @@ pass's second decodes. Options switch the ideas of benchmarks/README.md on and o
 
     .venv/bin/python benchmarks/live_cpu.py                       # today's defaults
     .venv/bin/python benchmarks/live_cpu.py --pause-decode 0.3 --no-budget
+    .venv/bin/python benchmarks/live_cpu.py --filler-pass acoustic second-pass   # without the encoder probe
 
 Last line: live_cpu cpu_per_speech_s=X live_decodes=N final_decodes=M
 """
@@ -36,9 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause-decode", type=float, default=TranscribeOptions.pause_decode_s)
     parser.add_argument("--partial-every", type=float, default=TranscribeOptions.partial_every_s)
     parser.add_argument("--no-budget", action="store_true", help="no live_cpu_per_s limit")
+    parser.add_argument("--filler-pass", nargs="*", default=list(TranscribeOptions.filler_pass),
+                        help="the filler pass's steps (default: all of them)")
     args = parser.parse_args(argv)
     options = replace(TranscribeOptions(), pause_decode_s=args.pause_decode, partial_every_s=args.partial_every,
-                      live_cpu_per_s=None if args.no_budget else TranscribeOptions.live_cpu_per_s)
+                      live_cpu_per_s=None if args.no_budget else TranscribeOptions.live_cpu_per_s,
+                      filler_pass=tuple(args.filler_pass))
     model = T.load_model(T.resolve_model(None).source)
     cost, calls = collections.Counter(), collections.Counter()
     original = T.ChunkedTranscriber._decode
@@ -55,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     T.ChunkedTranscriber._decode = timed
     total_cpu = total_audio = 0.0
     print(f"# pause_decode_s={options.pause_decode_s} partial_every_s={options.partial_every_s} "
-          f"live_cpu_per_s={options.live_cpu_per_s}")
+          f"live_cpu_per_s={options.live_cpu_per_s} filler_pass={','.join(options.filler_pass)}")
     for name in args.answers:
         now = [0.0]
         listener = T.AnswerListener(model, options, EndpointOptions(), name, clock=lambda: now[0])

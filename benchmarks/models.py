@@ -110,8 +110,11 @@ def whisper_row(name: str, entries: list[dict]) -> dict:
     questions = {e["question_id"]: find_question(load_personas(), e["question_id"])[1] for e in entries}
     cache: dict = {}
     accuracy._watch_filter()
+    import hesitation_probe
+
+    hesitation_probe.ensure_folds()  # each voice heard by an encoder probe that never heard it (tiny.en only)
     before = time.process_time()
-    result = accuracy.run(model, entries, options, questions, False, cache)
+    result = accuracy.run(model, entries, options, questions, False, cache, folds=True)
     cpu = time.process_time() - before
     texts = {e["id"]: " ".join(w[0] for w in cache[e["id"]]["words"]) for e in entries}
     short = TranscribeOptions(partial_every_s=None, filler_pass=())

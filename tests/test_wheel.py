@@ -72,6 +72,7 @@ def test_the_wheel_ships_personas_and_the_demo_recordings_and_stays_small(instal
     for entry in demo["answers"] + demo["asks"]:
         assert f"voice_interviewer/data/demo/{entry['file']}" in names
     assert "voice_interviewer/data/demo/manifest.json" in names
+    assert "voice_interviewer/data/hesitation_probe.npz" in names
     assert "voice_interviewer/web/static/index.html" in names  # the web page is served from the package too
     assert any(n.startswith("voice_interviewer/review/templates/") for n in names)  # the report's templates
     assert not any(n.startswith(("tests/", "audio_fixtures/", "benchmarks/")) for n in names)

@@ -49,9 +49,11 @@ class TranscribeOptions:
     cpu_threads: int = 2
     beam_size: int = 1
     prompt: str = FILLER_PROMPT
-    # After each final decode, find the hesitations Whisper dropped (speech/hesitation.py): "acoustic" and "second-pass".
-    # Measured on audio_fixtures/eval (benchmarks/accuracy.py --steps): filler recall 0.81 with the prompt alone.
-    filler_pass: tuple[str, ...] = ("acoustic", "second-pass")
+    # After each final decode, find the hesitations Whisper dropped: "acoustic" and "second-pass" on voiced islands
+    # (speech/hesitation.py), "encoder-probe" inside running speech (speech/hesitation_probe.py). What each adds:
+    # benchmarks/accuracy.py --steps.
+    filler_pass: tuple[str, ...] = ("acoustic", "second-pass", "encoder-probe")
+    hesitation_probe: str | None = None  # the encoder probe's file; None: the one shipped with the package
     # A chunk closes at the first pause after min_chunk_s. Measured on the 10 fixture answers: 6 s gave mean WER
     # 0.136 with 84 decode calls, 12 s 0.122 with 51, 20 s 0.123 with 34 (one batch pass: 0.12).
     min_chunk_s: float = 12.0

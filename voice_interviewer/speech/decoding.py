@@ -1,7 +1,7 @@
 """One Whisper call on one window of an answer: words with times on the answer's clock.
 
 Final decodes (commits, pauses, the end) use Whisper's own 30 s window, decode again any voiced stretch the first
-decode left without words, and get the filler pass of hesitation.py;
+decode left without words, and get the filler pass of hesitation.py and hesitation_probe.py;
 live decodes (tentative text) give the encoder a window a little longer than the audio and cap the tokens, so they
 cost a third of a final one. speech/transcribe.py decides what to decode and when.
 """
@@ -17,6 +17,7 @@ from voice_interviewer.config import TranscribeOptions
 from voice_interviewer.records import SAMPLE_RATE_HZ, Word
 from voice_interviewer.speech.hallucination import timeless_sentences, voiced_share
 from voice_interviewer.speech.hesitation import add_hesitations, voiced_spans
+from voice_interviewer.speech.hesitation_probe import add_probed_hesitations
 
 __all__ = ["decode"]
 
@@ -48,12 +49,14 @@ def decode(model, samples: np.ndarray, offset_s: float, options: TranscribeOptio
     """
     if live:
         return _decode_live(model, samples, offset_s, options)
+    spans = voiced_spans(samples, offset_s) if spans is None else spans
     words = _decode_words(model, samples, offset_s, options)
-    words = _recover_lost(model, samples, offset_s, options, words,
-                          voiced_spans(samples, offset_s) if spans is None else spans)
+    words = _recover_lost(model, samples, offset_s, options, words, spans)
     if options.filler_pass and words:
         words = add_hesitations(samples, offset_s, words, options.filler_pass,
                                 lambda pcm, at_s: _second_pass_decode(model, pcm, at_s, options), spans)
+    if "encoder-probe" in options.filler_pass and words:
+        words = add_probed_hesitations(model, samples, offset_s, words, spans, options.hesitation_probe)
     return words
 
 
