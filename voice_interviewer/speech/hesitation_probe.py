@@ -32,7 +32,7 @@ from voice_interviewer.speech.hesitation import canonical, hesitation_candidates
 __all__ = ["Probe", "load_probe", "encoder_frames", "hesitation_events", "add_probed_hesitations", "KINDS",
            "FRAME_S", "fingerprint_of", "SHIPPED"]
 
-SHIPPED = "hesitation_probe.npz"  # in voice_interviewer/data: trained on every labelled voice (benchmarks/hesitation_probe.py)
+SHIPPED = "hesitation_probe.npz"  # in voice_interviewer/data, trained on every labelled voice (benchmarks/)
 KINDS = ("um", "uh", "hmm")
 FRAME_S = 0.02  # one encoder frame
 WINDOW_S = 30  # Whisper's window: the probe was trained on frames of 30 s windows, padded as Whisper pads them
