@@ -1,6 +1,7 @@
 """speech/hesitation_probe.py: hesitations heard in Whisper's encoder frames, put in as words."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from voice_interviewer.records import Word
 from voice_interviewer.speech.hesitation_probe import (FRAME_S, KINDS, Probe, add_probed_hesitations,
                                                        hesitation_events, load_probe)
 
-EVAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "audio_fixtures" / "eval"
+EVAL = Path(__file__).resolve().parents[1] / "audio_fixtures" / "eval"
 
 
 def _probe(threshold: float = 0.5) -> Probe:
