@@ -16,7 +16,8 @@ from voice_interviewer.feedback.structure import MEASURED_OUTCOME
 from voice_interviewer.feedback.timing import match_form
 from voice_interviewer.wording import as_said
 
-__all__ = ["HARD_TO_HEAR", "MAX_WORDS", "NO_SPEECH_FEEDBACK", "heard_warning", "strength_sentence", "spoken_summary"]
+__all__ = ["HARD_TO_HEAR", "MAX_WORDS", "NO_SPEECH_FEEDBACK", "heard_warning", "strength_and_fix", "strength_sentence",
+           "spoken_summary"]
 
 MAX_WORDS = 50
 QUOTE_WORDS = 8
@@ -302,6 +303,12 @@ def heard_warning(doc: dict) -> list[str]:
     kinds = [f["kind"] for f in doc.get("findings", ())]
     absent = any(k.startswith(("missing-", "no-", "resume-")) or k == "off-topic" for k in kinds if k != "no-speech")
     return [HARD_TO_HEAR] if absent else []
+
+
+def strength_and_fix(doc: dict, fix: str) -> str:
+    """The spoken feedback when a later step chooses the one fix (the prompted follow-up, the resume check): the
+    answer's strength, the hard-to-hear warning when it applies, then that fix, in spoken_summary's order."""
+    return " ".join([doc.get("strength", ""), *heard_warning(doc), fix]).strip()
 
 
 def spoken_summary(doc: dict, question: Question | None = None) -> str:

@@ -27,7 +27,7 @@ from voice_interviewer.feedback.resume_match import (
     words_of,
 )
 from voice_interviewer.feedback.score import SEVERITY_RANK, Finding
-from voice_interviewer.feedback.summary import heard_warning
+from voice_interviewer.feedback.summary import strength_and_fix
 from voice_interviewer.wording import FUNCTION_WORDS
 
 __all__ = ["Bullet", "read_resume", "program_bullets", "deep_dive_questions", "ResumePlan", "resume_plan",
@@ -250,7 +250,7 @@ def _with_findings(doc: dict, findings: list[Finding]) -> dict:
                  "score": max(0, doc["score"] - points)}
     first = next((f for f in findings if f.points), None)
     if first is not None:  # the resume check is the most useful thing to hear after a deep-dive
-        out["spoken_feedback"] = " ".join([doc.get("strength", ""), *heard_warning(out), first.message]).strip()
+        out["spoken_feedback"] = strength_and_fix(out, first.message)
     return out
 
 

@@ -24,7 +24,7 @@ from voice_interviewer.content.personas import Persona, Question
 from voice_interviewer.errors import InterviewerError
 from voice_interviewer.feedback import analyze, choose_follow_up
 from voice_interviewer.feedback.debrief import build_debrief, spoken_debrief
-from voice_interviewer.feedback.summary import heard_warning
+from voice_interviewer.feedback.summary import strength_and_fix
 from voice_interviewer.feedback.turns import judge_turn
 from voice_interviewer.integrations.extras import finish_answer, review_answer
 from voice_interviewer.records import Transcript, Word
@@ -236,8 +236,7 @@ class Interview:
                                      "answer_audio": answer.audio, "transcript": answer.transcript.text,
                                      "covered": covered})
         if covered:  # the score stays the unprompted answer's; the spoken feedback says what the prompt added
-            record["spoken_feedback"] = " ".join([record["strength"], *heard_warning(record),
-                                                  _prompted_fix(question, key)])
+            record["spoken_feedback"] = strength_and_fix(record, _prompted_fix(question, key))
         return answer
 
     @staticmethod
