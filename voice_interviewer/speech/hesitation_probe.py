@@ -35,7 +35,9 @@ __all__ = ["Probe", "load_probe", "encoder_frames", "hesitation_events", "add_pr
 SHIPPED = "hesitation_probe.npz"  # in voice_interviewer/data, trained on every labelled voice (benchmarks/)
 KINDS = ("um", "uh", "hmm")
 FRAME_S = 0.02  # one encoder frame
+FRAME_SAMPLES = round(FRAME_S * SAMPLE_RATE_HZ)
 WINDOW_S = 30  # Whisper's window: the probe was trained on frames of 30 s windows, padded as Whisper pads them
+MEL_FRAMES_PER_S = 100  # the feature extractor's frames: two to an encoder frame
 SMOOTH_FRAMES = 5
 MIN_FRAMES = 3  # 60 ms over the threshold
 MERGE_GAP_S = 0.1  # two runs this close are one hesitation
@@ -88,10 +90,10 @@ def encoder_frames(model, samples: np.ndarray) -> np.ndarray:
     for start in range(0, audio.size, step):
         chunk = audio[start:start + step]
         mel = model.feature_extractor(chunk)
-        full = WINDOW_S * 100
+        full = WINDOW_S * MEL_FRAMES_PER_S
         mel = np.pad(mel, ((0, 0), (0, max(0, full - mel.shape[1]))))[:, :full]
         encoded = np.asarray(model.encode(mel))[0]
-        out.append(encoded[:min(len(encoded), -(-chunk.size // 320))])
+        out.append(encoded[:min(len(encoded), -(-chunk.size // FRAME_SAMPLES))])
     return np.concatenate(out).astype(np.float32) if out else np.zeros((0, 0), np.float32)
 
 
