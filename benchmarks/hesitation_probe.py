@@ -39,6 +39,7 @@ CONDITIONS = ("clean", *accuracy.CONDITIONS)  # the tuning microphones; the held
 EVERY_OTHER = 4  # of the frames that are not a hesitation, every 4th is trained on (the balance weights the rest)
 KIND_OF = {"um": 0, "erm": 0, "uh": 1, "er": 1, "hmm": 2}
 EPOCHS, KIND_EPOCHS, BATCH, RATE, L2 = 6, 30, 8192, 0.01, 1e-3
+STAMP = accuracy.PROBE_FOLDS / "labels.sha1"  # the labels the folds were trained on
 SHIPPED_PATH = Path(__file__).resolve().parents[1] / "voice_interviewer" / "data" / SHIPPED
 
 
@@ -127,14 +128,12 @@ def _labels_digest(entries: list[dict]) -> str:
 def ensure_folds() -> None:
     """The per-voice probes accuracy.py hears each voice with, trained again when the labels changed. They are
     tiny.en's whatever model is measured: another encoder is not probed (speech/hesitation_probe.py)."""
-    stamp = accuracy.PROBE_FOLDS / "labels.sha1"
     entries = accuracy.load_labels(False, None)
     voices = dict.fromkeys(accuracy.voice_of(e) for e in entries)
-    if stamp.exists() and stamp.read_text() == _labels_digest(entries) and all(
+    if STAMP.exists() and STAMP.read_text() == _labels_digest(entries) and all(
             accuracy.fold_path(v).exists() for v in voices):
         return
     make_folds(load_model(resolve_model(None).source), entries)
-    stamp.write_text(_labels_digest(entries))
 
 
 def _frames_of_every_condition(model, entries: list[dict]):
@@ -146,7 +145,8 @@ def _frames_of_every_condition(model, entries: list[dict]):
     return X[keep], kind[keep], answer[keep]
 
 
-def make_folds(model, entries: list[dict]) -> None:
+def make_folds(model, entries: list[dict]) -> int:
+    """One probe per voice into accuracy.PROBE_FOLDS, stamped with the labels they were trained on; the frame count."""
     X, kind, answer = _frames_of_every_condition(model, entries)
     fingerprint = fingerprint_of(model)
     voices = np.array([accuracy.voice_of(entries[a]) for a in answer])
@@ -157,6 +157,8 @@ def make_folds(model, entries: list[dict]) -> None:
         keep = (voices != voice) & ~np.isin(scripts, said)
         train(X[keep], kind[keep], fingerprint).save(accuracy.fold_path(voice))
         print(f"probe fold {voice}: trained on {keep.sum()} frames", flush=True)
+    STAMP.write_text(_labels_digest(entries))
+    return len(X)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,13 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     model = load_model(resolve_model(None).source)
     entries = accuracy.load_labels(False, None)
     if args.folds:
-        make_folds(model, entries)
-        (accuracy.PROBE_FOLDS / "labels.sha1").write_text(_labels_digest(entries))
+        frames = make_folds(model, entries)
     else:
         X, kind, _ = _frames_of_every_condition(model, entries)
         train(X, kind, fingerprint_of(model)).save(args.out)
-        print(f"probe: {len(X)} frames, {int((kind >= 0).sum())} hesitation frames -> {args.out}")
-    print(f"hesitation_probe seconds={time.monotonic() - started:.0f} frames={len(X)}")
+        frames = len(X)
+        print(f"probe: {frames} frames, {int((kind >= 0).sum())} hesitation frames -> {args.out}")
+    print(f"hesitation_probe seconds={time.monotonic() - started:.0f} frames={frames}")
     return 0
 
 
