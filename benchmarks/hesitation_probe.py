@@ -39,7 +39,7 @@ CONDITIONS = ("clean", *accuracy.CONDITIONS)  # the tuning microphones; the held
 EVERY_OTHER = 4  # of the frames that are not a hesitation, every 4th is trained on (the balance weights the rest)
 KIND_OF = {"um": 0, "erm": 0, "uh": 1, "er": 1, "hmm": 2}
 EPOCHS, KIND_EPOCHS, BATCH, RATE, L2 = 6, 30, 8192, 0.01, 1e-3
-STAMP = accuracy.PROBE_FOLDS / "labels.sha1"  # the labels the folds were trained on
+STAMP = accuracy.PROBE_FOLDS / "labels.sha1"  # the labels and the trainer the folds were made with
 SHIPPED_PATH = Path(__file__).resolve().parents[1] / "voice_interviewer" / "data" / SHIPPED
 
 
@@ -125,12 +125,17 @@ def _labels_digest(entries: list[dict]) -> str:
     return hashlib.sha1(json.dumps([[e["id"], e["fillers"]] for e in entries]).encode()).hexdigest()[:12]
 
 
+def _folds_digest(entries: list[dict]) -> str:
+    """The labels and this trainer: folds made by another version of it (another probe's shape) are made again."""
+    return hashlib.sha1((_labels_digest(entries) + Path(__file__).read_text()).encode()).hexdigest()[:12]
+
+
 def ensure_folds() -> None:
     """The per-voice probes accuracy.py hears each voice with, trained again when the labels changed. They are
     tiny.en's whatever model is measured: another encoder is not probed (speech/hesitation_probe.py)."""
     entries = accuracy.load_labels(False, None)
     voices = dict.fromkeys(accuracy.voice_of(e) for e in entries)
-    if STAMP.exists() and STAMP.read_text() == _labels_digest(entries) and all(
+    if STAMP.exists() and STAMP.read_text() == _folds_digest(entries) and all(
             accuracy.fold_path(v).exists() for v in voices):
         return
     make_folds(load_model(resolve_model(None).source), entries)
@@ -157,7 +162,7 @@ def make_folds(model, entries: list[dict]) -> int:
         keep = (voices != voice) & ~np.isin(scripts, said)
         train(X[keep], kind[keep], fingerprint).save(accuracy.fold_path(voice))
         print(f"probe fold {voice}: trained on {keep.sum()} frames", flush=True)
-    STAMP.write_text(_labels_digest(entries))
+    STAMP.write_text(_folds_digest(entries))
     return len(X)
 
 
