@@ -126,13 +126,15 @@ def _labels_digest(entries: list[dict]) -> str:
 
 
 def _folds_digest(entries: list[dict]) -> str:
-    """The labels and this trainer: folds made by another version of it (another probe's shape) are made again."""
-    return hashlib.sha1((_labels_digest(entries) + Path(__file__).read_text()).encode()).hexdigest()[:12]
+    """The labels, this trainer and the probe it saves: folds made by another version of either (another probe's
+    shape) are made again."""
+    sources = Path(__file__).read_text() + Path(sys.modules[Probe.__module__].__file__).read_text()
+    return hashlib.sha1((_labels_digest(entries) + sources).encode()).hexdigest()[:12]
 
 
 def ensure_folds() -> None:
-    """The per-voice probes accuracy.py hears each voice with, trained again when the labels changed. They are
-    tiny.en's whatever model is measured: another encoder is not probed (speech/hesitation_probe.py)."""
+    """The per-voice probes accuracy.py hears each voice with, trained again when the labels or the trainer changed.
+    They are tiny.en's whatever model is measured: another encoder is not probed (speech/hesitation_probe.py)."""
     entries = accuracy.load_labels(False, None)
     voices = dict.fromkeys(accuracy.voice_of(e) for e in entries)
     if STAMP.exists() and STAMP.read_text() == _folds_digest(entries) and all(
