@@ -133,8 +133,9 @@ def _folds_digest(entries: list[dict]) -> str:
 
 
 def ensure_folds() -> None:
-    """The per-voice probes accuracy.py hears each voice with, trained again when the labels or the trainer changed.
-    They are tiny.en's whatever model is measured: another encoder is not probed (speech/hesitation_probe.py)."""
+    """The per-voice probes accuracy.py hears each voice with, trained again when the labels, the trainer or the
+    probe's format changed. They are tiny.en's whatever model is measured: another encoder is not probed
+    (speech/hesitation_probe.py)."""
     entries = accuracy.load_labels(False, None)
     voices = dict.fromkeys(accuracy.voice_of(e) for e in entries)
     if STAMP.exists() and STAMP.read_text() == _folds_digest(entries) and all(
@@ -153,7 +154,7 @@ def _frames_of_every_condition(model, entries: list[dict]):
 
 
 def make_folds(model, entries: list[dict]) -> int:
-    """One probe per voice into accuracy.PROBE_FOLDS, stamped with the labels they were trained on; the frame count."""
+    """One probe per voice into accuracy.PROBE_FOLDS, stamped with _folds_digest; the frame count."""
     X, kind, answer = _frames_of_every_condition(model, entries)
     fingerprint = fingerprint_of(model)
     voices = np.array([accuracy.voice_of(entries[a]) for a in answer])
