@@ -34,6 +34,8 @@ TranscribeOptions), then feedback.analyze() with the answer's question. The figu
 The filler pass's encoder probe (speech/hesitation_probe.py) was trained on these voices, so by default each voice is
 heard by a probe trained without it and without any answer whose script it says (benchmarks/hesitation_probe.py
 --folds, made on first use under $EVAL_CACHE): the figures are those of a voice the probe never heard.
+--held-out-voices runs the held-out voices instead (audio_fixtures/eval/held_out: two speakers no rule, threshold or
+probe was chosen on, every script of the set) with the shipped probe, which never heard them: what a new voice gets.
 
 --steps runs the set once per filler strategy step (see STEPS) and prints what each adds. The last line is:
     accuracy filler_precision=P filler_recall=R structure_accuracy=S wpm_error_pct=W worst_voice_filler_recall=V
@@ -91,8 +93,9 @@ STEPS = (
 )
 
 
-def load_labels(quick: bool, only: list[str] | None) -> list[dict]:
-    answers = json.loads((EVAL / "labels.json").read_text())["answers"]
+def load_labels(quick: bool, only: list[str] | None, held_out: bool = False) -> list[dict]:
+    """The set's answers (QUICK ones with quick, the ids in only), or the held-out voices' (never tuned on)."""
+    answers = json.loads((EVAL / ("held_out/labels.json" if held_out else "labels.json")).read_text())["answers"]
     if only:
         return [a for a in answers if a["id"] in only]
     return [a for a in answers if a["id"] in QUICK] if quick else answers
@@ -588,11 +591,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="the encoder probe that hears each voice: one trained without that voice and its scripts "
                     "(default; benchmarks/hesitation_probe.py --folds, made when missing), or the shipped one, "
                     "which was trained on every voice here")
+    ap.add_argument("--held-out-voices", action="store_true",
+                    help="the held-out voices instead (audio_fixtures/eval/held_out, never tuned on), heard with the "
+                    "shipped probe")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per answer")
     ap.add_argument("--transcripts", type=Path, metavar="JSON",
                     help="reuse the transcripts saved in this file (written when missing): analyzers only")
     args = ap.parse_args(argv)
-    entries = load_labels(args.quick, args.only)
+    entries = load_labels(args.quick and not args.held_out_voices, args.only, args.held_out_voices)
     if args.voices:
         entries = [e for e in entries if voice_of(e) in args.voices or family_of(e) in args.voices]
     if args.no_hallucination_filter:
@@ -606,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     resolved = resolve_model(args.model)
     base = TranscribeOptions(model=args.model, partial_every_s=None)
     model = load_model(resolved.source, base.compute_type, base.cpu_threads)
-    folds = args.probe == "folds"
+    folds = args.probe == "folds" and not args.held_out_voices  # the shipped probe never heard the held-out voices
     if folds:
         import hesitation_probe
 

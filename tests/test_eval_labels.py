@@ -15,6 +15,7 @@ from voice_interviewer.content.personas import FRAMEWORK_PARTS, STAR_PARTS, find
 EVAL = Path(__file__).resolve().parent.parent / "audio_fixtures" / "eval"
 LABELS = json.loads((EVAL / "labels.json").read_text(encoding="utf-8"))
 ANSWERS = LABELS["answers"]
+HELD_OUT = json.loads((EVAL / "held_out" / "labels.json").read_text(encoding="utf-8"))["answers"]
 FILLER_TYPES = {"um", "uh", "er", "hmm", "like", "you know", "i mean", "basically", "actually", "kind of",
                 "sort of", "so"}
 INTERVIEWER_VOICES = {"en-gb+f3", "en-us+m3", "en-gb+m1", "en-gb+f1", "en-us+m1"}
@@ -50,7 +51,7 @@ def test_every_filler_type_and_look_alike_is_labelled():
         assert phrase in contexts, phrase
 
 
-@pytest.mark.parametrize("entry", ANSWERS, ids=_by_id)
+@pytest.mark.parametrize("entry", ANSWERS + HELD_OUT, ids=_by_id)
 def test_labels_point_at_their_words_and_times(entry):
     words = [re.sub(r"[^a-z']", "", w.lower()) for w in entry["transcript"].split()]
     start, end = entry["speech_start_s"], entry["speech_end_s"]
@@ -73,7 +74,7 @@ def test_labels_point_at_their_words_and_times(entry):
     find_question(load_personas(), entry["question_id"])
 
 
-@pytest.mark.parametrize("entry", ANSWERS, ids=_by_id)
+@pytest.mark.parametrize("entry", ANSWERS + HELD_OUT, ids=_by_id)
 def test_audio_decodes_to_the_labelled_length(entry):
     pcm = read_audio((EVAL / entry["file"]).resolve())
     assert pcm.dtype == np.int16
@@ -102,6 +103,23 @@ def test_eval_audio_stays_small():
     assert size < 6_000_000
     inline = sum(p.stat().st_size for p in (EVAL / "inline").glob("*.ogg"))
     assert inline < 8_000_000
+    held_out = sum(p.stat().st_size for p in (EVAL / "held_out").glob("*.ogg"))
+    assert held_out < 8_500_000
+
+
+def test_held_out_voices_are_new_speakers_saying_every_script():
+    """The held-out voices are none of the set's nor an interviewer's, one says fillers inline, and each says every
+    synthetic script of the set, labelled with the script it says."""
+    voices = {a["voice"] for a in HELD_OUT}
+    interviewers = {p.voice.voice_id for p in load_personas().values()} | INTERVIEWER_VOICES
+    assert len(voices) >= 2 and not voices & ({a["voice"] for a in ANSWERS} | interviewers)
+    assert any(a.get("family") == "festival" for a in HELD_OUT)
+    scripts = {a["id"] for a in ANSWERS if a["kind"] == "synthetic" and not a.get("family")
+               and not a["id"].startswith("fx-")}
+    for voice in voices:
+        said = {a["source_answer"] for a in HELD_OUT if a["voice"] == voice}
+        assert scripts <= said, voice
+    assert {a["file"].split("/")[0] for a in HELD_OUT} == {"held_out"}
 
 
 def test_other_synthesizers_say_fillers_inline():

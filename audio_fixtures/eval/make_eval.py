@@ -5,6 +5,7 @@ Run from the repository root:
     python audio_fixtures/eval/make_eval.py            # write eval/*.flac and labels.json
     python audio_fixtures/eval/make_eval.py --check    # re-render in memory, compare with what is committed
     python audio_fixtures/eval/make_eval.py --only ev-star-billing
+    python audio_fixtures/eval/make_eval.py --held-out # the held-out voices: held_out/*.ogg and their labels
 
 Answers use the markup of audio_fixtures/make_fixtures.py ({um} a filler, {!like} a look-alike that is not one,
 [action] a structure part starting at the next word, <pause 2.0> a silence). Unlike the fixtures, each answer is
@@ -20,6 +21,10 @@ shipped transcript.
 The inline part (INLINE_PLAN, inline/*.ogg) is said by flite and Festival voices in one go, fillers inside running
 speech, with word times from the synthesizer (synth.py); PAIRS adds copies of some answers with one part removed, one
 key point cut (POINT_CUTS) or many fillers added, in the same voice.
+
+Held-out voices (`--held-out`, held_out/*.ogg and held_out/labels.json): two more speakers say every script of the
+set, festival-ked inline and an espeak-ng Scottish female voice segment by segment. No rule, threshold or probe was
+ever chosen on them (benchmarks/accuracy.py --held-out-voices measures them with the shipped probe).
 
 Output: 16 kHz mono Ogg Opus at 32 kbit/s (make_fixtures.opus_bytes; PyAV decodes it in audio.read_audio), room
 noise at -72 dBFS (seeded).
@@ -209,7 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", nargs="+", metavar="ID", help="render only these answers")
     ap.add_argument("--check", action="store_true", help="compare a fresh render with the committed files")
+    ap.add_argument("--held-out", action="store_true",
+                    help="render the held-out voices (HELD_OUT_INLINE, HELD_OUT_ESPEAK; never tuned on) into "
+                    "held_out/ instead")
     args = ap.parse_args(argv)
+    if args.held_out:
+        return write_held_out(args.check)
     answers = all_answers()
     known = {a.id for a in answers} | {a.id for _, a, _ in inline_answers()}
     unknown = set(args.only or ()) - known
@@ -737,10 +747,10 @@ def _inline_tokens(parsed) -> tuple[list[str], list[str]]:
     return said, hes
 
 
-def render_inline(key: str, answer: EvalAnswer, extra: dict) -> tuple[np.ndarray, dict]:
+def render_inline(key: str, answer: EvalAnswer, extra: dict, folder: str = "inline") -> tuple[np.ndarray, dict]:
     import synth
 
-    engine, voice = INLINE_VOICES[key]
+    engine, voice = (INLINE_VOICES | HELD_OUT_INLINE)[key]
     segments, parsed = _segments(answer.text)
     tokens, hes = _inline_tokens(parsed)
     audio, times = synth.say(engine, voice, tokens,
@@ -758,11 +768,71 @@ def render_inline(key: str, answer: EvalAnswer, extra: dict) -> tuple[np.ndarray
     audio += rng.normal(0.0, 10 ** (NOISE_DBFS / 20), audio.size)
     pcm = np.clip(np.round(audio * 32767), -32768, 32767).astype(np.int16)
     entry = _entry(answer, parsed, segments, len(pcm))
-    entry["file"] = f"inline/{answer.id}.ogg"
+    entry["file"] = f"{folder}/{answer.id}.ogg"
     entry["voice"], entry["rate_wpm"], entry["family"] = key, None, engine
-    entry["licence"] = INLINE_LICENCES[key]
+    entry["licence"] = (INLINE_LICENCES | HELD_OUT_LICENCES)[key]
     entry.update(extra)
     return pcm, entry
+
+
+# ---- held-out voices: two speakers no rule, threshold or probe was ever chosen on ----
+# Every script of the set (EVAL and INLINE_TEXTS) said again: festival-ked inline as the inline voices are (Festival's
+# other American diphone speaker: kal's synthesizer, another man's voice), and an espeak-ng voice with an accent and
+# a variant none of the set's five has, segment by segment as the espeak-ng set is. Added 2026-12-03 (fourteenth
+# session) after every rule, threshold and the shipped probe were set; benchmarks/accuracy.py --held-out-voices.
+HELD_OUT_DIR = HERE / "held_out"
+HELD_OUT_INLINE = {"festival-ked": ("festival", "ked")}
+HELD_OUT_ESPEAK = ("en-gb-scotland+f5",)  # f5: a variant neither the set nor an interviewer uses
+HELD_OUT_LICENCES = {
+    "festival-ked": "Festival festvox-kdlpc16k (ked_diphone; University of Edinburgh, free use, modification and "
+                    "redistribution with its notice; Debian main)",
+}
+HELD_OUT_RATE_WPM = 160  # for the scripts that give none (INLINE_TEXTS)
+
+
+def held_out_answers() -> list[tuple[str | None, EvalAnswer, dict]]:
+    """(inline voice key or None for espeak-ng, answer, extra label fields) for every held-out voice and script."""
+    scripts = [*EVAL, *INLINE_TEXTS.values()]
+    out = [(key, replace(a, id=f"{key}--{a.id}", voice=key), {"source_answer": a.id})
+           for key in HELD_OUT_INLINE for a in scripts]
+    out += [(None, replace(a, id=f"{voice}--{a.id}", voice=voice, rate_wpm=a.rate_wpm or HELD_OUT_RATE_WPM),
+             {"source_answer": a.id}) for voice in HELD_OUT_ESPEAK for a in scripts]
+    return out
+
+
+def write_held_out(check: bool) -> int:
+    """Render the held-out voices into held_out/ (or, with check, compare a fresh render with what is there)."""
+    import synth
+
+    labels = HELD_OUT_DIR / "labels.json"
+    old = {e["id"]: e for e in json.loads(labels.read_text())["answers"]} if labels.exists() else {}
+    HELD_OUT_DIR.mkdir(exist_ok=True)
+    entries, differ = [], []
+    for key, answer, extra in held_out_answers():
+        if key:
+            pcm, entry = render_inline(key, answer, extra, folder=HELD_OUT_DIR.name)
+        else:
+            pcm, entry = render(answer)
+            entry["file"] = f"{HELD_OUT_DIR.name}/{answer.id}.ogg"
+            entry.update(extra)
+        entries.append(entry)
+        data, path = opus_bytes(pcm), HERE / entry["file"]
+        if check:
+            if not path.exists() or path.read_bytes() != data or old.get(answer.id) != entry:
+                differ.append(answer.id)
+            continue
+        path.write_bytes(data)
+        print(f"{entry['file']}: {entry['duration_s']:.1f} s, {len(entry['fillers'])} fillers, {entry['voice']}")
+    if check:
+        print("held-out voices are up to date" if not differ else f"out of date: {', '.join(differ)}")
+        return 1 if differ else 0
+    doc = {"schema": 1, "generator": {"script": "audio_fixtures/eval/make_eval.py --held-out",
+                                      **_tool_versions(), **synth.versions(), "sample_rate_hz": SAMPLE_RATE_HZ,
+                                      "gap_range_s": list(GAP_RANGE_S)}, "answers": entries}
+    labels.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    size = sum(p.stat().st_size for p in HELD_OUT_DIR.glob("*.ogg"))
+    print(f"wrote {labels.relative_to(HERE)}: {len(entries)} answers, audio {size / 1e6:.1f} MB")
+    return 0
 
 
 if __name__ == "__main__":

