@@ -248,14 +248,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         pcm, entry = render(answer)
         entries.append(entry)
-        data, path = opus_bytes(pcm), HERE / entry["file"]
-        if args.check:
-            if not path.exists() or path.read_bytes() != data or old.get(answer.id) != entry:
-                differ.append(answer.id)
-            continue
-        path.write_bytes(data)
-        print(f"{entry['file']}: {entry['duration_s']:.1f} s, {len(entry['fillers'])} fillers, "
-              f"{answer.voice} at {answer.rate_wpm} wpm")
+        _write_or_compare(pcm, entry, old, differ if args.check else None,
+                          f"{answer.voice} at {answer.rate_wpm} wpm")
     (HERE / "inline").mkdir(exist_ok=True)
     unchecked = []
     for key, answer, extra in inline_answers():
@@ -269,13 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         pcm, entry = render_inline(key, answer, extra)
         entries.append(entry)
-        data, path = opus_bytes(pcm), HERE / entry["file"]
-        if args.check:
-            if not path.exists() or path.read_bytes() != data or old.get(answer.id) != entry:
-                differ.append(answer.id)
-            continue
-        path.write_bytes(data)
-        print(f"{entry['file']}: {entry['duration_s']:.1f} s, {len(entry['fillers'])} fillers, {key}")
+        _write_or_compare(pcm, entry, old, differ if args.check else None, key)
     clips = {c["file"]: c for c in json.loads((HERE.parent / "manifest.json").read_text())["clips"]}
     entries += [_real_entry(r, clips) for r in REAL]
     if args.check:
@@ -284,15 +272,31 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(unchecked)} answers")
         print("eval set is up to date" if not differ else f"out of date: {', '.join(differ)}")
         return 1 if differ else 0
-    doc = {"schema": 1, "generator": {"script": "audio_fixtures/eval/make_eval.py", **versions,
-                                      "sample_rate_hz": SAMPLE_RATE_HZ, "gap_range_s": list(GAP_RANGE_S)},
-           "answers": entries}
-    tmp = LABELS.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
-    tmp.replace(LABELS)
+    _write_labels(LABELS, "audio_fixtures/eval/make_eval.py", versions, entries)
     size = sum(p.stat().st_size for p in HERE.glob("*.ogg"))
     print(f"wrote {LABELS.name}: {len(entries)} answers, audio {size / 1e6:.1f} MB")
     return 0
+
+
+def _write_or_compare(pcm: np.ndarray, entry: dict, old: dict, differ: list[str] | None, note: str) -> None:
+    """Write the answer's Ogg file, or with `differ` (--check) add its id there when the file or its label would
+    change."""
+    data, path = opus_bytes(pcm), HERE / entry["file"]
+    if differ is not None:
+        if not path.exists() or path.read_bytes() != data or old.get(entry["id"]) != entry:
+            differ.append(entry["id"])
+        return
+    path.write_bytes(data)
+    print(f"{entry['file']}: {entry['duration_s']:.1f} s, {len(entry['fillers'])} fillers, {note}")
+
+
+def _write_labels(path: Path, script: str, versions: dict, entries: list[dict]) -> None:
+    """The labels file (schema 1), replaced whole: a run stopped halfway leaves the old one."""
+    doc = {"schema": 1, "generator": {"script": script, **versions, "sample_rate_hz": SAMPLE_RATE_HZ,
+                                      "gap_range_s": list(GAP_RANGE_S)}, "answers": entries}
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    tmp.replace(path)
 
 
 def _check_words() -> None:
@@ -816,20 +820,11 @@ def write_held_out(check: bool) -> int:
             entry["file"] = f"{HELD_OUT_DIR.name}/{answer.id}.ogg"
             entry.update(extra)
         entries.append(entry)
-        data, path = opus_bytes(pcm), HERE / entry["file"]
-        if check:
-            if not path.exists() or path.read_bytes() != data or old.get(answer.id) != entry:
-                differ.append(answer.id)
-            continue
-        path.write_bytes(data)
-        print(f"{entry['file']}: {entry['duration_s']:.1f} s, {len(entry['fillers'])} fillers, {entry['voice']}")
+        _write_or_compare(pcm, entry, old, differ if check else None, entry["voice"])
     if check:
         print("held-out voices are up to date" if not differ else f"out of date: {', '.join(differ)}")
         return 1 if differ else 0
-    doc = {"schema": 1, "generator": {"script": "audio_fixtures/eval/make_eval.py --held-out",
-                                      **_tool_versions(), **synth.versions(), "sample_rate_hz": SAMPLE_RATE_HZ,
-                                      "gap_range_s": list(GAP_RANGE_S)}, "answers": entries}
-    labels.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    _write_labels(labels, "audio_fixtures/eval/make_eval.py --held-out", _tool_versions() | synth.versions(), entries)
     size = sum(p.stat().st_size for p in HELD_OUT_DIR.glob("*.ogg"))
     print(f"wrote {labels.relative_to(HERE)}: {len(entries)} answers, audio {size / 1e6:.1f} MB")
     return 0
