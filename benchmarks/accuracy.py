@@ -94,14 +94,21 @@ STEPS = (
 
 
 def load_labels(quick: bool, only: list[str] | None, held_out: bool = False) -> list[dict]:
-    """The set's answers (QUICK ones with quick, the ids in only), or the held-out voices' (never tuned on)."""
+    """The set's answers (QUICK ones with quick, the ids in only), or the held-out voices' (never tuned on; with
+    quick, their answers of QUICK's scripts)."""
     answers = json.loads((EVAL / ("held_out/labels.json" if held_out else "labels.json")).read_text())["answers"]
     if only:
         return [a for a in answers if a["id"] in only]
-    return [a for a in answers if a["id"] in QUICK] if quick else answers
+    if not quick:
+        return answers
+    if held_out:  # held-out ids are "voice--script"
+        scripts = {answer_id.split("--")[-1] for answer_id in QUICK}
+        return [a for a in answers if a["id"].split("--", 1)[1] in scripts]
+    return [a for a in answers if a["id"] in QUICK]
 
 
 CACHE = Path(os.environ.get("EVAL_CACHE", "/tmp/eval-cache"))  # microphone renderings, made on first use
+RENDER_SOURCE = Path(render.__code__.co_filename).read_bytes()  # a rendering made by other code is made again
 
 
 def condition_audio(entry: dict, condition: str) -> Path:
@@ -109,7 +116,7 @@ def condition_audio(entry: dict, condition: str) -> Path:
     source = (EVAL / entry["file"]).resolve()
     if condition == "clean":
         return source
-    key = hashlib.sha1(source.read_bytes() + condition.encode()).hexdigest()[:12]
+    key = hashlib.sha1(source.read_bytes() + condition.encode() + RENDER_SOURCE).hexdigest()[:12]
     out = CACHE / condition / f"{entry['id']}-{key}.wav"
     if out.exists():
         return out
@@ -574,7 +581,7 @@ def condition_subset(entries: list[dict], per_voice: int) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help=f"only {len(QUICK)} answers covering every filler type, "
-                    "clean audio only")
+                    "clean audio only (with --held-out-voices: each held-out voice saying their scripts)")
     ap.add_argument("--only", nargs="+", metavar="ID", help="only these answer ids")
     ap.add_argument("--steps", action="store_true", help="run once per filler strategy step and compare")
     ap.add_argument("--model", help="model folder or name (default: the bundled tiny.en)")
@@ -598,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--transcripts", type=Path, metavar="JSON",
                     help="reuse the transcripts saved in this file (written when missing): analyzers only")
     args = ap.parse_args(argv)
-    entries = load_labels(args.quick and not args.held_out_voices, args.only, args.held_out_voices)
+    entries = load_labels(args.quick, args.only, args.held_out_voices)
     if args.voices:
         entries = [e for e in entries if voice_of(e) in args.voices or family_of(e) in args.voices]
     if args.no_hallucination_filter:
@@ -620,8 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     noisy = entries if args.per_voice == 0 or args.only else condition_subset(entries, args.per_voice)
     plan = [(c, entries if c == "clean" else noisy) for c in conditions]
     audio_s = sum(e["duration_s"] for _, es in plan for e in es)
-    print(f"accuracy: {len(entries)} answers, {len(conditions)} conditions ({', '.join(conditions)}; "
-          f"non-clean on {len(noisy)} answers), {audio_s:.0f} s of audio, model {resolved.label}, "
+    noisy_note = f"; non-clean on {len(noisy)} answers" if conditions != ["clean"] else ""
+    print(f"accuracy: {len(entries)} answers, {len(conditions)} conditions ({', '.join(conditions)}{noisy_note}), "
+          f"{audio_s:.0f} s of audio, model {resolved.label}, "
           f"filler strategy {', '.join(base.filler_pass) or 'prompt only'}", flush=True)
     cache = json.loads(args.transcripts.read_text()) if args.transcripts and args.transcripts.exists() else None
     if args.transcripts and cache is None:

@@ -60,7 +60,7 @@ def script_of(entry: dict) -> str:
 
 def labelled_frames(model, entries: list[dict], condition: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(frames, kind per frame: -1 none, else an index of KINDS, answer index per frame), cached per condition."""
-    cached = accuracy.CACHE / "probe-frames" / f"{condition}-{_labels_digest(entries)}.npz"
+    cached = accuracy.CACHE / "probe-frames" / f"{condition}-{_frames_digest(entries, condition)}.npz"
     if cached.exists():
         with np.load(cached) as data:
             return data["X"].astype(np.float32), data["kind"], data["answer"]
@@ -134,17 +134,30 @@ def _labels_digest(entries: list[dict]) -> str:
     return hashlib.sha1(json.dumps([[e["id"], e["fillers"]] for e in entries]).encode()).hexdigest()[:12]
 
 
+def _frames_digest(entries: list[dict], condition: str) -> str:
+    """The labels, the answers' audio, the code that renders the microphone and the code that encodes it: frames
+    cached before a change to any of them are made again."""
+    digest = hashlib.sha1(_labels_digest(entries).encode())
+    digest.update(Path(sys.modules[encoder_frames.__module__].__file__).read_bytes())
+    if condition != "clean":
+        digest.update(accuracy.RENDER_SOURCE)
+    for entry in entries:
+        digest.update((accuracy.EVAL / entry["file"]).resolve().read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _folds_digest(entries: list[dict]) -> str:
-    """The labels, this trainer and the probe it saves: folds made by another version of either (another probe's
-    shape) are made again."""
+    """The frames of every condition (_frames_digest), this trainer and the probe it saves: folds made from other
+    frames or by another version of either (another probe's shape) are made again."""
+    frames = "".join(_frames_digest(entries, c) for c in CONDITIONS)
     sources = Path(__file__).read_text() + Path(sys.modules[Probe.__module__].__file__).read_text()
-    return hashlib.sha1((_labels_digest(entries) + sources).encode()).hexdigest()[:12]
+    return hashlib.sha1((frames + sources).encode()).hexdigest()[:12]
 
 
 def ensure_folds() -> None:
-    """The per-voice probes accuracy.py hears each voice with, trained again when the labels, the trainer or the
-    probe's format changed. They are tiny.en's whatever model is measured: another encoder is not probed
-    (speech/hesitation_probe.py)."""
+    """The per-voice probes accuracy.py hears each voice with, trained again when the labels, the audio, the
+    microphones, the encoding, the trainer or the probe's format changed. They are tiny.en's whatever model is
+    measured: another encoder is not probed (speech/hesitation_probe.py)."""
     entries = accuracy.load_labels(False, None)
     voices = dict.fromkeys(accuracy.voice_of(e) for e in entries)
     if STAMP.exists() and STAMP.read_text() == _folds_digest(entries) and all(

@@ -129,6 +129,16 @@ def test_missing_parts_found_counts_only_parts_the_labels_lack(accuracy):
     assert accuracy.missing_parts(entry, {"structure": {"kind": "none", "missing": []}}) == (0, 0)
 
 
+def test_quick_held_out_run_hears_each_held_out_voice_say_the_quick_scripts(accuracy):
+    """--quick --held-out-voices: the held-out voices' answers of QUICK's scripts, not every held-out answer."""
+    quick = accuracy.load_labels(True, None, held_out=True)
+    every = accuracy.load_labels(False, None, held_out=True)
+    scripts = {answer_id.split("--")[-1] for answer_id in accuracy.QUICK if not answer_id.startswith("real-")}
+    assert 0 < len(quick) < len(every)
+    for voice in {a["voice"] for a in every}:
+        assert {a["id"].split("--")[-1] for a in quick if a["voice"] == voice} == scripts, voice
+
+
 def test_key_points_heard_counts_points_said_but_misheard(accuracy):
     from voice_interviewer.content.personas import find_question, load_personas
     from voice_interviewer.feedback import analyze
