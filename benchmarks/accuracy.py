@@ -581,7 +581,7 @@ def condition_subset(entries: list[dict], per_voice: int) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help=f"only {len(QUICK)} answers covering every filler type, "
-                    "clean audio only (with --held-out-voices: each held-out voice saying their scripts)")
+                    "clean audio only (with --held-out-voices: each held-out voice saying the same scripts)")
     ap.add_argument("--only", nargs="+", metavar="ID", help="only these answer ids")
     ap.add_argument("--steps", action="store_true", help="run once per filler strategy step and compare")
     ap.add_argument("--model", help="model folder or name (default: the bundled tiny.en)")
