@@ -101,9 +101,9 @@ def load_labels(quick: bool, only: list[str] | None, held_out: bool = False) -> 
         return [a for a in answers if a["id"] in only]
     if not quick:
         return answers
-    if held_out:  # held-out ids are "voice--script"
+    if held_out:  # each held-out answer names the script it says; QUICK's ids end with theirs
         scripts = {answer_id.split("--")[-1] for answer_id in QUICK}
-        return [a for a in answers if a["id"].split("--", 1)[1] in scripts]
+        return [a for a in answers if a["source_answer"] in scripts]
     return [a for a in answers if a["id"] in QUICK]
 
 

@@ -136,7 +136,7 @@ def test_quick_held_out_run_hears_each_held_out_voice_say_the_quick_scripts(accu
     scripts = {answer_id.split("--")[-1] for answer_id in accuracy.QUICK if not answer_id.startswith("real-")}
     assert 0 < len(quick) < len(every)
     for voice in {a["voice"] for a in every}:
-        assert {a["id"].split("--")[-1] for a in quick if a["voice"] == voice} == scripts, voice
+        assert {a["source_answer"] for a in quick if a["voice"] == voice} == scripts, voice
 
 
 def test_key_points_heard_counts_points_said_but_misheard(accuracy):
